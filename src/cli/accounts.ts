@@ -1,0 +1,140 @@
+// `kith accounts …`: the operator's tools for local accounts.
+import type { Role } from "../db/schema.ts";
+import {
+  approve,
+  createLocalAccount,
+  deleteLocal,
+  listLocalAccounts,
+  ROLES,
+  setRole,
+  suspend,
+  unsuspend,
+} from "../domain/accounts/admin.ts";
+import type { Context } from "../domain/context.ts";
+import { type Command, parse, UsageError, wantsHelp } from "./args.ts";
+import { withContext } from "./context.ts";
+
+const create: Command = {
+  summary: "Create a local account.",
+  usage:
+    "kith accounts create USERNAME --email EMAIL [--role admin|moderator|user] [--password PASSWORD]\n\n" +
+    "Creates an approved, confirmed local account. Without --password a strong one is generated\nand printed once.",
+  async run(argv) {
+    const { values, positionals } = parse(
+      argv,
+      { email: { type: "string" }, role: { type: "string" }, password: { type: "string" } },
+      1,
+    );
+    if (!values.email) throw new UsageError("--email is required");
+    if (values.role && !ROLES.includes(values.role as Role)) {
+      throw new UsageError(`--role must be one of ${ROLES.join(", ")}`);
+    }
+    const created = await withContext((ctx) =>
+      createLocalAccount(ctx, {
+        username: positionals[0]!,
+        email: values.email!,
+        ...(values.password !== undefined ? { password: values.password } : {}),
+        role: (values.role as Role | undefined) ?? "user",
+      }),
+    );
+    console.log(`Created @${created.username} (id ${created.accountId}).`);
+    if (created.generatedPassword) console.log(`Password: ${created.generatedPassword}`);
+    return 0;
+  },
+};
+
+const list: Command = {
+  summary: "List local accounts.",
+  usage:
+    "kith accounts list\n\nPrints one local account a line: id, username, email, role and state.",
+  async run(argv) {
+    parse(argv, {});
+    const accounts = await withContext(listLocalAccounts);
+    for (const a of accounts) {
+      const state = a.suspended
+        ? "suspended"
+        : !a.approved
+          ? "pending"
+          : a.disabled
+            ? "disabled"
+            : "active";
+      console.log([a.id, a.username, a.email, a.role, state].join("\t"));
+    }
+    if (accounts.length === 0) console.error("No local accounts yet.");
+    return 0;
+  },
+};
+
+const setRoleCommand: Command = {
+  summary: "Give a local account a role.",
+  usage: `kith accounts set-role USERNAME ROLE\n\nROLE is one of ${ROLES.join(", ")}.`,
+  async run(argv) {
+    const { positionals } = parse(argv, {}, 2);
+    const [username, role] = positionals as [string, string];
+    if (!ROLES.includes(role as Role))
+      throw new UsageError(`ROLE must be one of ${ROLES.join(", ")}`);
+    await withContext((ctx) => setRole(ctx, username, role));
+    console.log(`@${username} is now ${role}.`);
+    return 0;
+  },
+};
+
+function byUsername(
+  summary: string,
+  verb: string,
+  action: (ctx: Context, u: string) => Promise<void>,
+  done: string,
+): Command {
+  return {
+    summary,
+    usage: `kith accounts ${verb} USERNAME\n\n${summary}`,
+    async run(argv) {
+      const { positionals } = parse(argv, {}, 1);
+      const username = positionals[0]!;
+      await withContext((ctx) => action(ctx, username));
+      console.log(`@${username} ${done}.`);
+      return 0;
+    },
+  };
+}
+
+export const accountCommands: Record<string, Command> = {
+  create,
+  list,
+  "set-role": setRoleCommand,
+  approve: byUsername("Approve a pending sign-up.", "approve", approve, "is approved"),
+  suspend: byUsername(
+    "Suspend a local account: it can no longer sign in or be seen.",
+    "suspend",
+    suspend,
+    "is suspended",
+  ),
+  unsuspend: byUsername("Lift a suspension.", "unsuspend", unsuspend, "is no longer suspended"),
+  delete: byUsername(
+    "Delete a local account for good; the username stays reserved.",
+    "delete",
+    deleteLocal,
+    "is deleted",
+  ),
+};
+
+export const accountsCommand: Command = {
+  summary: "Manage local accounts.",
+  usage: `kith accounts COMMAND\n\nCommands:\n${Object.entries(accountCommands)
+    .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+    .join("\n")}\n\nRun kith accounts COMMAND --help for details.`,
+  async run(argv) {
+    const [name, ...rest] = argv;
+    if (!name || name === "--help" || name === "-h") {
+      console.log(accountsCommand.usage);
+      return name ? 0 : 2;
+    }
+    const command = accountCommands[name];
+    if (!command) throw new UsageError(`unknown command "accounts ${name}"`);
+    if (wantsHelp(rest)) {
+      console.log(command.usage);
+      return 0;
+    }
+    return command.run(rest);
+  },
+};

@@ -1,0 +1,38 @@
+// Small helpers shared by the `kith` commands: usage errors, help text and option parsing.
+import { type ParseArgsConfig, parseArgs } from "node:util";
+
+/** A mistake in how the command was called: printed with a hint, exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export interface Command {
+  summary: string;
+  usage: string;
+  run(argv: string[]): Promise<number>;
+}
+
+export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(
+  argv: string[],
+  options: T,
+  positionals = 0,
+) {
+  let parsed: ReturnType<
+    typeof parseArgs<{ args: string[]; options: T; allowPositionals: true; strict: true }>
+  >;
+  try {
+    parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message.split("\n")[0]!);
+  }
+  if (parsed.positionals.length !== positionals) {
+    throw new UsageError(
+      positionals === 0
+        ? `unexpected argument ${JSON.stringify(parsed.positionals[0])}`
+        : `expected ${positionals} argument${positionals > 1 ? "s" : ""}, got ${parsed.positionals.length}`,
+    );
+  }
+  return parsed;
+}
+
+export const wantsHelp = (argv: string[]) => argv.includes("--help") || argv.includes("-h");

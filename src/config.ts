@@ -1,0 +1,212 @@
+// Every setting Kith reads, validated once at start-up. The rest of the code receives a typed
+// Config and never looks at process.env itself.
+import { randomBytes } from "node:crypto";
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  mkdirSync,
+  readFileSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
+import { join, resolve } from "node:path";
+import { z } from "zod";
+
+export type LogLevel = "trace" | "debug" | "info" | "warning" | "error" | "fatal";
+export type RegistrationMode = "open" | "approval" | "closed";
+
+export interface Config {
+  /** The instance's domain, as it appears in handles (`@alice@domain`). */
+  domain: string;
+  /** The public origin, e.g. `https://social.example`; no trailing slash. */
+  origin: string;
+  host: string;
+  port: number;
+  dataDir: string;
+  database: { kind: "sqlite"; path: string } | { kind: "postgres"; url: string; poolSize: number };
+  secretKey: string;
+  logLevel: LogLevel;
+  /** Allows plain HTTP and private addresses for federation; for development and tests only. */
+  devMode: boolean;
+  title: string;
+  description: string;
+  /** Where the source of the running code can be had, as the AGPL asks. */
+  sourceUrl: string;
+  contactEmail: string;
+  registrations: RegistrationMode;
+  maxStatusChars: number;
+  maxBodyBytes: number;
+  shutdownTimeoutMs: number;
+}
+
+/** A configuration problem: start-up prints `message` on one line and exits non-zero. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+type Env = Record<string, string | undefined>;
+
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .refine((v) => ["1", "0", "true", "false", "yes", "no", "on", "off", ""].includes(v), {
+    message: "must be true or false",
+  })
+  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+const integer = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, "must be a whole number")
+    .transform(Number)
+    .refine((n) => n >= min && n <= max, { message: `must be between ${min} and ${max}` });
+
+const domainName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(
+    /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?::\d{1,5})?$/,
+    "must be a host name such as social.example (optionally with :port)",
+  );
+
+const schema = z.object({
+  KITH_DOMAIN: domainName.optional(),
+  KITH_ORIGIN: z
+    .string()
+    .trim()
+    .refine((v) => /^https?:\/\/[^/\s]+$/.test(v.replace(/\/$/, "")), {
+      message: "must be an origin such as https://social.example (no path)",
+    })
+    .transform((v) => v.replace(/\/$/, ""))
+    .optional(),
+  HOST: z.string().trim().min(1, "must not be empty").default("127.0.0.1"),
+  PORT: integer(0, 65535).default(3000),
+  KITH_DATA_DIR: z.string().trim().min(1, "must not be empty").default("./data"),
+  DATABASE_URL: z
+    .string()
+    .trim()
+    .refine((v) => v === "" || /^(postgres|postgresql|sqlite):/.test(v), {
+      message: "must start with postgres:// (or be unset for SQLite in the data directory)",
+    })
+    .optional(),
+  KITH_DB_POOL_SIZE: integer(1, 200).default(10),
+  KITH_SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
+  KITH_LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
+  KITH_DEV_MODE: bool.default(false),
+  KITH_TITLE: z.string().trim().min(1).max(200).default("Kith"),
+  KITH_DESCRIPTION: z
+    .string()
+    .max(2000)
+    .default("A Kith server: a community that runs itself, on the fediverse."),
+  KITH_SOURCE_URL: z.url("must be a URL").optional(),
+  KITH_CONTACT_EMAIL: z.union([z.literal(""), z.email("must be an email address")]).default(""),
+  KITH_REGISTRATIONS: z.enum(["open", "approval", "closed"]).default("open"),
+  KITH_MAX_STATUS_CHARS: integer(1, 100000).default(500),
+  KITH_MAX_BODY_BYTES: integer(1024, 1024 * 1024 * 1024).default(1024 * 1024),
+  KITH_SHUTDOWN_TIMEOUT_MS: integer(0, 600000).default(10000),
+});
+
+/** Reads the environment into a Config; throws ConfigError with a one-line message. */
+export function loadConfig(env: Env = process.env): Config {
+  const parsed = schema.safeParse(
+    Object.fromEntries(
+      Object.entries(env).filter(([k, v]) => k in schema.shape && v !== undefined),
+    ),
+  );
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? "configuration");
+    throw new ConfigError(`${name}: ${issue.message} (got ${JSON.stringify(env[name] ?? "")})`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(e.KITH_DATA_DIR);
+  ensureWritableDir(dataDir);
+
+  const port = e.PORT;
+  const defaultHost = `localhost${port === 443 || port === 80 ? "" : `:${port}`}`;
+  const domain = e.KITH_DOMAIN ?? (e.KITH_ORIGIN ? new URL(e.KITH_ORIGIN).host : defaultHost);
+  const origin =
+    e.KITH_ORIGIN ?? `${domain.startsWith("localhost") ? "http" : "https"}://${domain}`;
+  if (
+    origin.startsWith("http:") &&
+    !e.KITH_DEV_MODE &&
+    !/^http:\/\/localhost(:\d+)?$/.test(origin)
+  ) {
+    throw new ConfigError(
+      `KITH_ORIGIN: plain http is only allowed with KITH_DEV_MODE=true (got ${JSON.stringify(origin)})`,
+    );
+  }
+
+  const url = e.DATABASE_URL ?? "";
+  const database: Config["database"] = url.startsWith("postgres")
+    ? { kind: "postgres", url, poolSize: e.KITH_DB_POOL_SIZE }
+    : {
+        kind: "sqlite",
+        path: url.startsWith("sqlite:")
+          ? resolve(url.slice(7).replace(/^\/\//, ""))
+          : join(dataDir, "kith.sqlite"),
+      };
+
+  return {
+    domain,
+    origin,
+    host: e.HOST,
+    port,
+    dataDir,
+    database,
+    secretKey: e.KITH_SECRET_KEY ?? loadOrCreateSecret(dataDir),
+    logLevel: e.KITH_LOG_LEVEL,
+    devMode: e.KITH_DEV_MODE,
+    title: e.KITH_TITLE,
+    description: e.KITH_DESCRIPTION,
+    sourceUrl: e.KITH_SOURCE_URL ?? `${origin}/about#source`,
+    contactEmail: e.KITH_CONTACT_EMAIL,
+    registrations: e.KITH_REGISTRATIONS,
+    maxStatusChars: e.KITH_MAX_STATUS_CHARS,
+    maxBodyBytes: e.KITH_MAX_BODY_BYTES,
+    shutdownTimeoutMs: e.KITH_SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+function ensureWritableDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK | constants.R_OK);
+    // access() says yes to root on a read-only mount, so write a probe file too.
+    const probe = join(dir, `.write-probe-${process.pid}`);
+    writeFileSync(probe, "");
+    unlinkSync(probe);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    throw new ConfigError(`KITH_DATA_DIR: ${dir} is not a writable directory (${code})`);
+  }
+}
+
+/** The secret signs sessions and tokens; it is made once and kept beside the data. */
+function loadOrCreateSecret(dataDir: string): string {
+  const file = join(dataDir, "secret.key");
+  try {
+    const existing = readFileSync(file, "utf8").trim();
+    if (existing.length >= 32) return existing;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+      throw new ConfigError(
+        `KITH_SECRET_KEY: cannot read ${file} (${(error as NodeJS.ErrnoException).code})`,
+      );
+    }
+  }
+  const secret = randomBytes(32).toString("hex");
+  try {
+    writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
+    chmodSync(file, 0o600);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EEXIST") return readFileSync(file, "utf8").trim();
+    throw new ConfigError(`KITH_DATA_DIR: cannot write ${file} (${code})`);
+  }
+  return secret;
+}

@@ -1,0 +1,55 @@
+// Opens Kith's database: an embedded SQLite file through node:sqlite, or PostgreSQL through a
+// pg pool. Everything above this file sees one Kysely<Database> and never the dialect,
+// except where a query genuinely differs (see `dialect`).
+import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+import type { Config } from "../config.ts";
+import type { Database } from "./schema.ts";
+import { openSqlite } from "./sqlite-connection.ts";
+
+export type Dialect = "sqlite" | "postgres";
+
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: Dialect;
+  /** Resolves when the database answers a trivial query. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(config: Config["database"]): Promise<Db> {
+  if (config.kind === "sqlite") {
+    const kysely = new Kysely<Database>({
+      // Kysely serialises all work on this single connection: SQLite's single writer.
+      dialect: new SqliteDialect({ database: openSqlite(config.path) }),
+    });
+    return wrap(kysely, "sqlite");
+  }
+  const { default: pg } = await import("pg");
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: config.poolSize,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 30_000,
+  });
+  // An idle client that loses its connection emits 'error'; without a listener that kills the
+  // process. The next query gets a fresh client, so logging is enough.
+  pool.on("error", () => {});
+  const kysely = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return wrap(kysely, "postgres");
+}
+
+function wrap(kysely: Kysely<Database>, dialect: Dialect): Db {
+  let closed = false;
+  return {
+    kysely,
+    dialect,
+    async ping() {
+      await sql`SELECT 1`.execute(kysely);
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await kysely.destroy();
+    },
+  };
+}

@@ -1,0 +1,8 @@
+// The ordered list of migrations. Names sort in the order they run; never rename or edit one
+// that has shipped: add a new one instead.
+import type { Migration } from "kysely/migration";
+import * as m0001 from "./0001_foundation.ts";
+
+export const migrations: Record<string, Migration> = {
+  "0001_foundation": m0001,
+};

@@ -1,0 +1,279 @@
+// Creating local accounts and the operator's actions on them (the `kith accounts` commands and,
+// later, the admin API use these).
+import { newId } from "../../db/ids.ts";
+import type { Role } from "../../db/schema.ts";
+import type { Context } from "../context.ts";
+import { DomainError, notFound, validation } from "../errors.ts";
+import { generatePassword, hashPassword, passwordProblem } from "./passwords.ts";
+import { emailProblem, usernameProblem } from "./usernames.ts";
+
+export const ROLES: readonly Role[] = ["user", "moderator", "admin"];
+
+export interface NewLocalAccount {
+  username: string;
+  email: string;
+  password?: string;
+  role?: Role;
+  approved?: boolean;
+  confirmed?: boolean;
+  reason?: string | null;
+  locale?: string;
+  signUpIp?: string | null;
+  inviteId?: string | null;
+}
+
+export interface CreatedAccount {
+  accountId: string;
+  userId: string;
+  username: string;
+  /** Set when Kith generated the password, so the caller can show it once. */
+  generatedPassword?: string;
+}
+
+type FieldErrors = Record<string, { error: string; description: string }[]>;
+
+function fail(errors: FieldErrors): never {
+  const summary = Object.entries(errors)
+    .map(
+      ([field, list]) =>
+        `${field[0]!.toUpperCase()}${field.slice(1)} ${list.map((e) => e.description).join(", ")}`,
+    )
+    .join(", ");
+  throw validation(`Validation failed: ${summary}`, errors);
+}
+
+export async function createLocalAccount(
+  ctx: Context,
+  input: NewLocalAccount,
+): Promise<CreatedAccount> {
+  const { kysely } = ctx.db;
+  const username = input.username.trim();
+  const email = input.email.trim();
+  const errors: FieldErrors = {};
+  const add = (field: string, problem: [string, string] | null) => {
+    if (problem) (errors[field] ??= []).push({ error: problem[0], description: problem[1] });
+  };
+  add("username", usernameProblem(username));
+  add("email", emailProblem(email));
+  const password = input.password ?? generatePassword();
+  const weak = passwordProblem(password, [username, email.split("@")[0] ?? ""]);
+  if (weak) add("password", [weak.includes("short") ? "ERR_TOO_SHORT" : "ERR_INVALID", weak]);
+  if (input.role && !ROLES.includes(input.role)) add("role", ["ERR_INCLUSION", "is not a role"]);
+  if (Object.keys(errors).length > 0) fail(errors);
+
+  const taken = await kysely
+    .selectFrom("accounts")
+    .select("id")
+    .where((eb) =>
+      eb.and([
+        eb(eb.fn("lower", ["username"]), "=", username.toLowerCase()),
+        eb("domain", "is", null),
+      ]),
+    )
+    .executeTakeFirst();
+  if (taken) add("username", ["ERR_TAKEN", "has already been taken"]);
+  const emailTaken = await kysely
+    .selectFrom("users")
+    .select("id")
+    .where((eb) => eb(eb.fn("lower", ["email"]), "=", email.toLowerCase()))
+    .executeTakeFirst();
+  if (emailTaken) add("email", ["ERR_TAKEN", "has already been taken"]);
+  if (Object.keys(errors).length > 0) fail(errors);
+
+  const passwordHash = await hashPassword(password);
+  const now = new Date().toISOString();
+  const accountId = newId();
+  const userId = newId();
+  const { origin } = ctx.config;
+  try {
+    await kysely.transaction().execute(async (trx) => {
+      await trx
+        .insertInto("accounts")
+        .values({
+          id: accountId,
+          username,
+          domain: null,
+          display_name: "",
+          uri: `${origin}/users/${username}`,
+          url: `${origin}/@${username}`,
+          inbox_url: `${origin}/users/${username}/inbox`,
+          shared_inbox_url: `${origin}/inbox`,
+          outbox_url: `${origin}/users/${username}/outbox`,
+          followers_url: `${origin}/users/${username}/followers`,
+          following_url: `${origin}/users/${username}/following`,
+          featured_url: `${origin}/users/${username}/collections/featured`,
+          avatar_url: null,
+          header_url: null,
+          discoverable: null,
+          moved_to_account_id: null,
+          public_key_pem: null,
+          private_key_pem: null,
+          suspended_at: null,
+          silenced_at: null,
+          sensitized_at: null,
+          last_status_at: null,
+          created_at: now,
+          updated_at: now,
+          fetched_at: null,
+        })
+        .execute();
+      await trx
+        .insertInto("users")
+        .values({
+          id: userId,
+          account_id: accountId,
+          email,
+          password_hash: passwordHash,
+          role: input.role ?? "user",
+          approved: input.approved === false ? 0 : 1,
+          confirmed_at: input.confirmed === false ? null : now,
+          confirmation_token: null,
+          sign_up_reason: input.reason ?? null,
+          sign_up_ip: input.signUpIp ?? null,
+          invite_id: input.inviteId ?? null,
+          locale: input.locale ?? "en",
+          default_language: null,
+          created_at: now,
+          updated_at: now,
+          last_sign_in_at: null,
+        })
+        .execute();
+    });
+  } catch (error) {
+    // Two sign-ups raced for one name: the unique index decided.
+    if (/unique|duplicate/i.test(String((error as Error).message))) {
+      fail({ username: [{ error: "ERR_TAKEN", description: "has already been taken" }] });
+    }
+    throw error;
+  }
+  return {
+    accountId,
+    userId,
+    username,
+    ...(input.password === undefined ? { generatedPassword: password } : {}),
+  };
+}
+
+export interface LocalAccountSummary {
+  id: string;
+  username: string;
+  email: string;
+  role: Role;
+  approved: boolean;
+  suspended: boolean;
+  disabled: boolean;
+  createdAt: string;
+}
+
+export async function listLocalAccounts(ctx: Context): Promise<LocalAccountSummary[]> {
+  const rows = await ctx.db.kysely
+    .selectFrom("accounts")
+    .innerJoin("users", "users.account_id", "accounts.id")
+    .select([
+      "accounts.id",
+      "accounts.username",
+      "users.email",
+      "users.role",
+      "users.approved",
+      "users.disabled",
+      "accounts.suspended_at",
+      "accounts.created_at",
+    ])
+    .where("accounts.domain", "is", null)
+    .orderBy("accounts.id")
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    username: r.username,
+    email: r.email,
+    role: r.role,
+    approved: r.approved === 1,
+    suspended: r.suspended_at !== null,
+    disabled: r.disabled === 1,
+    createdAt: r.created_at,
+  }));
+}
+
+async function findLocal(ctx: Context, username: string) {
+  const row = await ctx.db.kysely
+    .selectFrom("accounts")
+    .innerJoin("users", "users.account_id", "accounts.id")
+    .select([
+      "accounts.id as accountId",
+      "users.id as userId",
+      "accounts.suspended_at",
+      "users.approved",
+    ])
+    .where((eb) => eb(eb.fn("lower", ["accounts.username"]), "=", username.toLowerCase()))
+    .where("accounts.domain", "is", null)
+    .executeTakeFirst();
+  if (!row) throw notFound();
+  return row;
+}
+
+export async function setRole(ctx: Context, username: string, role: string): Promise<void> {
+  if (!ROLES.includes(role as Role)) {
+    throw validation(`Role must be one of ${ROLES.join(", ")}`);
+  }
+  const { userId } = await findLocal(ctx, username);
+  await ctx.db.kysely
+    .updateTable("users")
+    .set({ role: role as Role, updated_at: new Date().toISOString() })
+    .where("id", "=", userId)
+    .execute();
+}
+
+export async function approve(ctx: Context, username: string): Promise<void> {
+  const { userId, approved } = await findLocal(ctx, username);
+  if (approved === 1) throw new DomainError("conflict", "The account is already approved");
+  await ctx.db.kysely
+    .updateTable("users")
+    .set({ approved: 1, updated_at: new Date().toISOString() })
+    .where("id", "=", userId)
+    .execute();
+}
+
+export async function suspend(ctx: Context, username: string): Promise<void> {
+  const { accountId, suspended_at } = await findLocal(ctx, username);
+  if (suspended_at) throw new DomainError("conflict", "The account is already suspended");
+  await ctx.db.kysely
+    .updateTable("accounts")
+    .set({ suspended_at: new Date().toISOString() })
+    .where("id", "=", accountId)
+    .execute();
+}
+
+export async function unsuspend(ctx: Context, username: string): Promise<void> {
+  const { accountId, suspended_at } = await findLocal(ctx, username);
+  if (!suspended_at) throw new DomainError("conflict", "The account is not suspended");
+  await ctx.db.kysely
+    .updateTable("accounts")
+    .set({ suspended_at: null })
+    .where("id", "=", accountId)
+    .execute();
+}
+
+/**
+ * Deletes a local user for good: the login and profile are removed, and the account row stays
+ * as a suspended tombstone so that the name cannot be taken again (other servers still know it).
+ */
+export async function deleteLocal(ctx: Context, username: string): Promise<void> {
+  const { accountId, userId } = await findLocal(ctx, username);
+  const now = new Date().toISOString();
+  await ctx.db.kysely.transaction().execute(async (trx) => {
+    await trx.deleteFrom("users").where("id", "=", userId).execute();
+    await trx
+      .updateTable("accounts")
+      .set({
+        display_name: "",
+        note: "",
+        fields: "[]",
+        avatar_url: null,
+        header_url: null,
+        suspended_at: now,
+        updated_at: now,
+      })
+      .where("id", "=", accountId)
+      .execute();
+  });
+}

@@ -1,0 +1,118 @@
+// The Instance entities (v2 and the deprecated v1), built from configuration and live figures.
+import type { Config } from "../../config.ts";
+import type { InstanceStats } from "../../domain/instance.ts";
+import { MASTODON_API_VERSION, VERSION_STRING } from "../../version.ts";
+
+export const MEDIA_LIMITS = {
+  supported_mime_types: ["image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"],
+  image_size_limit: 16 * 1024 * 1024,
+  image_matrix_limit: 33_177_600,
+  video_size_limit: 99 * 1024 * 1024,
+  video_frame_rate_limit: 120,
+  video_matrix_limit: 8_294_400,
+  description_limit: 1500,
+};
+
+export const POLL_LIMITS = {
+  max_options: 4,
+  max_characters_per_option: 50,
+  min_expiration: 300,
+  max_expiration: 2_629_746,
+};
+
+function streamingUrl(config: Config): string {
+  return config.origin.replace(/^http/, "ws");
+}
+
+function thumbnailUrl(config: Config): string {
+  return `${config.origin}/static/thumbnail.png`;
+}
+
+function registrations(config: Config) {
+  return {
+    enabled: config.registrations !== "closed",
+    approval_required: config.registrations === "approval",
+    reason_required: config.registrations === "approval",
+    message: null,
+    min_age: null,
+    url: null,
+  };
+}
+
+export function instanceV2(config: Config, stats: InstanceStats) {
+  return {
+    domain: config.domain,
+    title: config.title,
+    version: VERSION_STRING,
+    source_url: config.sourceUrl,
+    description: config.description,
+    usage: { users: { active_month: stats.activeMonth } },
+    thumbnail: { url: thumbnailUrl(config), blurhash: null, versions: {} },
+    icon: [],
+    languages: ["en"],
+    configuration: {
+      urls: {
+        streaming: streamingUrl(config),
+        status: null,
+        about: `${config.origin}/about`,
+        privacy_policy: null,
+        terms_of_service: null,
+      },
+      vapid: { public_key: "" },
+      accounts: { max_featured_tags: 10, max_pinned_statuses: 5 },
+      statuses: {
+        max_characters: config.maxStatusChars,
+        max_media_attachments: 4,
+        characters_reserved_per_url: 23,
+      },
+      media_attachments: MEDIA_LIMITS,
+      polls: POLL_LIMITS,
+      translation: { enabled: false },
+      timelines_access: {
+        live_feeds: { local: "public", remote: "public" },
+        hashtag_feeds: { local: "public", remote: "public" },
+        trending_link_feeds: { local: "public", remote: "public" },
+      },
+      limited_federation: false,
+    },
+    registrations: registrations(config),
+    api_versions: { mastodon: MASTODON_API_VERSION },
+    contact: { email: config.contactEmail, account: null },
+    rules: [],
+  };
+}
+
+export function instanceV1(config: Config, stats: InstanceStats) {
+  const reg = registrations(config);
+  return {
+    uri: config.domain,
+    title: config.title,
+    short_description: config.description,
+    description: config.description,
+    email: config.contactEmail,
+    version: VERSION_STRING,
+    urls: { streaming_api: streamingUrl(config) },
+    stats: {
+      user_count: stats.userCount,
+      status_count: stats.statusCount,
+      domain_count: stats.domainCount,
+    },
+    thumbnail: thumbnailUrl(config),
+    languages: ["en"],
+    registrations: reg.enabled,
+    approval_required: reg.approval_required,
+    invites_enabled: false,
+    configuration: {
+      accounts: { max_featured_tags: 10 },
+      statuses: {
+        max_characters: config.maxStatusChars,
+        max_media_attachments: 4,
+        characters_reserved_per_url: 23,
+      },
+      media_attachments: MEDIA_LIMITS,
+      polls: POLL_LIMITS,
+    },
+    contact_account: null,
+    rules: [],
+  };
+}

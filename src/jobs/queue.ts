@@ -1,0 +1,142 @@
+// A durable job queue in Kith's own database. A job stays in the table until a worker has
+// finished it, so nothing is lost when a process dies: an expired lease makes the job due
+// again. PostgreSQL workers claim with FOR UPDATE SKIP LOCKED; SQLite has a single writer.
+
+import type { Selectable } from "kysely";
+import { sql } from "kysely";
+import type { Db } from "../db/database.ts";
+import { newId } from "../db/ids.ts";
+import type { JobsTable } from "../db/schema.ts";
+
+export interface EnqueueOptions {
+  runAt?: Date;
+  /** While a job with this key is pending, enqueueing another one with it does nothing. */
+  dedupeKey?: string;
+  maxAttempts?: number;
+}
+
+export interface Job {
+  id: string;
+  queue: string;
+  payload: unknown;
+  attempts: number;
+  maxAttempts: number;
+}
+
+export const DEAD_PREFIX = "dead:";
+
+export async function enqueue(
+  db: Db,
+  queue: string,
+  payload: unknown,
+  options: EnqueueOptions = {},
+): Promise<void> {
+  const now = new Date();
+  const row = {
+    id: newId(),
+    queue,
+    payload: JSON.stringify(payload ?? null),
+    run_at: (options.runAt ?? now).toISOString(),
+    max_attempts: options.maxAttempts ?? 10,
+    locked_until: null,
+    locked_by: null,
+    last_error: null,
+    dedupe_key: options.dedupeKey ?? null,
+    created_at: now.toISOString(),
+  };
+  await db.kysely
+    .insertInto("jobs")
+    .values(row)
+    .onConflict((oc) => oc.column("dedupe_key").doNothing())
+    .execute();
+}
+
+/** Takes the oldest due job of the given queues for `leaseMs`, or returns null. */
+export async function claim(
+  db: Db,
+  queues: string[],
+  workerId: string,
+  leaseMs: number,
+): Promise<Job | null> {
+  if (queues.length === 0) return null;
+  const now = new Date();
+  const nowIso = now.toISOString();
+  let candidate = db.kysely
+    .selectFrom("jobs")
+    .select("id")
+    .where("queue", "in", queues)
+    .where("run_at", "<=", nowIso)
+    .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", nowIso)]))
+    .orderBy("run_at")
+    .limit(1);
+  if (db.dialect === "postgres") candidate = candidate.forUpdate().skipLocked();
+  const row = await db.kysely
+    .updateTable("jobs")
+    .set({
+      locked_until: new Date(now.getTime() + leaseMs).toISOString(),
+      locked_by: workerId,
+      attempts: sql`attempts + 1`,
+    })
+    .where("id", "=", (eb) => eb.selectFrom(candidate.as("c")).select("c.id"))
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toJob(row) : null;
+}
+
+function toJob(row: Selectable<JobsTable>): Job {
+  return {
+    id: row.id,
+    queue: row.queue,
+    payload: JSON.parse(row.payload),
+    attempts: row.attempts,
+    maxAttempts: row.max_attempts,
+  };
+}
+
+export async function complete(db: Db, job: Job): Promise<void> {
+  await db.kysely.deleteFrom("jobs").where("id", "=", job.id).execute();
+}
+
+/** Schedules a retry with exponential backoff, or parks the job as dead after its last try. */
+export async function fail(db: Db, job: Job, error: unknown): Promise<"retry" | "dead"> {
+  const message = error instanceof Error ? error.message : String(error);
+  const dead = job.attempts >= job.maxAttempts;
+  const backoffMs =
+    Math.min(2 ** job.attempts * 1000, 6 * 3600 * 1000) * (0.75 + Math.random() * 0.5);
+  await db.kysely
+    .updateTable("jobs")
+    .set({
+      queue: dead ? `${DEAD_PREFIX}${job.queue}` : job.queue,
+      run_at: new Date(Date.now() + (dead ? 0 : backoffMs)).toISOString(),
+      locked_until: null,
+      locked_by: null,
+      last_error: message.slice(0, 2000),
+      dedupe_key: dead ? null : undefined,
+    })
+    .where("id", "=", job.id)
+    .execute();
+  return dead ? "dead" : "retry";
+}
+
+export interface QueueCounts {
+  pending: number;
+  dead: number;
+}
+
+export async function counts(db: Db): Promise<QueueCounts> {
+  const rows = await db.kysely
+    .selectFrom("jobs")
+    .select([
+      (eb) => eb.fn.countAll().as("n"),
+      sql<number>`CASE WHEN queue LIKE 'dead:%' THEN 1 ELSE 0 END`.as("dead"),
+    ])
+    .groupBy(sql`CASE WHEN queue LIKE 'dead:%' THEN 1 ELSE 0 END`)
+    .execute();
+  let pending = 0;
+  let dead = 0;
+  for (const r of rows) {
+    if (Number(r.dead) === 1) dead = Number(r.n);
+    else pending = Number(r.n);
+  }
+  return { pending, dead };
+}

@@ -1,0 +1,107 @@
+// The composition root: config → database → domain → worker and HTTP. Nothing else lives here.
+import type { AddressInfo } from "node:net";
+import { type ServerType, serve } from "@hono/node-server";
+import type { Config } from "./config.ts";
+import { openDatabase } from "./db/database.ts";
+import { migrateToLatest } from "./db/migrate.ts";
+import type { Context } from "./domain/context.ts";
+import { createApp } from "./http/app.ts";
+import { jobHandlers } from "./jobs/registry.ts";
+import { startWorker, type Worker } from "./jobs/worker.ts";
+import { logger } from "./logging.ts";
+
+export interface KithOptions {
+  web: boolean;
+  worker: boolean;
+  /** Apply pending migrations first (the default). `kith web`/`worker` at scale may skip it. */
+  migrate?: boolean;
+}
+
+export interface Kith {
+  ctx: Context;
+  /** The bound port when serving HTTP (useful with PORT=0). */
+  port?: number;
+  /** Finishes in-flight requests and jobs, then closes the database. */
+  stop(): Promise<void>;
+}
+
+const log = logger("main");
+
+export async function startKith(config: Config, options: KithOptions): Promise<Kith> {
+  const db = await openDatabase(config.database);
+  const ctx: Context = { config, db };
+  try {
+    await db.ping();
+    if (options.migrate !== false) {
+      const { applied } = await migrateToLatest(db);
+      if (applied.length > 0)
+        log.info("Applied migrations: {applied}", { applied: applied.join(", ") });
+    }
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+
+  let worker: Worker | undefined;
+  if (options.worker) worker = startWorker(db, jobHandlers(ctx));
+
+  let server: ServerType | undefined;
+  let port: number | undefined;
+  if (options.web) {
+    const app = createApp(ctx);
+    try {
+      ({ server, port } = await listen(app.fetch, config));
+    } catch (error) {
+      await worker?.stop();
+      await db.close();
+      throw error;
+    }
+    log.info("Kith is listening on http://{host}:{port} as {origin}", {
+      host: config.host,
+      port,
+      origin: config.origin,
+    });
+  }
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
+      if (server) await closeServer(server, config.shutdownTimeoutMs);
+      await worker?.stop();
+      await db.close();
+      log.info("Stopped");
+    })();
+    return stopping;
+  };
+  return { ctx, ...(port !== undefined ? { port } : {}), stop };
+}
+
+function listen(fetch: (req: Request) => Response | Promise<Response>, config: Config) {
+  return new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
+    const server = serve({ fetch, hostname: config.host, port: config.port }, (info: AddressInfo) =>
+      resolve({ server, port: info.port }),
+    );
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      reject(
+        new Error(
+          `cannot listen on ${config.host}:${config.port} (${error.code ?? error.message})`,
+        ),
+      );
+    });
+  });
+}
+
+/** Stops accepting connections, lets in-flight requests finish, and cuts the rest at the timeout. */
+function closeServer(server: ServerType, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const force = setTimeout(() => {
+      if ("closeAllConnections" in server) server.closeAllConnections();
+    }, timeoutMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    if ("closeIdleConnections" in server) server.closeIdleConnections();
+  });
+}
