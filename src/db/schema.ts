@@ -3,7 +3,7 @@
 // - times are ISO 8601 UTC strings with milliseconds, which sort as text;
 // - booleans are integers 0/1 (SQLite has no boolean type);
 // - JSON is stored as text and parsed at the edge of the db layer.
-import type { ColumnType, Generated } from "kysely";
+import type { Generated } from "kysely";
 
 type Bool = number;
 type Timestamp = string;
@@ -97,11 +97,240 @@ export interface JobsTable {
   created_at: Timestamp;
 }
 
+export interface OAuthApplicationsTable {
+  id: string;
+  name: string;
+  website: string | null;
+  /** newline-separated */
+  redirect_uris: string;
+  /** space-separated */
+  scopes: string;
+  client_id: string;
+  client_secret: string;
+  owner_account_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface OAuthTokensTable {
+  id: string;
+  /** SHA-256 hex of the bearer token; the token itself is never stored. */
+  token_hash: string;
+  application_id: string | null;
+  account_id: string | null;
+  scopes: string;
+  created_at: Timestamp;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface OAuthCodesTable {
+  code_hash: string;
+  application_id: string;
+  account_id: string;
+  redirect_uri: string;
+  scopes: string;
+  code_challenge: string | null;
+  code_challenge_method: string | null;
+  expires_at: Timestamp;
+  used_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface WebSessionsTable {
+  id_hash: string;
+  account_id: string;
+  user_agent: string | null;
+  ip: string | null;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export interface InvitesTable {
+  id: string;
+  code: string;
+  account_id: string | null;
+  max_uses: number | null;
+  uses: Generated<number>;
+  autofollow: Generated<Bool>;
+  expires_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export type Visibility = "public" | "unlisted" | "private" | "direct";
+
+export interface StatusesTable {
+  id: string;
+  uri: string;
+  url: string | null;
+  account_id: string;
+  local: Bool;
+  in_reply_to_id: string | null;
+  in_reply_to_account_id: string | null;
+  in_reply_to_uri: string | null;
+  reblog_of_id: string | null;
+  /** ID of the root status of the thread (the status itself for a root). */
+  thread_id: string;
+  /** sanitised HTML */
+  content: Generated<string>;
+  /** the source text as written, for local statuses */
+  text: Generated<string>;
+  spoiler_text: Generated<string>;
+  sensitive: Generated<Bool>;
+  visibility: Visibility;
+  language: string | null;
+  application_id: string | null;
+  replies_count: Generated<number>;
+  reblogs_count: Generated<number>;
+  favourites_count: Generated<number>;
+  created_at: Timestamp;
+  edited_at: Timestamp | null;
+  updated_at: Timestamp;
+}
+
+export interface StatusMentionsTable {
+  status_id: string;
+  account_id: string;
+}
+
+export interface TagsTable {
+  id: string;
+  name: string;
+  created_at: Timestamp;
+}
+
+export interface StatusTagsTable {
+  status_id: string;
+  tag_id: string;
+}
+
+/** favourites, bookmarks and status_pins share this shape */
+export interface AccountStatusTable {
+  id: string;
+  account_id: string;
+  status_id: string;
+  created_at: Timestamp;
+}
+
+/** follows and follow_requests share this shape */
+export interface FollowsTable {
+  id: string;
+  account_id: string;
+  target_account_id: string;
+  show_reblogs: Generated<Bool>;
+  notify: Generated<Bool>;
+  /** JSON string[] or null for every language */
+  languages: string | null;
+  uri: string | null;
+  created_at: Timestamp;
+}
+
+export interface BlocksTable {
+  id: string;
+  account_id: string;
+  target_account_id: string;
+  uri: string | null;
+  created_at: Timestamp;
+}
+
+export interface MutesTable {
+  id: string;
+  account_id: string;
+  target_account_id: string;
+  hide_notifications: Generated<Bool>;
+  expires_at: Timestamp | null;
+  created_at: Timestamp;
+}
+
+export interface ConversationMutesTable {
+  account_id: string;
+  thread_id: string;
+}
+
+export interface AccountNotesTable {
+  account_id: string;
+  target_account_id: string;
+  comment: string;
+  updated_at: Timestamp;
+}
+
+export interface NotificationsTable {
+  id: string;
+  /** the recipient */
+  account_id: string;
+  from_account_id: string | null;
+  type: string;
+  status_id: string | null;
+  report_id: string | null;
+  group_key: string;
+  created_at: Timestamp;
+}
+
+export interface MarkersTable {
+  account_id: string;
+  timeline: string;
+  last_read_id: string;
+  version: Generated<number>;
+  updated_at: Timestamp;
+}
+
+export interface HomeFeedTable {
+  account_id: string;
+  status_id: string;
+}
+
+export interface IdempotencyKeysTable {
+  account_id: string;
+  key: string;
+  status_id: string | null;
+  created_at: Timestamp;
+}
+
+export interface ServerRulesTable {
+  id: string;
+  text: string;
+  hint: Generated<string>;
+  position: Generated<number>;
+  created_at: Timestamp;
+}
+
+export interface CustomEmojisTable {
+  id: string;
+  shortcode: string;
+  domain: string | null;
+  url: string;
+  static_url: string;
+  visible_in_picker: Generated<Bool>;
+  category: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
   accounts: AccountsTable;
   users: UsersTable;
   jobs: JobsTable;
+  oauth_applications: OAuthApplicationsTable;
+  oauth_tokens: OAuthTokensTable;
+  oauth_codes: OAuthCodesTable;
+  web_sessions: WebSessionsTable;
+  invites: InvitesTable;
+  statuses: StatusesTable;
+  status_mentions: StatusMentionsTable;
+  tags: TagsTable;
+  status_tags: StatusTagsTable;
+  favourites: AccountStatusTable;
+  bookmarks: AccountStatusTable;
+  status_pins: AccountStatusTable;
+  follows: FollowsTable;
+  follow_requests: FollowsTable;
+  blocks: BlocksTable;
+  mutes: MutesTable;
+  conversation_mutes: ConversationMutesTable;
+  account_notes: AccountNotesTable;
+  notifications: NotificationsTable;
+  markers: MarkersTable;
+  home_feed: HomeFeedTable;
+  idempotency_keys: IdempotencyKeysTable;
+  server_rules: ServerRulesTable;
+  custom_emojis: CustomEmojisTable;
 }
-
-export type { ColumnType };

@@ -4,9 +4,11 @@ import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import type { Context } from "../domain/context.ts";
 import { instanceRoutes } from "./api/instance.ts";
+import { type AppEnv, authenticate } from "./auth.ts";
 import { errorResponse } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
 import { requestLog } from "./middleware/request-log.ts";
+import { setPublicOrigin } from "./pagination.ts";
 import { staticRoutes } from "./static.ts";
 
 // As Mastodon's rack-cors set-up: any origin, no credentials, the pagination and rate-limit
@@ -25,8 +27,9 @@ const apiCors = cors({
   maxAge: 86400,
 });
 
-export function createApp(ctx: Context): Hono {
-  const app = new Hono();
+export function createApp(ctx: Context): Hono<AppEnv> {
+  setPublicOrigin(ctx.config.origin);
+  const app = new Hono<AppEnv>();
   app.use(requestLog);
   for (const path of ["/api/*", "/oauth/*", "/.well-known/*", "/nodeinfo/*"])
     app.use(path, apiCors);
@@ -37,6 +40,10 @@ export function createApp(ctx: Context): Hono {
     }),
   );
 
+  app.use("/api/*", authenticate(ctx));
+  app.use("/oauth/userinfo", authenticate(ctx));
+
+  // Route groups; each module exports a function (ctx) => Hono<AppEnv>.
   app.route("/", healthRoutes(ctx));
   app.route("/", instanceRoutes(ctx));
   app.route("/", staticRoutes());

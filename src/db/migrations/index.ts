@@ -2,7 +2,9 @@
 // that has shipped: add a new one instead.
 import type { Migration } from "kysely/migration";
 import * as m0001 from "./0001_foundation.ts";
+import * as m0002 from "./0002_social.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
+  "0002_social": m0002,
 };

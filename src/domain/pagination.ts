@@ -1,0 +1,32 @@
+// Mastodon's cursor pagination, for any list ordered by an ID-like column.
+//   max_id: strictly older than; since_id: strictly newer than (newest first);
+//   min_id: the page immediately newer than the cursor (still returned newest first).
+import type { SelectQueryBuilder } from "kysely";
+
+export interface Page {
+  maxId?: string;
+  sinceId?: string;
+  minId?: string;
+  limit: number;
+}
+
+/**
+ * Applies a page to a query ordered by `column`. Call `finishPage` on the rows: a `min_id` page
+ * is fetched oldest-first (so it starts right after the cursor) and must be reversed.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: works for any table; the column is checked by the caller
+export function applyPage<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  column: any,
+  page: Page,
+) {
+  let q = query;
+  if (page.maxId) q = q.where(column, "<", page.maxId);
+  if (page.sinceId) q = q.where(column, ">", page.sinceId);
+  if (page.minId) q = q.where(column, ">", page.minId);
+  return q.orderBy(column, page.minId ? "asc" : "desc").limit(page.limit);
+}
+
+export function finishPage<T>(rows: T[], page: Page): T[] {
+  return page.minId ? rows.reverse() : rows;
+}
