@@ -1,12 +1,26 @@
 // Opens Kith's database: an embedded SQLite file through node:sqlite, or PostgreSQL through a
 // pg pool. Everything above this file sees one Kysely<Database> and never the dialect,
 // except where a query genuinely differs (see `dialect`).
-import { Kysely, PostgresDialect, SqliteDialect, sql } from "kysely";
+import { type DialectAdapter, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql } from "kysely";
 import type { Config } from "../config.ts";
 import type { Database } from "./schema.ts";
 import { openSqlite } from "./sqlite-connection.ts";
 
 export type Dialect = "sqlite" | "postgres";
+
+// SQLite does roll back DDL inside a transaction; Kysely's adapter just does not claim it.
+// Claiming it makes the migrator run all pending migrations in one transaction, as on PostgreSQL.
+class TransactionalSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
+}
+
+class KithSqliteDialect extends SqliteDialect {
+  override createAdapter(): DialectAdapter {
+    return new TransactionalSqliteAdapter();
+  }
+}
 
 export interface Db {
   kysely: Kysely<Database>;
@@ -20,7 +34,7 @@ export async function openDatabase(config: Config["database"]): Promise<Db> {
   if (config.kind === "sqlite") {
     const kysely = new Kysely<Database>({
       // Kysely serialises all work on this single connection: SQLite's single writer.
-      dialect: new SqliteDialect({ database: openSqlite(config.path) }),
+      dialect: new KithSqliteDialect({ database: openSqlite(config.path) }),
     });
     return wrap(kysely, "sqlite");
   }

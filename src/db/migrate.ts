@@ -1,7 +1,7 @@
-// Applies migrations. Each runs in its own transaction on both dialects (both have
+// Applies migrations. A run happens inside one transaction on both dialects (both have
 // transactional DDL), and Kysely holds a lock while migrating, so two processes starting at
 // once cannot interleave and a failure never leaves a half-migrated schema.
-import { Migrator } from "kysely/migration";
+import { type Migration, Migrator } from "kysely/migration";
 import type { Db } from "./database.ts";
 import { migrations } from "./migrations/index.ts";
 
@@ -9,11 +9,11 @@ export interface MigrationReport {
   applied: string[];
 }
 
-export async function migrateToLatest(db: Db): Promise<MigrationReport> {
-  const migrator = new Migrator({
-    db: db.kysely,
-    provider: { getMigrations: async () => migrations },
-  });
+export async function migrateToLatest(
+  db: Db,
+  set: Record<string, Migration> = migrations,
+): Promise<MigrationReport> {
+  const migrator = new Migrator({ db: db.kysely, provider: { getMigrations: async () => set } });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === "Error");
   if (error || failed) {

@@ -36,7 +36,8 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.use(
     bodyLimit({
       maxSize: ctx.config.maxBodyBytes,
-      onError: (c) => c.json({ error: "Payload too large" }, 413),
+      // The unread rest of the body is still on the socket, so the connection cannot be reused.
+      onError: (c) => c.json({ error: "Payload too large" }, 413, { Connection: "close" }),
     }),
   );
 

@@ -58,7 +58,6 @@ export function instanceV2(config: Config, stats: InstanceStats) {
         privacy_policy: null,
         terms_of_service: null,
       },
-      vapid: { public_key: "" },
       accounts: { max_featured_tags: 10, max_pinned_statuses: 5 },
       statuses: {
         max_characters: config.maxStatusChars,
