@@ -29,10 +29,19 @@ async function freePort(): Promise<number> {
 const dataDir = mkdtempSync(join(tmpdir(), "kith-bench-memory-"));
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const child = spawn(process.execPath, [join(import.meta.dirname, "..", "bin", "kith.js"), "serve"], {
-  env: { PATH: process.env.PATH ?? "", KITH_DATA_DIR: dataDir, PORT: String(port), KITH_LOG_LEVEL: "warning" },
-  stdio: ["ignore", "inherit", "inherit"],
-});
+const child = spawn(
+  process.execPath,
+  [join(import.meta.dirname, "..", "bin", "kith.js"), "serve"],
+  {
+    env: {
+      PATH: process.env.PATH ?? "",
+      KITH_DATA_DIR: dataDir,
+      PORT: String(port),
+      KITH_LOG_LEVEL: "warning",
+    },
+    stdio: ["ignore", "inherit", "inherit"],
+  },
+);
 
 try {
   const started = Date.now();
@@ -47,7 +56,13 @@ try {
   await sleep(3000);
   const idle = rssMiB(child.pid!);
 
-  const paths = ["/api/v2/instance", "/api/v1/instance", "/health", "/api/v1/nonexistent", "/static/avatar.png"];
+  const paths = [
+    "/api/v2/instance",
+    "/api/v1/instance",
+    "/health",
+    "/api/v1/nonexistent",
+    "/static/avatar.png",
+  ];
   const t0 = performance.now();
   let next = 0;
   await Promise.all(
@@ -65,7 +80,9 @@ try {
   console.log(`kith serve (SQLite), Node ${process.version}`);
   console.log(`  ready after:              ${startMs} ms`);
   console.log(`  resident memory, idle:    ${idle.toFixed(1)} MiB`);
-  console.log(`  after ${total} requests:    ${loaded.toFixed(1)} MiB  (${(total / seconds).toFixed(0)} req/s, 10 concurrent)`);
+  console.log(
+    `  after ${total} requests:    ${loaded.toFixed(1)} MiB  (${(total / seconds).toFixed(0)} req/s, 10 concurrent)`,
+  );
 } finally {
   child.kill("SIGTERM");
   await new Promise((r) => child.once("exit", r));

@@ -33,7 +33,11 @@ describe("configuration", () => {
 
   it("reads PostgreSQL from DATABASE_URL", () => {
     const config = loadConfig({ KITH_DATA_DIR: dir(), DATABASE_URL: "postgres://u@db:5432/kith" });
-    assert.deepEqual(config.database, { kind: "postgres", url: "postgres://u@db:5432/kith", poolSize: 10 });
+    assert.deepEqual(config.database, {
+      kind: "postgres",
+      url: "postgres://u@db:5432/kith",
+      poolSize: 10,
+    });
   });
 
   it("derives the domain from the origin", () => {
@@ -49,7 +53,11 @@ describe("configuration", () => {
     ["KITH_LOG_LEVEL", { KITH_LOG_LEVEL: "loud" }, /^KITH_LOG_LEVEL: /],
     ["KITH_DEV_MODE", { KITH_DEV_MODE: "maybe" }, /^KITH_DEV_MODE: must be true or false/],
     ["KITH_ORIGIN", { KITH_ORIGIN: "social.example/path" }, /^KITH_ORIGIN: must be an origin/],
-    ["KITH_ORIGIN", { KITH_ORIGIN: "http://social.example" }, /^KITH_ORIGIN: plain http is only allowed with KITH_DEV_MODE/],
+    [
+      "KITH_ORIGIN",
+      { KITH_ORIGIN: "http://social.example" },
+      /^KITH_ORIGIN: plain http is only allowed with KITH_DEV_MODE/,
+    ],
     ["KITH_SECRET_KEY", { KITH_SECRET_KEY: "short" }, /^KITH_SECRET_KEY: must be at least 32/],
     ["KITH_REGISTRATIONS", { KITH_REGISTRATIONS: "sometimes" }, /^KITH_REGISTRATIONS: /],
   ];
@@ -70,11 +78,18 @@ describe("configuration", () => {
   it("refuses a data directory that cannot be written", () => {
     const file = join(dir(), "a-file");
     writeFileSync(file, "");
-    assert.throws(() => loadConfig({ KITH_DATA_DIR: join(file, "data") }), /^ConfigError: KITH_DATA_DIR: .* is not a writable directory/);
+    assert.throws(
+      () => loadConfig({ KITH_DATA_DIR: join(file, "data") }),
+      /^ConfigError: KITH_DATA_DIR: .* is not a writable directory/,
+    );
   });
 
   it("allows plain http on a non-local origin only in development mode", () => {
-    const config = loadConfig({ KITH_DATA_DIR: dir(), KITH_ORIGIN: "http://127.0.0.1:4000", KITH_DEV_MODE: "1" });
+    const config = loadConfig({
+      KITH_DATA_DIR: dir(),
+      KITH_ORIGIN: "http://127.0.0.1:4000",
+      KITH_DEV_MODE: "1",
+    });
     assert.equal(config.devMode, true);
     assert.equal(config.domain, "127.0.0.1:4000");
   });

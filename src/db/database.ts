@@ -1,7 +1,14 @@
 // Opens Kith's database: an embedded SQLite file through node:sqlite, or PostgreSQL through a
 // pg pool. Everything above this file sees one Kysely<Database> and never the dialect,
 // except where a query genuinely differs (see `dialect`).
-import { type DialectAdapter, Kysely, PostgresDialect, SqliteAdapter, SqliteDialect, sql } from "kysely";
+import {
+  type DialectAdapter,
+  Kysely,
+  PostgresDialect,
+  SqliteAdapter,
+  SqliteDialect,
+  sql,
+} from "kysely";
 import type { Config } from "../config.ts";
 import type { Database } from "./schema.ts";
 import { openSqlite } from "./sqlite-connection.ts";

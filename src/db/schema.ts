@@ -55,6 +55,12 @@ export interface AccountsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   fetched_at: Timestamp | null;
+  /** the local user's profile note as typed (0005) */
+  note_source: Generated<string>;
+  /** JSON: [{name, value}] as typed by the local user (0005) */
+  fields_source: Generated<string>;
+  /** JSON: string[] of domains allowed to credit this account (0005) */
+  attribution_domains: Generated<string>;
 }
 
 export type Role = "user" | "moderator" | "admin";
@@ -76,6 +82,8 @@ export interface UsersTable {
   default_visibility: Generated<string>;
   default_sensitive: Generated<Bool>;
   default_language: string | null;
+  /** public, followers or nobody (0005) */
+  default_quote_policy: Generated<string>;
   created_at: Timestamp;
   updated_at: Timestamp;
   last_sign_in_at: Timestamp | null;

@@ -21,7 +21,10 @@ describe("kith command: help and usage errors", () => {
     ["worker"],
     ["migrate"],
     ["accounts"],
-    ...["create", "list", "set-role", "approve", "suspend", "unsuspend", "delete"].map((c) => ["accounts", c]),
+    ...["create", "list", "set-role", "approve", "suspend", "unsuspend", "delete"].map((c) => [
+      "accounts",
+      c,
+    ]),
   ];
   for (const command of commands) {
     it(`kith ${[...command, "--help"].join(" ")} prints usage and exits 0`, async () => {
@@ -45,7 +48,9 @@ describe("kith command: help and usage errors", () => {
     const noEmail = await runKith(["accounts", "create", "bob"], { KITH_DATA_DIR: dataDir });
     assert.equal(noEmail.code, 2);
     assert.match(noEmail.stderr, /--email is required/);
-    const badRole = await runKith(["accounts", "set-role", "bob", "king"], { KITH_DATA_DIR: dataDir });
+    const badRole = await runKith(["accounts", "set-role", "bob", "king"], {
+      KITH_DATA_DIR: dataDir,
+    });
     assert.equal(badRole.code, 2);
   });
 });
@@ -56,7 +61,11 @@ describe("kith command: start-up refuses bad configuration in one line", () => {
   const cases: [string, Record<string, string>, RegExp][] = [
     ["DATABASE_URL=mysql://x", { DATABASE_URL: "mysql://x" }, /^kith: DATABASE_URL: /],
     ["PORT=abc", { PORT: "abc" }, /^kith: PORT: must be a whole number/],
-    ["an unwritable data directory", { KITH_DATA_DIR: join(file, "data") }, /^kith: KITH_DATA_DIR: .* is not a writable directory/],
+    [
+      "an unwritable data directory",
+      { KITH_DATA_DIR: join(file, "data") },
+      /^kith: KITH_DATA_DIR: .* is not a writable directory/,
+    ],
   ];
   for (const [name, env, message] of cases) {
     it(`kith serve with ${name}`, async () => {
@@ -90,7 +99,15 @@ for (const kind of ["sqlite", "postgres"] as const) {
     });
 
     it("creates an account with a generated password and lists it", async () => {
-      const r = await kith("accounts", "create", "alice", "--email", "alice@example.test", "--role", "admin");
+      const r = await kith(
+        "accounts",
+        "create",
+        "alice",
+        "--email",
+        "alice@example.test",
+        "--role",
+        "admin",
+      );
       assert.equal(r.code, 0, r.stderr);
       assert.match(r.stdout, /Created @alice/);
       assert.match(r.stdout, /Password: \S{20,}/);
@@ -99,7 +116,15 @@ for (const kind of ["sqlite", "postgres"] as const) {
     });
 
     it("creates an account with a given password and prints none", async () => {
-      const r = await kith("accounts", "create", "bob", "--email", "bob@example.test", "--password", "a long enough secret");
+      const r = await kith(
+        "accounts",
+        "create",
+        "bob",
+        "--email",
+        "bob@example.test",
+        "--password",
+        "a long enough secret",
+      );
       assert.equal(r.code, 0, r.stderr);
       assert.doesNotMatch(r.stdout, /Password:/);
     });
@@ -112,7 +137,15 @@ for (const kind of ["sqlite", "postgres"] as const) {
       assert.match(reserved.stderr, /Username is reserved/);
       const malformed = await kith("accounts", "create", "no spaces", "--email", "b@example.test");
       assert.match(malformed.stderr, /Username must contain only letters/);
-      const weak = await kith("accounts", "create", "carol", "--email", "c@example.test", "--password", "short");
+      const weak = await kith(
+        "accounts",
+        "create",
+        "carol",
+        "--email",
+        "c@example.test",
+        "--password",
+        "short",
+      );
       assert.match(weak.stderr, /Password is too short/);
       const email = await kith("accounts", "create", "dave", "--email", "alice@EXAMPLE.test");
       assert.match(email.stderr, /Email has already been taken/);
@@ -131,7 +164,11 @@ for (const kind of ["sqlite", "postgres"] as const) {
       assert.equal((await kith("accounts", "delete", "bob")).code, 0);
       assert.doesNotMatch((await kith("accounts", "list")).stdout, /\tbob\t/);
       const reuse = await kith("accounts", "create", "bob", "--email", "bob2@example.test");
-      assert.match(reuse.stderr, /Username has already been taken/, "a deleted name stays reserved");
+      assert.match(
+        reuse.stderr,
+        /Username has already been taken/,
+        "a deleted name stays reserved",
+      );
     });
 
     it("approves pending accounts and says so when there is nothing to approve", async () => {

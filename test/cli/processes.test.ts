@@ -23,12 +23,16 @@ describe("kith serve on SQLite (what npm start runs)", () => {
 
   it("answers /health and /api/v1/instance within 10 s, keeps its database under the data directory, and stops on SIGTERM", async () => {
     const port = await freePort();
-    const child = spawnKith(["serve"], { ...database.env, PORT: String(port), KITH_LOG_LEVEL: "info" });
+    const child = spawnKith(["serve"], {
+      ...database.env,
+      PORT: String(port),
+      KITH_LOG_LEVEL: "info",
+    });
     try {
       await waitForHttp(`http://127.0.0.1:${port}/health`, 10_000);
       const instance = await fetch(`http://127.0.0.1:${port}/api/v1/instance`);
       assert.equal(instance.status, 200);
-      assert.equal((await instance.json()).uri, `localhost:${port}`);
+      assert.equal(((await instance.json()) as any).uri, `localhost:${port}`);
       assert.ok(existsSync(join(database.dataDir, "kith.sqlite")));
       child.kill("SIGTERM");
       assert.equal(await exitOf(child), 0, child.output());
@@ -56,14 +60,24 @@ describe("kith web and kith worker side by side on one PostgreSQL database", { s
     const worker = spawnKith(["worker"], env);
     try {
       await waitForHttp(`http://127.0.0.1:${port}/health`, 15_000);
-      const instance = await (await fetch(`http://127.0.0.1:${port}/api/v2/instance`)).json();
+      const instance = (await (
+        await fetch(`http://127.0.0.1:${port}/api/v2/instance`)
+      ).json()) as any;
       assert.equal(instance.domain, `localhost:${port}`);
       // The worker schedules its periodic housekeeping in the shared database.
-      const db = await openDatabase({ kind: "postgres", url: database.env.DATABASE_URL!, poolSize: 1 });
+      const db = await openDatabase({
+        kind: "postgres",
+        url: database.env.DATABASE_URL!,
+        poolSize: 1,
+      });
       try {
         let found = false;
         for (let i = 0; i < 100 && !found; i++) {
-          found = !!(await db.kysely.selectFrom("jobs").select("id").where("queue", "=", "housekeeping").executeTakeFirst());
+          found = !!(await db.kysely
+            .selectFrom("jobs")
+            .select("id")
+            .where("queue", "=", "housekeeping")
+            .executeTakeFirst());
           if (!found) await new Promise((r) => setTimeout(r, 100));
         }
         assert.ok(found, `the worker did not schedule its work:\n${worker.output()}`);

@@ -6,7 +6,8 @@ describe("IDs", () => {
   it("are 18-digit strings that increase within a process", () => {
     const ids = Array.from({ length: 5000 }, () => newId());
     for (const id of ids) assert.match(id, /^\d{18}$/);
-    for (let i = 1; i < ids.length; i++) assert.ok(ids[i]! > ids[i - 1]!, `${ids[i]} > ${ids[i - 1]}`);
+    for (let i = 1; i < ids.length; i++)
+      assert.ok(ids[i]! > ids[i - 1]!, `${ids[i]} > ${ids[i - 1]}`);
     assert.equal(new Set(ids).size, ids.length);
   });
 
@@ -30,7 +31,9 @@ describe("IDs", () => {
 
   it("clamp absurd times from other servers", () => {
     assert.equal(idTime(newId(0))?.getTime(), Date.UTC(2000, 0, 1));
-    assert.ok(idTime(newId(Date.now() + 10 * 365 * 86_400_000))!.getTime() <= Date.now() + 86_400_000);
+    assert.ok(
+      idTime(newId(Date.now() + 10 * 365 * 86_400_000))!.getTime() <= Date.now() + 86_400_000,
+    );
   });
 
   it("recognise only digit strings", () => {

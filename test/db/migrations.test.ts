@@ -14,7 +14,15 @@ eachDatabase("migrations", (fixture) => {
 
   it("create the core tables", async () => {
     const { db } = fixture();
-    for (const table of ["accounts", "users", "jobs", "statuses", "follows", "notifications", "oauth_tokens"]) {
+    for (const table of [
+      "accounts",
+      "users",
+      "jobs",
+      "statuses",
+      "follows",
+      "notifications",
+      "oauth_tokens",
+    ]) {
       const rows = await sql`SELECT COUNT(*) AS n FROM ${sql.table(table)}`.execute(db.kysely);
       assert.equal(Number((rows.rows[0] as { n: unknown }).n), 0, table);
     }
@@ -50,14 +58,40 @@ eachDatabase("migrations", (fixture) => {
       username,
       domain,
       uri: `https://${domain ?? "local"}/users/${id}`,
-      url: null, inbox_url: null, shared_inbox_url: null, outbox_url: null, followers_url: null,
-      following_url: null, featured_url: null, avatar_url: null, header_url: null, discoverable: null,
-      moved_to_account_id: null, public_key_pem: null, private_key_pem: null, suspended_at: null,
-      silenced_at: null, sensitized_at: null, last_status_at: null, fetched_at: null,
-      created_at: now, updated_at: now,
+      url: null,
+      inbox_url: null,
+      shared_inbox_url: null,
+      outbox_url: null,
+      followers_url: null,
+      following_url: null,
+      featured_url: null,
+      avatar_url: null,
+      header_url: null,
+      discoverable: null,
+      moved_to_account_id: null,
+      public_key_pem: null,
+      private_key_pem: null,
+      suspended_at: null,
+      silenced_at: null,
+      sensitized_at: null,
+      last_status_at: null,
+      fetched_at: null,
+      created_at: now,
+      updated_at: now,
     });
-    await db.kysely.insertInto("accounts").values(row("100000000000000001", "Alice", null)).execute();
-    await db.kysely.insertInto("accounts").values(row("100000000000000002", "alice", "remote.example")).execute();
-    await assert.rejects(db.kysely.insertInto("accounts").values(row("100000000000000003", "ALICE", null)).execute());
+    await db.kysely
+      .insertInto("accounts")
+      .values(row("100000000000000001", "Alice", null))
+      .execute();
+    await db.kysely
+      .insertInto("accounts")
+      .values(row("100000000000000002", "alice", "remote.example"))
+      .execute();
+    await assert.rejects(
+      db.kysely
+        .insertInto("accounts")
+        .values(row("100000000000000003", "ALICE", null))
+        .execute(),
+    );
   });
 });

@@ -26,7 +26,10 @@ export function runKith(args: string[], env: Record<string, string> = {}): Promi
 }
 
 /** Starts a long-running `kith` process; output is collected for assertions. */
-export function spawnKith(args: string[], env: Record<string, string>): ChildProcess & { output: () => string } {
+export function spawnKith(
+  args: string[],
+  env: Record<string, string>,
+): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, [KITH_BIN, ...args], {
     env: { PATH: process.env.PATH ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],

@@ -170,11 +170,15 @@ describe("Kith's Instance entities against the schema", { skip: OPENAPI_SKIP_REA
 
   test("GET /api/v2/instance", async () => {
     await validateResponse("GET", "/api/v2/instance", 200, instanceV2(withEmail, stats));
-    await validateResponse("GET", "/api/v2/instance", 200, instanceV2(config, stats), { allow: unsetEmail });
+    await validateResponse("GET", "/api/v2/instance", 200, instanceV2(config, stats), {
+      allow: unsetEmail,
+    });
   });
 
   test("GET /api/v1/instance", async () => {
     await validateResponse("GET", "/api/v1/instance", 200, instanceV1(withEmail, stats));
-    await validateResponse("GET", "/api/v1/instance", 200, instanceV1(config, stats), { allow: unsetEmail });
+    await validateResponse("GET", "/api/v1/instance", 200, instanceV1(config, stats), {
+      allow: unsetEmail,
+    });
   });
 });

@@ -12,7 +12,11 @@ eachDatabase("job queue", (fixture) => {
     const job = await claim(db, ["q1"], "w1", 60_000);
     assert.deepEqual(job?.payload, { n: 1 });
     assert.equal(job?.attempts, 1);
-    assert.equal(await claim(db, ["q1"], "w2", 60_000), null, "leased jobs are not handed out twice");
+    assert.equal(
+      await claim(db, ["q1"], "w2", 60_000),
+      null,
+      "leased jobs are not handed out twice",
+    );
     await complete(db, job!);
     assert.deepEqual(await counts(db), { pending: 0, dead: 0 });
   });
@@ -52,7 +56,10 @@ eachDatabase("job queue", (fixture) => {
     const row = await db.kysely.selectFrom("jobs").selectAll().executeTakeFirstOrThrow();
     assert.ok(row.run_at > new Date().toISOString(), "retry is scheduled in the future");
     assert.equal(row.last_error, "boom");
-    await db.kysely.updateTable("jobs").set({ run_at: new Date(0).toISOString() }).execute();
+    await db.kysely
+      .updateTable("jobs")
+      .set({ run_at: new Date(0).toISOString() })
+      .execute();
     const two = await claim(db, ["q4"], "w", 60_000);
     assert.equal(await fail(db, two!, new Error("boom again")), "dead");
     const dead = await db.kysely.selectFrom("jobs").selectAll().executeTakeFirstOrThrow();
