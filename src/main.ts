@@ -6,6 +6,7 @@ import { openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import type { Context } from "./domain/context.ts";
 import { createApp } from "./http/app.ts";
+import { closeServer, listen } from "./http/server.ts";
 import { jobHandlers } from "./jobs/registry.ts";
 import { startWorker, type Worker } from "./jobs/worker.ts";
 import { logger } from "./logging.ts";
@@ -50,7 +51,7 @@ export async function startKith(config: Config, options: KithOptions): Promise<K
   if (options.web) {
     const app = createApp(ctx);
     try {
-      ({ server, port } = await listen(app.fetch, config));
+      ({ server, port } = await listen(app.fetch, config.host, config.port));
     } catch (error) {
       await worker?.stop();
       await db.close();
@@ -74,34 +75,4 @@ export async function startKith(config: Config, options: KithOptions): Promise<K
     return stopping;
   };
   return { ctx, ...(port !== undefined ? { port } : {}), stop };
-}
-
-function listen(fetch: (req: Request) => Response | Promise<Response>, config: Config) {
-  return new Promise<{ server: ServerType; port: number }>((resolve, reject) => {
-    const server = serve({ fetch, hostname: config.host, port: config.port }, (info: AddressInfo) =>
-      resolve({ server, port: info.port }),
-    );
-    server.once("error", (error: NodeJS.ErrnoException) => {
-      reject(
-        new Error(
-          `cannot listen on ${config.host}:${config.port} (${error.code ?? error.message})`,
-        ),
-      );
-    });
-  });
-}
-
-/** Stops accepting connections, lets in-flight requests finish, and cuts the rest at the timeout. */
-function closeServer(server: ServerType, timeoutMs: number): Promise<void> {
-  return new Promise((resolve) => {
-    const force = setTimeout(() => {
-      if ("closeAllConnections" in server) server.closeAllConnections();
-    }, timeoutMs);
-    force.unref();
-    server.close(() => {
-      clearTimeout(force);
-      resolve();
-    });
-    if ("closeIdleConnections" in server) server.closeIdleConnections();
-  });
 }
