@@ -21,19 +21,17 @@ describe("kith serve on SQLite (what npm start runs)", () => {
     await database?.drop();
   });
 
-  it("answers /health and /api/v1/instance within 10 s, keeps its database under the data directory, and stops on SIGTERM", async () => {
+  it("answers /health and /api/v1/instance within 10 s, keeps its database under ./data, and stops on SIGTERM", async () => {
     const port = await freePort();
-    const child = spawnKith(["serve"], {
-      ...database.env,
-      PORT: String(port),
-      KITH_LOG_LEVEL: "info",
-    });
+    // As `npm start` on a fresh clone: no KITH_DATA_DIR, so ./data in the working directory.
+    const child = spawnKith(["serve"], { PORT: String(port), KITH_LOG_LEVEL: "info" }, database.dataDir);
     try {
       await waitForHttp(`http://127.0.0.1:${port}/health`, 10_000);
       const instance = await fetch(`http://127.0.0.1:${port}/api/v1/instance`);
       assert.equal(instance.status, 200);
       assert.equal(((await instance.json()) as any).uri, `localhost:${port}`);
-      assert.ok(existsSync(join(database.dataDir, "kith.sqlite")));
+      assert.ok(existsSync(join(database.dataDir, "data", "kith.sqlite")), child.output());
+      assert.ok(existsSync(join(database.dataDir, "data", "secret.key")));
       child.kill("SIGTERM");
       assert.equal(await exitOf(child), 0, child.output());
       assert.match(child.output(), /Stopped/);
@@ -44,6 +42,37 @@ describe("kith serve on SQLite (what npm start runs)", () => {
 });
 
 const skip = POSTGRES_ADMIN_URL ? false : POSTGRES_SKIP_REASON;
+describe("kith serve with DATABASE_URL=postgres://…", { skip }, () => {
+  let database: ThrowawayDatabase;
+  before(async () => {
+    database = await createThrowawayDatabase("postgres");
+  });
+  after(async () => {
+    await database?.drop();
+  });
+
+  it("creates the schema in that database and serves from it", async () => {
+    const port = await freePort();
+    const child = spawnKith(["serve"], { ...database.env, PORT: String(port) });
+    try {
+      await waitForHttp(`http://127.0.0.1:${port}/api/v1/instance`, 10_000);
+      const db = await openDatabase({ kind: "postgres", url: database.env.DATABASE_URL!, poolSize: 1 });
+      try {
+        const tables = await db.kysely.introspection.getTables();
+        const names = tables.map((t) => t.name);
+        for (const table of ["accounts", "users", "statuses", "jobs"]) assert.ok(names.includes(table), table);
+      } finally {
+        await db.close();
+      }
+      assert.ok(!existsSync(join(database.dataDir, "kith.sqlite")), "no SQLite file when PostgreSQL is configured");
+      child.kill("SIGTERM");
+      assert.equal(await exitOf(child), 0, child.output());
+    } finally {
+      child.kill("SIGKILL");
+    }
+  });
+});
+
 describe("kith web and kith worker side by side on one PostgreSQL database", { skip }, () => {
   let database: ThrowawayDatabase;
   before(async () => {

@@ -29,9 +29,11 @@ export function runKith(args: string[], env: Record<string, string> = {}): Promi
 export function spawnKith(
   args: string[],
   env: Record<string, string>,
+  cwd?: string,
 ): ChildProcess & { output: () => string } {
   const child = spawn(process.execPath, [KITH_BIN, ...args], {
     env: { PATH: process.env.PATH ?? "", ...env },
+    ...(cwd ? { cwd } : {}),
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";

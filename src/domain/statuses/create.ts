@@ -1,0 +1,229 @@
+// Posting a status: validation, rendering the text, mentions and tags, counters, the author's
+// feed (in the same transaction), then fan-out and notifications once it is committed.
+import { sql } from "kysely";
+import { newId } from "../../db/ids.ts";
+import type { Visibility } from "../../db/schema.ts";
+import type { Context } from "../context.ts";
+import { DomainError, validation } from "../errors.ts";
+import { addToAuthorFeed, distributeStatus } from "../timelines/home-feed.ts";
+import type { Viewer } from "../viewer.ts";
+import { canSee } from "../visibility.ts";
+import { normaliseLanguage } from "./languages.ts";
+import { notifyIfLocal } from "./local-notify.ts";
+import { resolveMentions } from "./mentions.ts";
+import { localStatusUris, type StatusRow } from "./queries.ts";
+import { ensureTags } from "./tags.ts";
+import { countCharacters, renderPlainText } from "./text.ts";
+
+export const VISIBILITIES: readonly Visibility[] = ["public", "unlisted", "private", "direct"];
+const IDEMPOTENCY_WINDOW_MS = 3600_000;
+
+export interface NewStatus {
+  text: string;
+  spoilerText?: string;
+  sensitive?: boolean;
+  visibility?: Visibility;
+  inReplyToId?: string | null;
+  language?: string | null;
+  mediaIds?: readonly string[];
+  idempotencyKey?: string | null;
+  applicationId?: string | null;
+}
+
+export async function createStatus(
+  ctx: Context,
+  viewer: Viewer,
+  input: NewStatus,
+): Promise<StatusRow> {
+  const { kysely } = ctx.db;
+  const key = input.idempotencyKey?.trim() || null;
+  if (key) {
+    const earlier = await findIdempotent(ctx, viewer.accountId, key);
+    if (earlier) return earlier;
+  }
+  if (input.mediaIds && input.mediaIds.length > 0)
+    throw validation("Validation failed: media not supported yet");
+
+  const text = input.text.trim();
+  const spoilerText = (input.spoilerText ?? "").trim();
+  if (text === "") throw validation("Validation failed: Text can't be blank");
+  const max = ctx.config.maxStatusChars;
+  if (countCharacters(text, spoilerText) > max)
+    throw validation(`Validation failed: Text character limit of ${max} exceeded`);
+
+  const user = await kysely
+    .selectFrom("users")
+    .select(["default_visibility", "default_sensitive", "default_language"])
+    .where("id", "=", viewer.userId)
+    .executeTakeFirstOrThrow();
+  const visibility =
+    input.visibility ??
+    (VISIBILITIES.includes(user.default_visibility as Visibility)
+      ? (user.default_visibility as Visibility)
+      : "public");
+  let language: string | null = null;
+  const requestedLanguage = input.language?.trim() || user.default_language || null;
+  if (requestedLanguage) {
+    language = normaliseLanguage(requestedLanguage);
+    if (!language && input.language?.trim())
+      throw validation("Validation failed: Language is not a valid language code");
+  }
+
+  let parent: StatusRow | undefined;
+  if (input.inReplyToId) {
+    parent = await kysely
+      .selectFrom("statuses")
+      .selectAll()
+      .where("id", "=", input.inReplyToId)
+      .executeTakeFirst();
+    if (parent?.reblog_of_id) parent = undefined; // reblogs cannot be replied to
+    if (!parent || !(await canSee(ctx, viewer, parent)))
+      throw new DomainError(
+        "not_found",
+        "The post you are trying to reply to does not appear to exist.",
+      );
+  }
+
+  const resolver = await resolveMentions(ctx, text);
+  const rendered = renderPlainText(text, {
+    origin: ctx.config.origin,
+    localDomain: ctx.config.domain,
+    resolveMention: resolver,
+  });
+
+  const id = newId();
+  const now = new Date().toISOString();
+  const { uri, url } = localStatusUris(ctx.config.origin, viewer.username, id, false);
+  const row: StatusRow = {
+    id,
+    uri,
+    url,
+    account_id: viewer.accountId,
+    local: 1,
+    in_reply_to_id: parent?.id ?? null,
+    in_reply_to_account_id: parent?.account_id ?? null,
+    in_reply_to_uri: parent?.uri ?? null,
+    reblog_of_id: null,
+    thread_id: parent?.thread_id ?? id,
+    content: rendered.html,
+    text,
+    spoiler_text: spoilerText,
+    sensitive: (input.sensitive ?? user.default_sensitive === 1) || spoilerText !== "" ? 1 : 0,
+    visibility,
+    language,
+    application_id: input.applicationId ?? null,
+    replies_count: 0,
+    reblogs_count: 0,
+    favourites_count: 0,
+    created_at: now,
+    edited_at: null,
+    updated_at: now,
+  };
+
+  try {
+    await kysely.transaction().execute(async (trx) => {
+      const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
+      await trx.insertInto("statuses").values(row).execute();
+      if (rendered.mentions.length > 0)
+        await trx
+          .insertInto("status_mentions")
+          .values(rendered.mentions.map((account_id) => ({ status_id: id, account_id })))
+          .execute();
+      const tagIds = await ensureTags(tctx, rendered.tags);
+      if (tagIds.length > 0)
+        await trx
+          .insertInto("status_tags")
+          .values(tagIds.map((tag_id) => ({ status_id: id, tag_id })))
+          .execute();
+      await countNewStatus(tctx, row);
+      await addToAuthorFeed(tctx, viewer.accountId, id);
+      if (key) {
+        await trx
+          .insertInto("idempotency_keys")
+          .values({ account_id: viewer.accountId, key, status_id: id, created_at: now })
+          .execute();
+      }
+    });
+  } catch (error) {
+    // The same key posted twice at once: the other request's status is the answer.
+    if (key) {
+      const earlier = await findIdempotent(ctx, viewer.accountId, key);
+      if (earlier) return earlier;
+    }
+    throw error;
+  }
+
+  await distributeStatus(ctx, id);
+  for (const recipientId of rendered.mentions) {
+    await notifyIfLocal(ctx, {
+      type: "mention",
+      recipientId,
+      fromAccountId: viewer.accountId,
+      statusId: id,
+    });
+  }
+  return row;
+}
+
+/** Counters, as Mastodon keeps them: direct statuses count nowhere, and only public and
+ * unlisted replies count on the parent (a private reply must not show through a number). */
+export async function countNewStatus(ctx: Context, row: StatusRow, delta: 1 | -1 = 1) {
+  const { kysely } = ctx.db;
+  if (row.visibility !== "direct") {
+    await kysely
+      .updateTable("accounts")
+      .set({
+        statuses_count: sql`CASE WHEN statuses_count + ${delta} < 0 THEN 0 ELSE statuses_count + ${delta} END`,
+        ...(delta > 0 ? { last_status_at: row.created_at } : {}),
+      })
+      .where("id", "=", row.account_id)
+      .execute();
+  }
+  if (row.in_reply_to_id && (row.visibility === "public" || row.visibility === "unlisted")) {
+    await bump(ctx, "replies_count", row.in_reply_to_id, delta);
+  }
+  if (row.reblog_of_id) await bump(ctx, "reblogs_count", row.reblog_of_id, delta);
+}
+
+export async function bump(
+  ctx: Context,
+  column: "replies_count" | "reblogs_count" | "favourites_count",
+  statusId: string,
+  delta: 1 | -1,
+) {
+  await ctx.db.kysely
+    .updateTable("statuses")
+    .set({
+      [column]: sql`CASE WHEN ${sql.ref(column)} + ${delta} < 0 THEN 0 ELSE ${sql.ref(column)} + ${delta} END`,
+    })
+    .where("id", "=", statusId)
+    .execute();
+}
+
+async function findIdempotent(
+  ctx: Context,
+  accountId: string,
+  key: string,
+): Promise<StatusRow | null> {
+  const cutoff = new Date(Date.now() - IDEMPOTENCY_WINDOW_MS).toISOString();
+  const earlier = await ctx.db.kysely
+    .selectFrom("idempotency_keys")
+    .leftJoin("statuses", "statuses.id", "idempotency_keys.status_id")
+    .selectAll("statuses")
+    .select("idempotency_keys.created_at as key_created_at")
+    .where("idempotency_keys.account_id", "=", accountId)
+    .where("idempotency_keys.key", "=", key)
+    .executeTakeFirst();
+  if (!earlier) return null;
+  if (earlier.key_created_at > cutoff && earlier.id) {
+    const { key_created_at: _, ...row } = earlier;
+    return row as StatusRow;
+  }
+  // Expired, or its status is gone: the key is free again.
+  await ctx.db.kysely
+    .deleteFrom("idempotency_keys")
+    .where("account_id", "=", accountId)
+    .where("key", "=", key)
+    .execute();
+  return null;
+}

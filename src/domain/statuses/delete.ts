@@ -1,0 +1,33 @@
+// Deleting one's own status. The answer carries the source text so a client can offer
+// "delete and redraft". Reblogs of it go with it (each reblogger's count drops too), and the
+// foreign keys take its mentions, tags, favourites, bookmarks, pins and feed rows along.
+import type { Context } from "../context.ts";
+import { notFound } from "../errors.ts";
+import type { Viewer } from "../viewer.ts";
+import { countNewStatus } from "./create.ts";
+import { findVisibleStatus } from "./queries.ts";
+import { loadStatusViews, type StatusView } from "./views.ts";
+
+export async function deleteStatus(ctx: Context, viewer: Viewer, id: string): Promise<StatusView> {
+  const status = await findVisibleStatus(ctx, viewer, id);
+  // Someone else's status is "not found" too: deleting is only ever about one's own.
+  if (status.account_id !== viewer.accountId) throw notFound();
+  const [view] = await loadStatusViews(ctx, viewer, [status]);
+  if (!view) throw notFound();
+
+  await ctx.db.kysely.transaction().execute(async (trx) => {
+    const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
+    const reblogs = await trx
+      .selectFrom("statuses")
+      .selectAll()
+      .where("reblog_of_id", "=", status.id)
+      .execute();
+    for (const reblog of reblogs) {
+      await trx.deleteFrom("statuses").where("id", "=", reblog.id).execute();
+      await countNewStatus(tctx, reblog, -1);
+    }
+    const deleted = await trx.deleteFrom("statuses").where("id", "=", status.id).executeTakeFirst();
+    if (Number(deleted.numDeletedRows) > 0) await countNewStatus(tctx, status, -1);
+  });
+  return { ...view, source: status.text };
+}

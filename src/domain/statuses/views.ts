@@ -1,0 +1,181 @@
+// Everything needed to render a page of statuses, loaded for the whole page at once: a fixed
+// number of queries whatever the page size (authors, originals of reblogs, mentions, tags,
+// applications, and the viewer's own favourites, reblogs, bookmarks, pins and muted threads).
+import type { AccountRow } from "../accounts/queries.ts";
+import { getAccounts } from "../accounts/queries.ts";
+import type { Context } from "../context.ts";
+import type { Viewer } from "../viewer.ts";
+import { getStatusRows, type StatusRow } from "./queries.ts";
+
+export interface ViewerFlags {
+  favourited: boolean;
+  reblogged: boolean;
+  bookmarked: boolean;
+  pinned: boolean;
+  muted: boolean;
+}
+
+export interface StatusView {
+  row: StatusRow;
+  account: AccountRow;
+  mentions: AccountRow[];
+  tags: string[];
+  /** Only for the viewer's own statuses (Mastodon shows the app to the author alone). */
+  application: { name: string; website: string | null } | null;
+  /** Whether the viewer's own status (so `application` and `pinned` apply). */
+  own: boolean;
+  /** null without a signed-in viewer */
+  flags: ViewerFlags | null;
+  reblog: StatusView | null;
+  /** The source text, given back when a status is deleted (for delete-and-redraft). */
+  source?: string;
+}
+
+/**
+ * Views of `rows`, in order. The caller has already applied the visibility rule to the rows;
+ * originals of reblogs were covered by it too (a reblog is visible only if its original is).
+ * Rows whose author is missing are dropped.
+ */
+export async function loadStatusViews(
+  ctx: Context,
+  viewer: Viewer | null,
+  rows: readonly StatusRow[],
+): Promise<StatusView[]> {
+  if (rows.length === 0) return [];
+  const { kysely } = ctx.db;
+  const originals = await getStatusRows(
+    ctx,
+    rows.flatMap((r) => (r.reblog_of_id ? [r.reblog_of_id] : [])),
+  );
+  const all = [...rows, ...originals.values()];
+  const ids = [...new Set(all.map((r) => r.id))];
+  const me = viewer?.accountId ?? null;
+
+  const mentionRows = await kysely
+    .selectFrom("status_mentions")
+    .select(["status_id", "account_id"])
+    .where("status_id", "in", ids)
+    .execute();
+  const accounts = await getAccounts(ctx, [
+    ...all.map((r) => r.account_id),
+    ...mentionRows.map((m) => m.account_id),
+  ]);
+  const tagRows = await kysely
+    .selectFrom("status_tags")
+    .innerJoin("tags", "tags.id", "status_tags.tag_id")
+    .select(["status_tags.status_id", "tags.name"])
+    .where("status_tags.status_id", "in", ids)
+    .orderBy("tags.name")
+    .execute();
+  const appIds = [
+    ...new Set(
+      all.flatMap((r) => (r.account_id === me && r.application_id ? [r.application_id] : [])),
+    ),
+  ];
+  const apps = appIds.length
+    ? await kysely
+        .selectFrom("oauth_applications")
+        .select(["id", "name", "website"])
+        .where("id", "in", appIds)
+        .execute()
+    : [];
+  const flags = me ? await loadFlags(ctx, me, all) : null;
+
+  const mentionsOf = group(
+    mentionRows,
+    (m) => m.status_id,
+    (m) => accounts.get(m.account_id),
+  );
+  const tagsOf = group(
+    tagRows,
+    (t) => t.status_id,
+    (t) => t.name,
+  );
+  const appById = new Map(apps.map((a) => [a.id, { name: a.name, website: a.website }]));
+
+  const build = (row: StatusRow, reblog: StatusView | null): StatusView | null => {
+    const account = accounts.get(row.account_id);
+    if (!account) return null;
+    const own = me !== null && row.account_id === me;
+    return {
+      row,
+      account,
+      mentions: (mentionsOf.get(row.id) ?? []).filter((a): a is AccountRow => a !== undefined),
+      tags: tagsOf.get(row.id) ?? [],
+      application: own && row.application_id ? (appById.get(row.application_id) ?? null) : null,
+      own,
+      flags: flags ? flags(row) : null,
+      reblog,
+    };
+  };
+  const views: StatusView[] = [];
+  for (const row of rows) {
+    let reblog: StatusView | null = null;
+    if (row.reblog_of_id) {
+      const original = originals.get(row.reblog_of_id);
+      reblog = original ? build(original, null) : null;
+      if (!reblog) continue;
+    }
+    const view = build(row, reblog);
+    if (view) views.push(view);
+  }
+  return views;
+}
+
+async function loadFlags(ctx: Context, me: string, rows: StatusRow[]) {
+  const { kysely } = ctx.db;
+  const ids = [...new Set(rows.map((r) => r.id))];
+  const threads = [...new Set(rows.map((r) => r.thread_id))];
+  const ofTable = async (table: "favourites" | "bookmarks" | "status_pins") =>
+    new Set(
+      (
+        await kysely
+          .selectFrom(table)
+          .select("status_id")
+          .where("account_id", "=", me)
+          .where("status_id", "in", ids)
+          .execute()
+      ).map((r) => r.status_id),
+    );
+  const favourited = await ofTable("favourites");
+  const bookmarked = await ofTable("bookmarks");
+  const pinned = await ofTable("status_pins");
+  const reblogged = new Set(
+    (
+      await kysely
+        .selectFrom("statuses")
+        .select("reblog_of_id")
+        .where("account_id", "=", me)
+        .where("reblog_of_id", "in", ids)
+        .execute()
+    ).map((r) => r.reblog_of_id),
+  );
+  const muted = new Set(
+    (
+      await kysely
+        .selectFrom("conversation_mutes")
+        .select("thread_id")
+        .where("account_id", "=", me)
+        .where("thread_id", "in", threads)
+        .execute()
+    ).map((r) => r.thread_id),
+  );
+  return (row: StatusRow): ViewerFlags => ({
+    favourited: favourited.has(row.id),
+    reblogged: reblogged.has(row.id),
+    bookmarked: bookmarked.has(row.id),
+    pinned: pinned.has(row.id),
+    muted: muted.has(row.thread_id),
+  });
+}
+
+function group<T, V>(items: T[], key: (t: T) => string, value: (t: T) => V): Map<string, V[]> {
+  const map = new Map<string, V[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = map.get(k);
+    if (list) list.push(value(item));
+    else map.set(k, [value(item)]);
+  }
+  return map;
+}

@@ -1,0 +1,25 @@
+// The home timeline: the viewer's home_feed rows, newest first. The query is one range scan
+// on the home_feed primary key (account_id, status_id) joined to statuses by ID; visibility
+// and mutes are re-checked per row, so a feed row never grants access by itself.
+import type { Context } from "../context.ts";
+import { applyPage, type Page } from "../pagination.ts";
+import type { Viewer } from "../viewer.ts";
+import { visibleStatusFilter } from "../visibility.ts";
+import { notMutedFilter } from "./filters.ts";
+import { type TimelinePage, toTimelinePage } from "./page.ts";
+
+export async function homeTimeline(
+  ctx: Context,
+  viewer: Viewer,
+  page: Page,
+): Promise<TimelinePage> {
+  const query = ctx.db.kysely
+    .selectFrom("home_feed as h")
+    .innerJoin("statuses as s", "s.id", "h.status_id")
+    .selectAll("s")
+    .where("h.account_id", "=", viewer.accountId)
+    .where(visibleStatusFilter(viewer, "s"))
+    .where(notMutedFilter(viewer, "s"));
+  const rows = await applyPage(query, "h.status_id", page).execute();
+  return toTimelinePage(ctx, viewer, rows, page);
+}

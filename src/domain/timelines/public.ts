@@ -1,0 +1,104 @@
+// The public (federated/local) and hashtag timelines: public statuses only, no reblogs, the
+// viewer's blocks and mutes applied, limited accounts left out unless followed.
+import type { Context } from "../context.ts";
+import { applyPage, type Page } from "../pagination.ts";
+import { findTagIds } from "../statuses/tags.ts";
+import type { Viewer } from "../viewer.ts";
+import { visibleStatusFilter } from "../visibility.ts";
+import { notLimitedFilter, notMutedFilter } from "./filters.ts";
+import { EMPTY_PAGE, type TimelinePage, toTimelinePage } from "./page.ts";
+
+export interface PublicOptions {
+  local?: boolean;
+  remote?: boolean;
+  onlyMedia?: boolean;
+}
+
+function publicStatuses(ctx: Context, viewer: Viewer | null, options: PublicOptions) {
+  let q = ctx.db.kysely
+    .selectFrom("statuses as s")
+    .selectAll("s")
+    .where("s.visibility", "=", "public")
+    .where("s.reblog_of_id", "is", null)
+    .where(visibleStatusFilter(viewer, "s"))
+    .where(notMutedFilter(viewer, "s"))
+    .where(notLimitedFilter(viewer, "s"));
+  if (options.local && !options.remote) q = q.where("s.local", "=", 1);
+  if (options.remote && !options.local) q = q.where("s.local", "=", 0);
+  return q;
+}
+
+export async function publicTimeline(
+  ctx: Context,
+  viewer: Viewer | null,
+  options: PublicOptions,
+  page: Page,
+): Promise<TimelinePage> {
+  // Kith has no media attachments yet, so nothing has media.
+  if (options.onlyMedia) return EMPTY_PAGE;
+  // Mastodon leaves replies to other people out of the public timelines.
+  const query = publicStatuses(ctx, viewer, options).where((eb) =>
+    eb.or([
+      eb("s.in_reply_to_id", "is", null),
+      eb("s.in_reply_to_account_id", "=", eb.ref("s.account_id")),
+    ]),
+  );
+  const rows = await applyPage(query, "s.id", page).execute();
+  return toTimelinePage(ctx, viewer, rows, page);
+}
+
+export interface TagOptions extends PublicOptions {
+  any?: string[];
+  all?: string[];
+  none?: string[];
+}
+
+export async function tagTimeline(
+  ctx: Context,
+  viewer: Viewer | null,
+  hashtag: string,
+  options: TagOptions,
+  page: Page,
+): Promise<TimelinePage> {
+  if (options.onlyMedia) return EMPTY_PAGE;
+  const anyIds = await findTagIds(ctx, [hashtag, ...(options.any ?? [])]);
+  if (anyIds.length === 0) return EMPTY_PAGE;
+  let query = publicStatuses(ctx, viewer, options).where((eb) =>
+    eb.exists(
+      eb
+        .selectFrom("status_tags as st")
+        .select("st.tag_id")
+        .whereRef("st.status_id", "=", "s.id")
+        .where("st.tag_id", "in", anyIds),
+    ),
+  );
+  for (const name of options.all ?? []) {
+    const ids = await findTagIds(ctx, [name]);
+    if (ids.length === 0) return EMPTY_PAGE;
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("status_tags as sta")
+          .select("sta.tag_id")
+          .whereRef("sta.status_id", "=", "s.id")
+          .where("sta.tag_id", "in", ids),
+      ),
+    );
+  }
+  const noneIds = await findTagIds(ctx, options.none ?? []);
+  if (noneIds.length > 0) {
+    query = query.where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom("status_tags as stn")
+            .select("stn.tag_id")
+            .whereRef("stn.status_id", "=", "s.id")
+            .where("stn.tag_id", "in", noneIds),
+        ),
+      ),
+    );
+  }
+  const rows = await applyPage(query, "s.id", page).execute();
+  return toTimelinePage(ctx, viewer, rows, page);
+}

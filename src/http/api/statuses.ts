@@ -1,0 +1,93 @@
+// POST /api/v1/statuses, GET /api/v1/statuses?id[]=, GET and DELETE /api/v1/statuses/:id,
+// GET /api/v1/statuses/:id/context.
+import { Hono } from "hono";
+import { z } from "zod";
+import type { Context } from "../../domain/context.ts";
+import { validation } from "../../domain/errors.ts";
+import { statusContext } from "../../domain/statuses/context.ts";
+import { createStatus, VISIBILITIES } from "../../domain/statuses/create.ts";
+import { deleteStatus } from "../../domain/statuses/delete.ts";
+import { findVisibleStatus, findVisibleStatuses } from "../../domain/statuses/queries.ts";
+import { type AppEnv, optionalViewer, requireUser } from "../auth.ts";
+import {
+  renderStatus,
+  renderStatuses,
+  renderStatusRow,
+  renderStatusRows,
+} from "../entities/status.ts";
+import { bodyParams, queryParams } from "../params.ts";
+import { zBool, zStringList } from "../schemas.ts";
+
+// An empty string or null means "not given", as Rails' `.presence` reads form fields.
+const optionalText = z.preprocess(
+  (v) => (v === "" || v === null ? undefined : typeof v === "number" ? String(v) : v),
+  z.string().optional(),
+);
+
+const createSchema = z.object({
+  status: z.preprocess((v) => (v === null || v === undefined ? "" : v), z.string()),
+  spoiler_text: z.preprocess((v) => (v === null ? undefined : v), z.string().optional()),
+  sensitive: zBool,
+  visibility: z.preprocess(
+    (v) => (v === "" || v === null ? undefined : v),
+    z.enum(VISIBILITIES as [string, ...string[]]).optional(),
+  ),
+  in_reply_to_id: optionalText,
+  language: optionalText,
+  media_ids: zStringList,
+  poll: z.unknown().optional(),
+});
+
+export function statusRoutes(ctx: Context): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.post("/api/v1/statuses", async (c) => {
+    const viewer = requireUser(c, "write:statuses");
+    const applicationId = c.get("auth")?.grant.applicationId ?? null;
+    const p = createSchema.parse(await bodyParams(c));
+    if (p.poll !== undefined && p.poll !== null && p.poll !== "")
+      throw validation("Validation failed: polls not supported yet");
+    const row = await createStatus(ctx, viewer, {
+      text: p.status,
+      spoilerText: p.spoiler_text,
+      sensitive: p.sensitive,
+      visibility: p.visibility as (typeof VISIBILITIES)[number] | undefined,
+      inReplyToId: p.in_reply_to_id ?? null,
+      language: p.language ?? null,
+      mediaIds: p.media_ids.filter((m) => m !== ""),
+      idempotencyKey: c.req.header("Idempotency-Key") ?? null,
+      applicationId,
+    });
+    return c.json(await renderStatusRow(ctx, viewer, row));
+  });
+
+  app.get("/api/v1/statuses", async (c) => {
+    const viewer = optionalViewer(c, "read:statuses");
+    const ids = zStringList.parse(queryParams(c).id);
+    const rows = await findVisibleStatuses(ctx, viewer, ids.slice(0, 40));
+    return c.json(await renderStatusRows(ctx, viewer, rows));
+  });
+
+  app.get("/api/v1/statuses/:id", async (c) => {
+    const viewer = optionalViewer(c, "read:statuses");
+    const row = await findVisibleStatus(ctx, viewer, c.req.param("id"));
+    return c.json(await renderStatusRow(ctx, viewer, row));
+  });
+
+  app.delete("/api/v1/statuses/:id", async (c) => {
+    const viewer = requireUser(c, "write:statuses");
+    const view = await deleteStatus(ctx, viewer, c.req.param("id"));
+    return c.json(renderStatus(ctx.config, view));
+  });
+
+  app.get("/api/v1/statuses/:id/context", async (c) => {
+    const viewer = optionalViewer(c, "read:statuses");
+    const context = await statusContext(ctx, viewer, c.req.param("id"));
+    return c.json({
+      ancestors: renderStatuses(ctx.config, context.ancestors),
+      descendants: renderStatuses(ctx.config, context.descendants),
+    });
+  });
+
+  return app;
+}

@@ -1,0 +1,194 @@
+// Who sees a status, through every surface that can show one: each visibility × each kind of
+// reader × each surface, asserted against a table written out by hand. A failure prints the
+// whole difference, so a leak shows as "surface/visibility/reader".
+import assert from "node:assert/strict";
+import { before, it } from "node:test";
+import type { Visibility } from "../../src/db/schema.ts";
+import { eachServer } from "../helpers/server.ts";
+import { api, createUser, type TestUser } from "../helpers/users.ts";
+import { follow, ids, postOk } from "./statuses-fixtures.ts";
+
+const VISIBILITIES: Visibility[] = ["public", "unlisted", "private", "direct"];
+const READERS = ["author", "mentioned", "follower", "other", "anonymous"] as const;
+type Reader = (typeof READERS)[number];
+
+// Who may see a status of each visibility at all (GET, context, the account's page, batch
+// GET, favourited_by/reblogged_by, bookmarking).
+const SEES: Record<Visibility, Reader[]> = {
+  public: ["author", "mentioned", "follower", "other", "anonymous"],
+  unlisted: ["author", "mentioned", "follower", "other", "anonymous"],
+  private: ["author", "mentioned", "follower"],
+  direct: ["author", "mentioned"],
+};
+
+// The surfaces whose expectations differ from SEES.
+const EXPECTED: Record<string, Record<Visibility, Reader[]>> = {
+  // Home: the author, followers for all but direct, mentioned accounts only for direct (the
+  // mentioned reader does not follow the author); anonymous readers have no home.
+  home: {
+    public: ["author", "follower"],
+    unlisted: ["author", "follower"],
+    private: ["author", "follower"],
+    direct: ["author", "mentioned"],
+  },
+  // Public and hashtag timelines: public statuses only, for everyone.
+  public: { public: [...READERS], unlisted: [], private: [], direct: [] },
+  tag: { public: [...READERS], unlisted: [], private: [], direct: [] },
+  // Anonymous readers cannot bookmark.
+  bookmarks: {
+    public: ["author", "mentioned", "follower", "other"],
+    unlisted: ["author", "mentioned", "follower", "other"],
+    private: ["author", "mentioned", "follower"],
+    direct: ["author", "mentioned"],
+  },
+  // The author's own reblog: a followers-only original is reblogged followers-only (so a
+  // mentioned non-follower does not see the reblog); a direct status cannot be reblogged.
+  reblog: {
+    public: [...READERS],
+    unlisted: [...READERS],
+    private: ["author", "follower"],
+    direct: [],
+  },
+};
+
+const SAME_AS_SEES = ["status", "batch", "context", "account", "favourited_by", "reblogged_by"];
+
+eachServer("privacy matrix", (server) => {
+  const users = {} as Record<Exclude<Reader, "anonymous">, TestUser>;
+  const statusOf = {} as Record<Visibility, string>;
+  const reblogOf = {} as Partial<Record<Visibility, string>>;
+  let root = "";
+  const tag = "matrixtag";
+
+  before(async () => {
+    const ctx = server().kith.ctx;
+    for (const reader of ["author", "mentioned", "follower", "other"] as const)
+      users[reader] = await createUser(ctx);
+    await follow(ctx, users.follower, users.author);
+    const url = server().url;
+    root = (await postOk(url, users.author, { status: "thread root" })).id;
+    for (const visibility of VISIBILITIES) {
+      const s = await postOk(url, users.author, {
+        status: `@${users.mentioned.username} ${visibility} #${tag}`,
+        visibility,
+        in_reply_to_id: root,
+      });
+      statusOf[visibility] = s.id;
+      // Interactions by the author, so the lists have someone in them.
+      await api(url, "POST", `/api/v1/statuses/${s.id}/favourite`, {
+        token: users.author.token,
+      });
+      const rb = await api(url, "POST", `/api/v1/statuses/${s.id}/reblog`, {
+        token: users.author.token,
+      });
+      if (visibility === "direct") assert.equal(rb.status, 422, "direct cannot be reblogged");
+      else {
+        assert.equal(rb.status, 200);
+        reblogOf[visibility] = rb.json.id;
+      }
+    }
+  });
+
+  const token = (reader: Reader) => (reader === "anonymous" ? {} : { token: users[reader].token });
+  const user = (reader: Reader) => (reader === "anonymous" ? undefined : users[reader]);
+
+  async function observe(surface: string, reader: Reader, v: Visibility): Promise<boolean> {
+    const url = server().url;
+    const id = statusOf[v];
+    const got = async (path: string) => {
+      const res = await api(url, "GET", path, token(reader));
+      // Never 403: a hidden status must be indistinguishable from a missing one.
+      assert.ok(res.status === 200 || res.status === 404, `${path}: ${res.status}`);
+      if (res.status === 404) assert.deepEqual(res.json, { error: "Record not found" });
+      return res.status === 200;
+    };
+    switch (surface) {
+      case "status":
+        return got(`/api/v1/statuses/${id}`);
+      case "batch":
+        return (await ids(url, `/api/v1/statuses?id[]=${id}`, user(reader))).includes(id);
+      case "context": {
+        const res = await api(url, "GET", `/api/v1/statuses/${root}/context`, token(reader));
+        const inThread = res.json.descendants.some((s: { id: string }) => s.id === id);
+        assert.equal(await got(`/api/v1/statuses/${id}/context`), inThread);
+        return inThread;
+      }
+      case "account":
+        return (
+          await ids(url, `/api/v1/accounts/${users.author.accountId}/statuses`, user(reader))
+        ).includes(id);
+      case "home":
+        if (reader === "anonymous") {
+          assert.equal((await api(url, "GET", "/api/v1/timelines/home")).status, 401);
+          return false;
+        }
+        return (await ids(url, "/api/v1/timelines/home?limit=40", user(reader))).includes(id);
+      case "public":
+        return (await ids(url, "/api/v1/timelines/public?limit=40", user(reader))).includes(id);
+      case "tag":
+        return (await ids(url, `/api/v1/timelines/tag/${tag}`, user(reader))).includes(id);
+      case "favourited_by":
+      case "reblogged_by": {
+        const path = `/api/v1/statuses/${id}/${surface}`;
+        const visible = await got(path);
+        if (visible) {
+          // The author favourited and reblogged it; the reblog is listed only to those who
+          // may see the reblog itself.
+          const res = await api(url, "GET", path, token(reader));
+          const listed = surface === "favourited_by" || EXPECTED.reblog![v].includes(reader);
+          assert.equal(res.json.length, listed ? 1 : 0, `${path} as ${reader}`);
+        }
+        return visible;
+      }
+      case "bookmarks": {
+        if (reader === "anonymous") {
+          const res = await api(url, "POST", `/api/v1/statuses/${id}/bookmark`);
+          assert.equal(res.status, 401);
+          return false;
+        }
+        const res = await api(url, "POST", `/api/v1/statuses/${id}/bookmark`, token(reader));
+        assert.ok(res.status === 200 || res.status === 404);
+        const listed = (await ids(url, "/api/v1/bookmarks?limit=40", user(reader))).includes(id);
+        assert.equal(listed, res.status === 200);
+        return listed;
+      }
+      case "reblog": {
+        const reblogId = reblogOf[v];
+        if (!reblogId) return false;
+        const seen = await got(`/api/v1/statuses/${reblogId}`);
+        const onProfile = (
+          await ids(url, `/api/v1/accounts/${users.author.accountId}/statuses`, user(reader))
+        ).includes(reblogId);
+        assert.equal(onProfile, seen, "the profile shows the reblog exactly when it is visible");
+        return seen;
+      }
+      default:
+        throw new Error(surface);
+    }
+  }
+
+  for (const surface of [...SAME_AS_SEES, ...Object.keys(EXPECTED)]) {
+    it(`${surface}: shows each visibility to exactly the right readers`, async () => {
+      const table = EXPECTED[surface] ?? SEES;
+      const expected: string[] = [];
+      const actual: string[] = [];
+      for (const v of VISIBILITIES)
+        for (const reader of READERS) {
+          const label = `${surface}/${v}/${reader}`;
+          if (table[v].includes(reader)) expected.push(label);
+          if (await observe(surface, reader, v)) actual.push(label);
+        }
+      assert.deepEqual(actual, expected);
+    });
+  }
+
+  it("staff get no exception", async () => {
+    const admin = await createUser(server().kith.ctx, { role: "admin" });
+    for (const v of ["private", "direct"] as const) {
+      const res = await api(server().url, "GET", `/api/v1/statuses/${statusOf[v]}`, {
+        token: admin.token,
+      });
+      assert.equal(res.status, 404);
+    }
+  });
+});
