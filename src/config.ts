@@ -38,6 +38,13 @@ export interface Config {
   maxStatusChars: number;
   maxBodyBytes: number;
   shutdownTimeoutMs: number;
+  /** Outgoing mail (sign-up confirmations); null sends nothing and confirms accounts at once. */
+  smtp: { url: string; from: string } | null;
+  /** Per-process request limits; each web process keeps its own counters. */
+  rateLimits: {
+    api: { limit: number; periodMs: number };
+    signUp: { limit: number; periodMs: number };
+  };
 }
 
 /** A configuration problem: start-up prints `message` on one line and exits non-zero. */
@@ -108,6 +115,24 @@ const schema = z.object({
   KITH_MAX_STATUS_CHARS: integer(1, 100000).default(500),
   KITH_MAX_BODY_BYTES: integer(1024, 1024 * 1024 * 1024).default(1024 * 1024),
   KITH_SHUTDOWN_TIMEOUT_MS: integer(0, 600000).default(10000),
+  KITH_SMTP_URL: z
+    .string()
+    .trim()
+    .refine((v) => v === "" || /^smtps?:\/\/[^/\s]+/.test(v), {
+      message: "must be an smtp:// or smtps:// URL, e.g. smtps://user:pass@mail.example:465",
+    })
+    .default(""),
+  KITH_SMTP_FROM: z
+    .string()
+    .trim()
+    .refine((v) => v === "" || /^(?:[^<>@\n]*<[^\s@<>]+@[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+)$/.test(v), {
+      message: 'must be an address such as kith@social.example or "Kith <kith@social.example>"',
+    })
+    .default(""),
+  KITH_RATE_LIMIT_API: integer(1, 1_000_000).default(300),
+  KITH_RATE_LIMIT_API_PERIOD_S: integer(1, 86400).default(300),
+  KITH_RATE_LIMIT_SIGN_UPS: integer(1, 1_000_000).default(5),
+  KITH_RATE_LIMIT_SIGN_UP_PERIOD_S: integer(1, 86400).default(1800),
 });
 
 /** Reads the environment into a Config; throws ConfigError with a one-line message. */
@@ -169,6 +194,16 @@ export function loadConfig(env: Env = process.env): Config {
     maxStatusChars: e.KITH_MAX_STATUS_CHARS,
     maxBodyBytes: e.KITH_MAX_BODY_BYTES,
     shutdownTimeoutMs: e.KITH_SHUTDOWN_TIMEOUT_MS,
+    smtp: e.KITH_SMTP_URL
+      ? { url: e.KITH_SMTP_URL, from: e.KITH_SMTP_FROM || `kith@${domain.replace(/:\d+$/, "")}` }
+      : null,
+    rateLimits: {
+      api: { limit: e.KITH_RATE_LIMIT_API, periodMs: e.KITH_RATE_LIMIT_API_PERIOD_S * 1000 },
+      signUp: {
+        limit: e.KITH_RATE_LIMIT_SIGN_UPS,
+        periodMs: e.KITH_RATE_LIMIT_SIGN_UP_PERIOD_S * 1000,
+      },
+    },
   };
 }
 

@@ -1,10 +1,10 @@
 // The composition root: config → database → domain → worker and HTTP. Nothing else lives here.
-import type { AddressInfo } from "node:net";
-import { type ServerType, serve } from "@hono/node-server";
+import type { ServerType } from "@hono/node-server";
 import type { Config } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import type { Context } from "./domain/context.ts";
+import { startFederationQueue } from "./federation/worker.ts";
 import { createApp } from "./http/app.ts";
 import { closeServer, listen } from "./http/server.ts";
 import { jobHandlers } from "./jobs/registry.ts";
@@ -45,6 +45,8 @@ export async function startKith(config: Config, options: KithOptions): Promise<K
 
   let worker: Worker | undefined;
   if (options.worker) worker = startWorker(db, jobHandlers(ctx));
+  // Fedify's queue runs in worker processes only (it loads Fedify with its first message).
+  const federationQueue = options.worker ? startFederationQueue(ctx) : undefined;
 
   let server: ServerType | undefined;
   let port: number | undefined;
@@ -54,6 +56,7 @@ export async function startKith(config: Config, options: KithOptions): Promise<K
       ({ server, port } = await listen(app.fetch, config.host, config.port));
     } catch (error) {
       await worker?.stop();
+      await federationQueue?.stop();
       await db.close();
       throw error;
     }
@@ -69,6 +72,7 @@ export async function startKith(config: Config, options: KithOptions): Promise<K
     stopping ??= (async () => {
       if (server) await closeServer(server, config.shutdownTimeoutMs);
       await worker?.stop();
+      await federationQueue?.stop();
       await db.close();
       log.info("Stopped");
     })();

@@ -11,6 +11,8 @@ import {
   unsuspend,
 } from "../domain/accounts/admin.ts";
 import type { Context } from "../domain/context.ts";
+import { createPersonalTokenFor } from "../domain/oauth/personal-tokens.ts";
+import { parseScopes } from "../domain/oauth/scopes.ts";
 import { type Command, parse, UsageError, wantsHelp } from "./args.ts";
 import { withContext } from "./context.ts";
 
@@ -79,6 +81,23 @@ const setRoleCommand: Command = {
   },
 };
 
+const token: Command = {
+  summary: "Print a new access token for a local account.",
+  usage:
+    'kith accounts token USERNAME [--scopes "read write follow push"]\n\n' +
+    "Makes a personal application for the account (listed on its /settings/applications page,\n" +
+    "where it can be deleted) and prints its bearer token once. Scopes default to\n" +
+    '"read write follow push".',
+  async run(argv) {
+    const { values, positionals } = parse(argv, { scopes: { type: "string" } }, 1);
+    const { scopes, unknown } = parseScopes(values.scopes, "read write follow push");
+    if (unknown.length > 0) throw new UsageError(`unknown scope ${JSON.stringify(unknown[0])}`);
+    const issued = await withContext((ctx) => createPersonalTokenFor(ctx, positionals[0]!, scopes));
+    console.log(issued.accessToken);
+    return 0;
+  },
+};
+
 function byUsername(
   summary: string,
   verb: string,
@@ -102,6 +121,7 @@ export const accountCommands: Record<string, Command> = {
   create,
   list,
   "set-role": setRoleCommand,
+  token,
   approve: byUsername("Approve a pending sign-up.", "approve", approve, "is approved"),
   suspend: byUsername(
     "Suspend a local account: it can no longer sign in or be seen.",

@@ -5,6 +5,7 @@ import { accountsCommand } from "./accounts.ts";
 import { type Command, UsageError, wantsHelp } from "./args.ts";
 import { migrateCommand } from "./migrate.ts";
 import { serveCommand, webCommand, workerCommand } from "./serve.ts";
+import { serverRulesCommand } from "./server-rules.ts";
 
 const commands: Record<string, Command> = {
   serve: serveCommand,
@@ -12,6 +13,7 @@ const commands: Record<string, Command> = {
   worker: workerCommand,
   migrate: migrateCommand,
   accounts: accountsCommand,
+  "server-rules": serverRulesCommand,
 };
 
 const usage = `kith: a federated social network server
@@ -39,7 +41,7 @@ async function main(argv: string[]): Promise<number> {
   const command = commands[name];
   if (!command) throw new UsageError(`unknown command "${name}"`);
   // Group commands (accounts) handle --help for their own sub-commands.
-  if (name !== "accounts" && wantsHelp(rest)) {
+  if (name !== "accounts" && name !== "server-rules" && wantsHelp(rest)) {
     console.log(command.usage);
     return 0;
   }

@@ -61,6 +61,9 @@ export interface AccountsTable {
   fields_source: Generated<string>;
   /** JSON: string[] of domains allowed to credit this account (0005) */
   attribution_domains: Generated<string>;
+  /** Ed25519 key pair of a local account as JWK JSON, made on first use (0008) */
+  ed25519_public_key: string | null;
+  ed25519_private_key: string | null;
 }
 
 export type Role = "user" | "moderator" | "admin";
@@ -103,6 +106,17 @@ export interface JobsTable {
   /** At most one pending job per key: enqueueing the same key again is a no-op. */
   dedupe_key: string | null;
   created_at: Timestamp;
+  /** Jobs sharing a key run one at a time, oldest first (0008). */
+  ordering_key: string | null;
+}
+
+/** Fedify's key–value store (0008). */
+export interface FedifyKvTable {
+  /** The key's segments, escaped and joined so that a key prefix is a range (kv-store.ts). */
+  key: string;
+  /** canonical JSON */
+  value: string;
+  expires_at: Timestamp | null;
 }
 
 export interface OAuthApplicationsTable {
@@ -317,6 +331,7 @@ export interface Database {
   accounts: AccountsTable;
   users: UsersTable;
   jobs: JobsTable;
+  fedify_kv: FedifyKvTable;
   oauth_applications: OAuthApplicationsTable;
   oauth_tokens: OAuthTokensTable;
   oauth_codes: OAuthCodesTable;

@@ -14,9 +14,9 @@ export interface Page {
  * Applies a page to a query ordered by `column`. Call `finishPage` on the rows: a `min_id` page
  * is fetched oldest-first (so it starts right after the cursor) and must be reversed.
  */
-// biome-ignore lint/suspicious/noExplicitAny: works for any table; the column is checked by the caller
 export function applyPage<DB, TB extends keyof DB, O>(
   query: SelectQueryBuilder<DB, TB, O>,
+  // biome-ignore lint/suspicious/noExplicitAny: works for any table; the column is checked by the caller
   column: any,
   page: Page,
 ) {

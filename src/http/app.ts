@@ -3,11 +3,24 @@ import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import type { Context } from "../domain/context.ts";
+import { federationMiddleware } from "../federation/mount.ts";
+import { accountStatusesRoutes } from "./api/account-statuses.ts";
+import { accountRoutes } from "./api/accounts.ts";
+import { bookmarksFavouritesRoutes } from "./api/bookmarks-favourites.ts";
+import { followRequestRoutes } from "./api/follow-requests.ts";
 import { instanceRoutes } from "./api/instance.ts";
+import { instanceExtrasRoutes } from "./api/instance-extras.ts";
+import { notificationRoutes } from "./api/notifications.ts";
+import { statusRoutes } from "./api/statuses.ts";
+import { statusActionRoutes } from "./api/statuses-actions.ts";
+import { timelineRoutes } from "./api/timelines.ts";
 import { type AppEnv, authenticate } from "./auth.ts";
 import { errorResponse } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
+import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestLog } from "./middleware/request-log.ts";
+import { authRoutes } from "./oauth/routes.ts";
+import { publicPageRoutes } from "./pages/public-pages.ts";
 import { setPublicOrigin } from "./pagination.ts";
 import { staticRoutes } from "./static.ts";
 
@@ -41,12 +54,26 @@ export function createApp(ctx: Context): Hono<AppEnv> {
     }),
   );
 
+  app.use("/api/*", rateLimit(ctx));
   app.use("/api/*", authenticate(ctx));
   app.use("/oauth/userinfo", authenticate(ctx));
+  // ActivityPub, WebFinger, NodeInfo: to Fedify (loaded on first use); the rest falls through.
+  app.use(federationMiddleware(ctx));
 
   // Route groups; each module exports a function (ctx) => Hono<AppEnv>.
   app.route("/", healthRoutes(ctx));
   app.route("/", instanceRoutes(ctx));
+  app.route("/", instanceExtrasRoutes(ctx));
+  app.route("/", publicPageRoutes(ctx));
+  app.route("/", statusRoutes(ctx));
+  app.route("/", statusActionRoutes(ctx));
+  app.route("/", timelineRoutes(ctx));
+  app.route("/", accountStatusesRoutes(ctx));
+  app.route("/", accountRoutes(ctx));
+  app.route("/", followRequestRoutes(ctx));
+  app.route("/", notificationRoutes(ctx));
+  app.route("/", bookmarksFavouritesRoutes(ctx));
+  app.route("/", authRoutes(ctx));
   app.route("/", staticRoutes());
 
   app.notFound((c) => c.json({ error: "Record not found" }, 404));

@@ -1,6 +1,7 @@
 // A durable job queue in Kith's own database. A job stays in the table until a worker has
 // finished it, so nothing is lost when a process dies: an expired lease makes the job due
 // again. PostgreSQL workers claim with FOR UPDATE SKIP LOCKED; SQLite has a single writer.
+// Jobs that share an ordering key run one at a time, in the order they were enqueued.
 
 import type { Selectable } from "kysely";
 import { sql } from "kysely";
@@ -13,6 +14,8 @@ export interface EnqueueOptions {
   /** While a job with this key is pending, enqueueing another one with it does nothing. */
   dedupeKey?: string;
   maxAttempts?: number;
+  /** Jobs of a queue with the same key run one at a time, oldest (by ID) first. */
+  orderingKey?: string;
 }
 
 export interface Job {
@@ -31,8 +34,36 @@ export async function enqueue(
   payload: unknown,
   options: EnqueueOptions = {},
 ): Promise<void> {
+  await db.kysely
+    .insertInto("jobs")
+    .values(jobRow(queue, payload, options))
+    .onConflict((oc) => oc.column("dedupe_key").doNothing())
+    .execute();
+}
+
+/** Enqueues all of `payloads` or none (one transaction), in order. */
+export async function enqueueMany(
+  db: Db,
+  queue: string,
+  payloads: readonly unknown[],
+  options: EnqueueOptions = {},
+): Promise<void> {
+  if (payloads.length === 0) return;
+  const rows = payloads.map((p) => jobRow(queue, p, { ...options, dedupeKey: undefined }));
+  await db.kysely.transaction().execute(async (trx) => {
+    // Chunks stay below SQLite's limit of bound parameters per statement.
+    for (let i = 0; i < rows.length; i += 500) {
+      await trx
+        .insertInto("jobs")
+        .values(rows.slice(i, i + 500))
+        .execute();
+    }
+  });
+}
+
+function jobRow(queue: string, payload: unknown, options: EnqueueOptions) {
   const now = new Date();
-  const row = {
+  return {
     id: newId(),
     queue,
     payload: JSON.stringify(payload ?? null),
@@ -43,12 +74,8 @@ export async function enqueue(
     last_error: null,
     dedupe_key: options.dedupeKey ?? null,
     created_at: now.toISOString(),
+    ordering_key: options.orderingKey ?? null,
   };
-  await db.kysely
-    .insertInto("jobs")
-    .values(row)
-    .onConflict((oc) => oc.column("dedupe_key").doNothing())
-    .execute();
 }
 
 /** Takes the oldest due job of the given queues for `leaseMs`, or returns null. */
@@ -67,7 +94,27 @@ export async function claim(
     .where("queue", "in", queues)
     .where("run_at", "<=", nowIso)
     .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", nowIso)]))
+    // A keyed job waits while an older job with its key is pending or one is in flight.
+    .where((eb) =>
+      eb.or([
+        eb("ordering_key", "is", null),
+        eb.not(
+          eb.exists(
+            eb
+              .selectFrom("jobs as o")
+              .select("o.id")
+              .whereRef("o.queue", "=", "jobs.queue")
+              .whereRef("o.ordering_key", "=", "jobs.ordering_key")
+              .whereRef("o.id", "!=", "jobs.id")
+              .where((o) =>
+                o.or([o("o.id", "<", o.ref("jobs.id")), o("o.locked_until", ">=", nowIso)]),
+              ),
+          ),
+        ),
+      ]),
+    )
     .orderBy("run_at")
+    .orderBy("id")
     .limit(1);
   if (db.dialect === "postgres") candidate = candidate.forUpdate().skipLocked();
   const row = await db.kysely
@@ -91,6 +138,21 @@ function toJob(row: Selectable<JobsTable>): Job {
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
   };
+}
+
+/** Keeps a job leased to `workerId` while its handler is still running. */
+export async function extendLease(
+  db: Db,
+  job: Job,
+  workerId: string,
+  leaseMs: number,
+): Promise<void> {
+  await db.kysely
+    .updateTable("jobs")
+    .set({ locked_until: new Date(Date.now() + leaseMs).toISOString() })
+    .where("id", "=", job.id)
+    .where("locked_by", "=", workerId)
+    .execute();
 }
 
 export async function complete(db: Db, job: Job): Promise<void> {

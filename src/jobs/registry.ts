@@ -1,6 +1,8 @@
 // Which queue runs which domain operation. The worker process is built from this list.
 import type { Context } from "../domain/context.ts";
 import { housekeeping } from "../domain/housekeeping.ts";
+import { FAN_OUT_QUEUE, fanOutJob } from "../domain/timelines/home-feed.ts";
+import { FEDERATION_CLEANUP_QUEUE, federationCleanup } from "../federation/cleanup.ts";
 import type { WorkerOptions } from "./worker.ts";
 
 export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "periodic"> {
@@ -9,7 +11,16 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       housekeeping: async () => {
         await housekeeping(ctx);
       },
+      // Home-feed fan-out for statuses with many local followers (see home-feed.ts).
+      [FAN_OUT_QUEUE]: (payload) => fanOutJob(ctx, payload),
+      // Expired Fedify cache entries and old dead federation messages.
+      [FEDERATION_CLEANUP_QUEUE]: async () => {
+        await federationCleanup(ctx);
+      },
     },
-    periodic: [{ queue: "housekeeping", everyMs: 3600_000 }],
+    periodic: [
+      { queue: "housekeeping", everyMs: 3600_000 },
+      { queue: FEDERATION_CLEANUP_QUEUE, everyMs: 3600_000 },
+    ],
   };
 }

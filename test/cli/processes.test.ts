@@ -24,7 +24,11 @@ describe("kith serve on SQLite (what npm start runs)", () => {
   it("answers /health and /api/v1/instance within 10 s, keeps its database under ./data, and stops on SIGTERM", async () => {
     const port = await freePort();
     // As `npm start` on a fresh clone: no KITH_DATA_DIR, so ./data in the working directory.
-    const child = spawnKith(["serve"], { PORT: String(port), KITH_LOG_LEVEL: "info" }, database.dataDir);
+    const child = spawnKith(
+      ["serve"],
+      { PORT: String(port), KITH_LOG_LEVEL: "info" },
+      database.dataDir,
+    );
     try {
       await waitForHttp(`http://127.0.0.1:${port}/health`, 10_000);
       const instance = await fetch(`http://127.0.0.1:${port}/api/v1/instance`);
@@ -56,15 +60,23 @@ describe("kith serve with DATABASE_URL=postgres://…", { skip }, () => {
     const child = spawnKith(["serve"], { ...database.env, PORT: String(port) });
     try {
       await waitForHttp(`http://127.0.0.1:${port}/api/v1/instance`, 10_000);
-      const db = await openDatabase({ kind: "postgres", url: database.env.DATABASE_URL!, poolSize: 1 });
+      const db = await openDatabase({
+        kind: "postgres",
+        url: database.env.DATABASE_URL!,
+        poolSize: 1,
+      });
       try {
         const tables = await db.kysely.introspection.getTables();
         const names = tables.map((t) => t.name);
-        for (const table of ["accounts", "users", "statuses", "jobs"]) assert.ok(names.includes(table), table);
+        for (const table of ["accounts", "users", "statuses", "jobs"])
+          assert.ok(names.includes(table), table);
       } finally {
         await db.close();
       }
-      assert.ok(!existsSync(join(database.dataDir, "kith.sqlite")), "no SQLite file when PostgreSQL is configured");
+      assert.ok(
+        !existsSync(join(database.dataDir, "kith.sqlite")),
+        "no SQLite file when PostgreSQL is configured",
+      );
       child.kill("SIGTERM");
       assert.equal(await exitOf(child), 0, child.output());
     } finally {

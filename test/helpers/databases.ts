@@ -68,6 +68,9 @@ export function testConfig(env: Record<string, string>): Config {
     KITH_DEV_MODE: "true",
     KITH_SECRET_KEY: "test-secret-test-secret-test-secret-0123",
     KITH_LOG_LEVEL: "warning",
+    // Every test server sees all requests from 127.0.0.1; the rate-limit tests set their own.
+    KITH_RATE_LIMIT_API: "1000000",
+    KITH_RATE_LIMIT_SIGN_UPS: "1000000",
     ...env,
   });
 }

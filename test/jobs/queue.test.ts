@@ -73,6 +73,7 @@ eachDatabase("job queue", (fixture) => {
     const seen: unknown[] = [];
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
+    let slowStarted = false;
     const worker = startWorker(db, {
       pollMs: 20,
       handlers: {
@@ -80,6 +81,7 @@ eachDatabase("job queue", (fixture) => {
           seen.push(payload);
         },
         slow: async () => {
+          slowStarted = true;
           await gate;
           seen.push("slow done");
         },
@@ -88,8 +90,9 @@ eachDatabase("job queue", (fixture) => {
     await enqueue(db, "fast", "a");
     await enqueue(db, "slow", null);
     worker.wake();
-    for (let i = 0; i < 100 && seen.length < 1; i++) await sleep(20);
+    for (let i = 0; i < 200 && (seen.length < 1 || !slowStarted); i++) await sleep(20);
     assert.deepEqual(seen, ["a"]);
+    assert.ok(slowStarted, "the slow job is running");
     const stopped = worker.stop();
     release();
     await stopped;

@@ -4,9 +4,13 @@ import type { Migration } from "kysely/migration";
 import * as m0001 from "./0001_foundation.ts";
 import * as m0002 from "./0002_social.ts";
 import * as m0005 from "./0005_account_sources.ts";
+import * as m0006 from "./0006_timeline_indexes.ts";
+import * as m0008 from "./0008_federation.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
   "0002_social": m0002,
   "0005_account_sources": m0005,
+  "0006_timeline_indexes": m0006,
+  "0008_federation": m0008,
 };

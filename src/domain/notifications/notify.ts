@@ -1,5 +1,9 @@
 // Creating notifications. Every path that notifies someone comes through here, so the
 // recipient's blocks, mutes and muted conversations are honoured in one place.
+//
+// Callers pass the status the event is about: for a reblog, the reblog itself (so that undoing
+// the reblog deletes the notification through the foreign key, as Mastodon's does); the
+// notification is grouped and rendered by the reblogged original.
 import { newId } from "../../db/ids.ts";
 import type { Context } from "../context.ts";
 
@@ -15,6 +19,29 @@ export type NotificationType =
   | "admin.sign_up"
   | "admin.report";
 
+export const NOTIFICATION_TYPES: readonly NotificationType[] = [
+  "mention",
+  "status",
+  "reblog",
+  "follow",
+  "follow_request",
+  "favourite",
+  "poll",
+  "update",
+  "admin.sign_up",
+  "admin.report",
+];
+
+/** Types whose notification carries a status. */
+export const STATUS_TYPES: ReadonlySet<string> = new Set([
+  "mention",
+  "status",
+  "reblog",
+  "favourite",
+  "poll",
+  "update",
+]);
+
 export interface NewNotification {
   type: NotificationType;
   recipientId: string;
@@ -23,21 +50,40 @@ export interface NewNotification {
   reportId?: string | null;
 }
 
-// Mastodon groups these by (type, target) so clients can show "A, B and 3 others liked…".
-const GROUPED: ReadonlySet<NotificationType> = new Set(["favourite", "follow", "reblog", "admin.sign_up"]);
+// Mastodon 4.5 groups these (Notification::Groups): favourites and reblogs per status, follows
+// together, each in hour buckets that stretch while notifications keep coming, up to 12 hours.
+export const GROUPABLE_TYPES: ReadonlySet<string> = new Set(["favourite", "reblog", "follow"]);
+const HOUR = 3_600_000;
+const MAX_GROUP_SPAN_HOURS = 12;
 
 /** Creates the notification unless the recipient has shut the sender or thread out. */
 export async function notify(ctx: Context, n: NewNotification): Promise<string | null> {
   if (n.recipientId === n.fromAccountId) return null;
   const { kysely } = ctx.db;
-  const now = new Date().toISOString();
+  const now = new Date();
+  const nowIso = now.toISOString();
+  // Only local accounts read notifications; a suspended sender notifies nobody.
+  const people = await kysely
+    .selectFrom("accounts")
+    .select(["id", "domain", "suspended_at"])
+    .where("id", "in", [n.recipientId, n.fromAccountId])
+    .execute();
+  const recipient = people.find((p) => p.id === n.recipientId);
+  const sender = people.find((p) => p.id === n.fromAccountId);
+  if (!recipient || recipient.domain !== null || !sender || sender.suspended_at) return null;
   const blocked = await kysely
     .selectFrom("blocks")
     .select("id")
     .where((eb) =>
       eb.or([
-        eb.and([eb("account_id", "=", n.recipientId), eb("target_account_id", "=", n.fromAccountId)]),
-        eb.and([eb("account_id", "=", n.fromAccountId), eb("target_account_id", "=", n.recipientId)]),
+        eb.and([
+          eb("account_id", "=", n.recipientId),
+          eb("target_account_id", "=", n.fromAccountId),
+        ]),
+        eb.and([
+          eb("account_id", "=", n.fromAccountId),
+          eb("target_account_id", "=", n.recipientId),
+        ]),
       ]),
     )
     .executeTakeFirst();
@@ -48,23 +94,41 @@ export async function notify(ctx: Context, n: NewNotification): Promise<string |
     .where("account_id", "=", n.recipientId)
     .where("target_account_id", "=", n.fromAccountId)
     .where("hide_notifications", "=", 1)
-    .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
+    .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", nowIso)]))
     .executeTakeFirst();
   if (muted) return null;
-  if (n.statusId && (n.type === "mention" || n.type === "reblog" || n.type === "favourite" || n.type === "update")) {
-    const threadMuted = await kysely
-      .selectFrom("conversation_mutes")
-      .innerJoin("statuses", "statuses.thread_id", "conversation_mutes.thread_id")
-      .select("conversation_mutes.thread_id")
-      .where("conversation_mutes.account_id", "=", n.recipientId)
-      .where("statuses.id", "=", n.statusId)
+  let targetStatusId = n.statusId ?? null;
+  if (n.statusId) {
+    const status = await kysely
+      .selectFrom("statuses")
+      .select(["thread_id", "reblog_of_id"])
+      .where("id", "=", n.statusId)
       .executeTakeFirst();
-    if (threadMuted) return null;
+    if (!status) return null;
+    if (n.type === "reblog" && status.reblog_of_id) targetStatusId = status.reblog_of_id;
+    if (["mention", "reblog", "favourite", "update", "poll"].includes(n.type)) {
+      const thread = status.reblog_of_id
+        ? await kysely
+            .selectFrom("statuses")
+            .select("thread_id")
+            .where("id", "=", status.reblog_of_id)
+            .executeTakeFirst()
+        : status;
+      const threadMuted = thread
+        ? await kysely
+            .selectFrom("conversation_mutes")
+            .select("thread_id")
+            .where("account_id", "=", n.recipientId)
+            .where("thread_id", "=", thread.thread_id)
+            .executeTakeFirst()
+        : undefined;
+      if (threadMuted) return null;
+    }
   }
-  const id = newId();
-  // Grouped types share a key per target and hour, as Mastodon's grouping window does.
-  const hour = Math.floor(Date.now() / 3_600_000);
-  const groupKey = GROUPED.has(n.type) ? `${n.type}-${n.statusId ?? "account"}-${hour}` : `ungrouped-${id}`;
+  const id = newId(now);
+  const groupKey = GROUPABLE_TYPES.has(n.type)
+    ? await groupKeyFor(ctx, n.recipientId, n.type, targetStatusId, now)
+    : `ungrouped-${id}`;
   await kysely
     .insertInto("notifications")
     .values({
@@ -75,8 +139,56 @@ export async function notify(ctx: Context, n: NewNotification): Promise<string |
       status_id: n.statusId ?? null,
       report_id: n.reportId ?? null,
       group_key: groupKey,
-      created_at: now,
+      created_at: nowIso,
     })
     .execute();
   return id;
+}
+
+/**
+ * `<type>[-<status>]-<hour bucket>`. A new notification joins the previous bucket of the same
+ * prefix when that bucket is less than 12 hours old and saw a notification in the last 12
+ * hours (Mastodon keeps the previous bucket in Redis with that expiry).
+ */
+async function groupKeyFor(
+  ctx: Context,
+  recipientId: string,
+  type: string,
+  targetStatusId: string | null,
+  now: Date,
+): Promise<string> {
+  const prefix = type === "follow" ? "follow" : `${type}-${targetStatusId ?? "none"}`;
+  let bucket = Math.floor(now.getTime() / HOUR);
+  const previous = await ctx.db.kysely
+    .selectFrom("notifications")
+    .select("group_key")
+    .where("account_id", "=", recipientId)
+    .where("type", "=", type)
+    .where("created_at", ">", new Date(now.getTime() - MAX_GROUP_SPAN_HOURS * HOUR).toISOString())
+    .where("group_key", "like", `${prefix}-%`)
+    .orderBy("id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  const previousBucket = previous ? Number(previous.group_key.slice(prefix.length + 1)) : NaN;
+  if (Number.isInteger(previousBucket) && bucket < previousBucket + MAX_GROUP_SPAN_HOURS)
+    bucket = previousBucket;
+  return `${prefix}-${bucket}`;
+}
+
+/**
+ * Takes back the notification an action caused when the action is undone (unfavourite,
+ * unfollow, a withdrawn follow request), as Mastodon's dependent notifications vanish with
+ * their favourite, follow or follow request.
+ */
+export async function withdrawNotification(
+  ctx: Context,
+  n: { type: NotificationType; recipientId: string; fromAccountId: string; statusId?: string },
+): Promise<void> {
+  let q = ctx.db.kysely
+    .deleteFrom("notifications")
+    .where("account_id", "=", n.recipientId)
+    .where("from_account_id", "=", n.fromAccountId)
+    .where("type", "=", n.type);
+  if (n.statusId !== undefined) q = q.where("status_id", "=", n.statusId);
+  await q.execute();
 }

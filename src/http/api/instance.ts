@@ -1,17 +1,22 @@
 // GET /api/v1/instance (deprecated, still read by Tusky and megalodon) and GET /api/v2/instance.
 import { Hono } from "hono";
 import type { Context } from "../../domain/context.ts";
-import { instanceStats } from "../../domain/instance.ts";
-import { instanceV1, instanceV2 } from "../entities/instance.ts";
+import { contactAccount, instanceStats } from "../../domain/instance.ts";
+import { listServerRules } from "../../domain/server-rules.ts";
+import { type InstanceExtras, instanceV1, instanceV2 } from "../entities/instance.ts";
+
+async function extras(ctx: Context): Promise<InstanceExtras> {
+  return { rules: await listServerRules(ctx), contact: await contactAccount(ctx) };
+}
 
 export function instanceRoutes(ctx: Context): Hono {
   const app = new Hono();
   app.get("/api/v2/instance", async (c) =>
-    c.json(instanceV2(ctx.config, await instanceStats(ctx))),
+    c.json(instanceV2(ctx.config, await instanceStats(ctx), await extras(ctx))),
   );
   app.get("/api/v1/instance", async (c) => {
     c.header("Deprecation", "@1696118400");
-    return c.json(instanceV1(ctx.config, await instanceStats(ctx)));
+    return c.json(instanceV1(ctx.config, await instanceStats(ctx), await extras(ctx)));
   });
   return app;
 }

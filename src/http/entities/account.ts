@@ -1,5 +1,6 @@
 // The Account entity (and CredentialAccount for the owner), rendered from account rows.
 import type { Config } from "../../config.ts";
+import type { Credentials } from "../../domain/accounts/credentials.ts";
 import { type AccountRow, acct } from "../../domain/accounts/queries.ts";
 
 export interface AccountField {
@@ -61,5 +62,44 @@ export function renderAccount(config: Config, a: AccountRow) {
     followers_count: suspended ? 0 : a.followers_count,
     following_count: suspended ? 0 : a.following_count,
     roles: [],
+  };
+}
+
+/** CredentialAccount: the owner's view, with the profile as typed and their defaults. */
+export function renderCredentialAccount(config: Config, c: Credentials) {
+  return {
+    ...renderAccount(config, c.account),
+    source: {
+      privacy: c.privacy,
+      sensitive: c.sensitive,
+      language: c.language,
+      note: c.noteSource,
+      fields: c.fieldsSource.map((f, i) => ({
+        name: f.name,
+        value: f.value,
+        verified_at: parseFields(c.account.fields)[i]?.verified_at ?? null,
+      })),
+      follow_requests_count: c.followRequestsCount,
+      hide_collections: c.account.hide_collections === 1,
+      discoverable: c.account.discoverable === null ? null : c.account.discoverable === 1,
+      indexable: c.account.indexable === 1,
+      quote_policy: c.quotePolicy,
+      attribution_domains: c.attributionDomains,
+    },
+    role: c.role,
+  };
+}
+
+/** PartialAccountWithAvatar, for grouped notifications with `expand_accounts=partial_avatars`. */
+export function renderPartialAccount(config: Config, a: AccountRow) {
+  const full = renderAccount(config, a);
+  return {
+    id: full.id,
+    acct: full.acct,
+    url: full.url,
+    avatar: full.avatar,
+    avatar_static: full.avatar_static,
+    locked: full.locked,
+    bot: full.bot,
   };
 }

@@ -1,7 +1,21 @@
-// The Instance entities (v2 and the deprecated v1), built from configuration and live figures.
+// The Instance entities (v2 and the deprecated v1), built from configuration, live figures, the
+// server rules and the contact account.
 import type { Config } from "../../config.ts";
+import type { AccountRow } from "../../domain/accounts/queries.ts";
 import type { InstanceStats } from "../../domain/instance.ts";
+import type { ServerRule } from "../../domain/server-rules.ts";
 import { MASTODON_API_VERSION, VERSION_STRING } from "../../version.ts";
+import { renderAccount } from "./account.ts";
+import { renderRule } from "./instance-extras.ts";
+
+/** What the Instance entities show besides configuration and figures. */
+export interface InstanceExtras {
+  rules: ServerRule[];
+  /** The contact account (the first admin), or null. */
+  contact: AccountRow | null;
+}
+
+const NO_EXTRAS: InstanceExtras = { rules: [], contact: null };
 
 export const MEDIA_LIMITS = {
   supported_mime_types: ["image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"],
@@ -39,7 +53,11 @@ function registrations(config: Config) {
   };
 }
 
-export function instanceV2(config: Config, stats: InstanceStats) {
+export function instanceV2(
+  config: Config,
+  stats: InstanceStats,
+  extras: InstanceExtras = NO_EXTRAS,
+) {
   return {
     domain: config.domain,
     title: config.title,
@@ -76,12 +94,19 @@ export function instanceV2(config: Config, stats: InstanceStats) {
     },
     registrations: registrations(config),
     api_versions: { mastodon: MASTODON_API_VERSION },
-    contact: { email: config.contactEmail, account: null },
-    rules: [],
+    contact: {
+      email: config.contactEmail,
+      account: extras.contact ? renderAccount(config, extras.contact) : null,
+    },
+    rules: extras.rules.map(renderRule),
   };
 }
 
-export function instanceV1(config: Config, stats: InstanceStats) {
+export function instanceV1(
+  config: Config,
+  stats: InstanceStats,
+  extras: InstanceExtras = NO_EXTRAS,
+) {
   const reg = registrations(config);
   return {
     uri: config.domain,
@@ -111,7 +136,7 @@ export function instanceV1(config: Config, stats: InstanceStats) {
       media_attachments: MEDIA_LIMITS,
       polls: POLL_LIMITS,
     },
-    contact_account: null,
-    rules: [],
+    contact_account: extras.contact ? renderAccount(config, extras.contact) : null,
+    rules: extras.rules.map(renderRule),
   };
 }

@@ -1,0 +1,61 @@
+// Everything needed to render a page of notifications, loaded for the whole page at once: the
+// senders (and any other accounts asked for) and the statuses the notifications are about.
+// A reblog notification is about the reblogged original, as Mastodon's `target_status`.
+import { type AccountRow, getAccounts } from "../accounts/queries.ts";
+import type { Context } from "../context.ts";
+import { getStatusRows } from "../statuses/queries.ts";
+import { loadStatusViews, type StatusView } from "../statuses/views.ts";
+import type { Viewer } from "../viewer.ts";
+import { STATUS_TYPES } from "./notify.ts";
+import type { NotificationRow } from "./queries.ts";
+
+export interface NotificationViews {
+  accounts: Map<string, AccountRow>;
+  /** by notification ID */
+  statuses: Map<string, StatusView>;
+}
+
+/**
+ * Views for `rows`. The rows passed the reading rule (so their statuses are visible); a status
+ * that vanished in between simply has no view, and the caller drops that notification.
+ */
+export async function loadNotificationViews(
+  ctx: Context,
+  viewer: Viewer,
+  rows: readonly NotificationRow[],
+  extraAccountIds: readonly string[] = [],
+): Promise<NotificationViews> {
+  const withStatus = rows.filter((r) => STATUS_TYPES.has(r.type) && r.status_id);
+  const direct = await getStatusRows(
+    ctx,
+    withStatus.map((r) => r.status_id!),
+  );
+  // The status each notification shows: the original, for a reblog.
+  const targetIdOf = new Map<string, string>();
+  for (const r of withStatus) {
+    const status = direct.get(r.status_id!);
+    if (!status) continue;
+    targetIdOf.set(
+      r.id,
+      r.type === "reblog" && status.reblog_of_id ? status.reblog_of_id : status.id,
+    );
+  }
+  const missing = [...targetIdOf.values()].filter((id) => !direct.has(id));
+  const originals = await getStatusRows(ctx, missing);
+  const targets = [...new Set(targetIdOf.values())].flatMap((id) => {
+    const row = direct.get(id) ?? originals.get(id);
+    return row ? [row] : [];
+  });
+  const views = await loadStatusViews(ctx, viewer, targets);
+  const viewById = new Map(views.map((v) => [v.row.id, v]));
+  const statuses = new Map<string, StatusView>();
+  for (const [notificationId, targetId] of targetIdOf) {
+    const view = viewById.get(targetId);
+    if (view) statuses.set(notificationId, view);
+  }
+  const accounts = await getAccounts(ctx, [
+    ...rows.flatMap((r) => (r.from_account_id ? [r.from_account_id] : [])),
+    ...extraAccountIds,
+  ]);
+  return { accounts, statuses };
+}

@@ -1,0 +1,76 @@
+// Kith's Fedify federation: key–value store and queue on Kith's database, actors, collections
+// and NodeInfo. Loaded only when a request or a queued message needs it (see mount.ts and
+// worker.ts), since Fedify and its vocabulary weigh tens of megabytes.
+//
+// The queue is never started from a request (`manuallyStartQueue`): worker processes listen on
+// it themselves (worker.ts) and hand each message to `processQueuedTask`, which is what
+// Fedify's `startQueue` does. Context data is Kith's request-independent Context.
+import { createFederation, type Federation } from "@fedify/fedify";
+import type { Context as KithContext } from "../domain/context.ts";
+import { KITH_VERSION } from "../version.ts";
+import { registerActor } from "./actor.ts";
+import { registerCollections } from "./collections.ts";
+import { KithKvStore } from "./kv-store.ts";
+import { KithMessageQueue } from "./message-queue.ts";
+import { nodeInfo20Response, nodeInfoLinksResponse, registerNodeInfo } from "./nodeinfo.ts";
+import { canonicalWebFinger } from "./webfinger.ts";
+
+const federations = new WeakMap<KithContext, Federation<KithContext>>();
+
+export function kithFederation(kith: KithContext): Federation<KithContext> {
+  let federation = federations.get(kith);
+  if (federation) return federation;
+  const { config, db } = kith;
+  const webHost = new URL(config.origin).host;
+  federation = createFederation<KithContext>({
+    kv: new KithKvStore(db),
+    queue: new KithMessageQueue(db),
+    manuallyStartQueue: true,
+    // Handles may live on another domain than the web server (WEB_DOMAIN in Mastodon terms).
+    origin:
+      config.domain === webHost
+        ? config.origin
+        : { handleHost: config.domain, webOrigin: config.origin },
+    // Loopback peers in development and tests; never in production (SSRF).
+    allowPrivateAddress: config.devMode,
+    // Mastodon and most peers speak draft-cavage; RFC 9421 first costs a failed request each.
+    firstKnock: "draft-cavage-http-signatures-12",
+    userAgent: { software: `Kith/${KITH_VERSION}`, url: config.origin },
+  });
+  registerActor(federation);
+  registerCollections(federation);
+  registerNodeInfo(federation);
+  federation.setWebFingerLinksDispatcher(() => [
+    {
+      rel: "http://ostatus.org/schema/1.0/subscribe",
+      template: `${config.origin}/authorize_interaction?uri={uri}`,
+    },
+  ]);
+  federations.set(kith, federation);
+  return federation;
+}
+
+export interface Fallthrough {
+  /** Fedify has no route for the request: let the rest of the app answer. */
+  onNotFound(request: Request): Promise<Response>;
+  /** Fedify has the route but not the representation asked for (e.g. HTML). */
+  onNotAcceptable(request: Request): Promise<Response>;
+}
+
+/** Answers a request with Fedify, or through `fallthrough` when Fedify has nothing for it. */
+export async function handleFederationRequest(
+  kith: KithContext,
+  request: Request,
+  fallthrough: Fallthrough,
+): Promise<Response> {
+  const { pathname } = new URL(request.url);
+  if (request.method === "GET" || request.method === "HEAD") {
+    if (pathname === "/.well-known/nodeinfo") return nodeInfoLinksResponse(kith);
+    if (pathname === "/nodeinfo/2.0") return nodeInfo20Response(kith);
+  }
+  const response = await kithFederation(kith).fetch(request, { contextData: kith, ...fallthrough });
+  if (pathname === "/.well-known/webfinger" && response.status === 200) {
+    return canonicalWebFinger(response, kith.config.origin, kith.config.domain);
+  }
+  return response;
+}

@@ -1,0 +1,243 @@
+// Fedify's MessageQueue on Kith's job queue (src/jobs/queue.ts, table `jobs`), with
+// at-least-once delivery: a message is claimed with a lease, kept leased while its handler
+// runs, and deleted only after the handler resolves. A handler that throws or times out puts
+// the message back with backoff, and after `maxAttempts` it is parked as dead; a process that
+// dies mid-handler leaves a lease that runs out, and another listener gets the message again.
+// Duplicates are therefore possible and Fedify's inbox de-duplication absorbs them.
+//
+// Why the `jobs` table rather than a table of its own: leases, backoff, dead-lettering and
+// PostgreSQL's FOR UPDATE SKIP LOCKED claiming already live there and are tested; Fedify's
+// messages only needed ordering keys, which the 0008 migration adds for every queue.
+//
+// SECRET: Fedify's outbox and fan-out messages carry the sender's private keys (JWK). The rows
+// of the `fedify` queue (and `dead:fedify`) must never be logged, exported or shown; dead ones
+// are deleted after a few days (federationCleanup).
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import type {
+  MessageQueue,
+  MessageQueueDepth,
+  MessageQueueEnqueueOptions,
+  MessageQueueListenOptions,
+} from "@fedify/fedify";
+import type { Db } from "../db/database.ts";
+import {
+  claim,
+  complete,
+  type EnqueueOptions,
+  enqueue,
+  enqueueMany,
+  extendLease,
+  fail,
+  type Job,
+} from "../jobs/queue.ts";
+import { logger } from "../logging.ts";
+import { durationMs } from "./duration.ts";
+
+export const FEDIFY_QUEUE = "fedify";
+
+export interface KithMessageQueueOptions {
+  /** The `jobs.queue` name. */
+  queue?: string;
+  /** Handlers running at once per listen() call. */
+  concurrency?: number;
+  /** How long a claim lasts without renewal; renewed every third of it while running. */
+  leaseMs?: number;
+  /** A handler still running after this is given up on and its message retried later. */
+  handlerTimeoutMs?: number;
+  /** Longest sleep between looks at the table (other processes' messages arrive this late). */
+  pollMs?: number;
+  /** Tries before a message is parked as dead. */
+  maxAttempts?: number;
+}
+
+const log = logger("federation", "queue");
+
+// Listeners in this process, per database, to wake when a message is enqueued here.
+const wakers = new WeakMap<Db, Set<() => void>>();
+
+function wakeListeners(db: Db): void {
+  for (const wake of wakers.get(db) ?? []) wake();
+}
+
+class HandlerTimeout extends Error {
+  override name = "HandlerTimeout";
+}
+
+export class KithMessageQueue implements MessageQueue {
+  // Fedify retries failed deliveries itself by enqueueing new messages.
+  readonly nativeRetrial = false;
+  readonly #db: Db;
+  readonly #queue: string;
+  readonly #concurrency: number;
+  readonly #leaseMs: number;
+  readonly #handlerTimeoutMs: number;
+  readonly #pollMs: number;
+  readonly #maxAttempts: number;
+
+  constructor(db: Db, options: KithMessageQueueOptions = {}) {
+    this.#db = db;
+    this.#queue = options.queue ?? FEDIFY_QUEUE;
+    this.#concurrency = options.concurrency ?? 4;
+    this.#leaseMs = options.leaseMs ?? 60_000;
+    this.#handlerTimeoutMs = options.handlerTimeoutMs ?? 120_000;
+    this.#pollMs = options.pollMs ?? 1000;
+    this.#maxAttempts = options.maxAttempts ?? 8;
+  }
+
+  #jobOptions(options?: MessageQueueEnqueueOptions): EnqueueOptions {
+    const delay = options?.delay ? Math.max(0, durationMs(options.delay)) : 0;
+    return {
+      maxAttempts: this.#maxAttempts,
+      ...(delay > 0 ? { runAt: new Date(Date.now() + delay) } : {}),
+      ...(options?.orderingKey != null ? { orderingKey: options.orderingKey } : {}),
+    };
+  }
+
+  async enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
+    await enqueue(this.#db, this.#queue, message, this.#jobOptions(options));
+    wakeListeners(this.#db);
+  }
+
+  async enqueueMany(messages: readonly unknown[], options?: MessageQueueEnqueueOptions) {
+    await enqueueMany(this.#db, this.#queue, messages, this.#jobOptions(options));
+    wakeListeners(this.#db);
+  }
+
+  async getDepth(): Promise<MessageQueueDepth> {
+    const now = new Date().toISOString();
+    const row = await this.#db.kysely
+      .selectFrom("jobs")
+      .select((eb) => [
+        eb.fn.countAll().as("queued"),
+        eb.fn.sum(eb.case().when("run_at", "<=", now).then(1).else(0).end()).as("ready"),
+      ])
+      .where("queue", "=", this.#queue)
+      .where((eb) => eb.or([eb("locked_until", "is", null), eb("locked_until", "<", now)]))
+      .executeTakeFirstOrThrow();
+    const queued = Number(row.queued);
+    const ready = Number(row.ready ?? 0);
+    return { queued, ready, delayed: queued - ready };
+  }
+
+  /**
+   * Runs `handler` for each message, up to `concurrency` at a time, until `signal` aborts; then
+   * lets the handlers in hand finish (or time out) and resolves. Never rejects: database
+   * errors are logged and retried, handler errors go back to the queue.
+   */
+  async listen(
+    // biome-ignore lint/suspicious/noExplicitAny: Fedify's MessageQueue signature
+    handler: (message: any) => Promise<void> | void,
+    options: MessageQueueListenOptions = {},
+  ): Promise<void> {
+    const { signal } = options;
+    const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+    const running = new Set<Promise<void>>();
+    // A poke (a message enqueued here, a handler done, abort) cuts the current sleep short, or
+    // the next one if it comes while the loop is busy claiming.
+    let wake: (() => void) | undefined;
+    let poked = false;
+    const poke = () => {
+      poked = true;
+      wake?.();
+    };
+    let set = wakers.get(this.#db);
+    if (!set) wakers.set(this.#db, (set = new Set()));
+    set.add(poke);
+    signal?.addEventListener("abort", poke, { once: true });
+    let failures = 0;
+    try {
+      while (!signal?.aborted) {
+        let sleepMs = this.#pollMs;
+        try {
+          while (running.size < this.#concurrency && !signal?.aborted) {
+            const job = await claim(this.#db, [this.#queue], workerId, this.#leaseMs);
+            if (!job) break;
+            const p = this.#run(job, handler, workerId).finally(() => {
+              running.delete(p);
+              poke();
+            });
+            running.add(p);
+          }
+          if (running.size < this.#concurrency) sleepMs = await this.#untilNextDue();
+          failures = 0;
+        } catch (error) {
+          failures += 1;
+          sleepMs = Math.min(this.#pollMs * 2 ** failures, 30_000);
+          if (!signal?.aborted)
+            log.error("Could not claim federation messages: {error}", { error: String(error) });
+        }
+        if (signal?.aborted) break;
+        if (!poked) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, sleepMs);
+            wake = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wake = undefined;
+        }
+        poked = false;
+      }
+    } catch (error) {
+      log.error("Federation queue listener failed: {error}", { error: String(error) });
+    } finally {
+      set.delete(poke);
+      signal?.removeEventListener("abort", poke);
+      await Promise.allSettled([...running]);
+    }
+  }
+
+  /** Milliseconds until the earliest delayed message is due, at most pollMs. */
+  async #untilNextDue(): Promise<number> {
+    const now = new Date();
+    const row = await this.#db.kysely
+      .selectFrom("jobs")
+      .select((eb) => eb.fn.min("run_at").as("next"))
+      .where("queue", "=", this.#queue)
+      .where("run_at", ">", now.toISOString())
+      .executeTakeFirst();
+    if (!row?.next) return this.#pollMs;
+    const wait = Date.parse(String(row.next)) - now.getTime();
+    return Math.max(1, Math.min(wait, this.#pollMs));
+  }
+
+  async #run(
+    job: Job,
+    handler: (message: unknown) => Promise<void> | void,
+    workerId: string,
+  ): Promise<void> {
+    const heartbeat = setInterval(() => {
+      extendLease(this.#db, job, workerId, this.#leaseMs).catch(() => {});
+    }, this.#leaseMs / 3);
+    heartbeat.unref();
+    let timeout: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        Promise.resolve().then(() => handler(job.payload)),
+        new Promise<never>((_, reject) => {
+          timeout = setTimeout(
+            () => reject(new HandlerTimeout(`handler ran over ${this.#handlerTimeoutMs} ms`)),
+            this.#handlerTimeoutMs,
+          );
+        }),
+      ]);
+      clearInterval(heartbeat);
+      await complete(this.#db, job);
+    } catch (error) {
+      clearInterval(heartbeat);
+      // Only the error: the message itself may hold private keys.
+      const outcome = await fail(this.#db, job, error).catch(() => "retry (lease)");
+      log.warn("Federation message {id} failed (attempt {attempts}), {outcome}: {error}", {
+        id: job.id,
+        attempts: job.attempts,
+        outcome,
+        error: String(error),
+      });
+    } finally {
+      clearInterval(heartbeat);
+      clearTimeout(timeout);
+    }
+  }
+}

@@ -1,0 +1,100 @@
+// `/` and `/about`: who runs this instance, its rules, how to join, whom to contact, and where
+// the source is (`#source`, which the AGPL notice and KITH_SOURCE_URL's default point at).
+import type { Context as HonoContext } from "hono";
+import { html, raw } from "hono/html";
+import { acct } from "../../domain/accounts/queries.ts";
+import type { Context } from "../../domain/context.ts";
+import { extendedDescription } from "../../domain/extended-description.ts";
+import { contactAccount, instanceStats } from "../../domain/instance.ts";
+import { listServerRules } from "../../domain/server-rules.ts";
+import { KITH_VERSION } from "../../version.ts";
+import type { Html } from "./layout.ts";
+import { displayName, publicPage } from "./public-parts.ts";
+import type { PageEnv } from "./web-session.ts";
+
+function joining(ctx: Context): Html {
+  switch (ctx.config.registrations) {
+    case "open":
+      return html`<p>Anyone may join. <a href="/auth/sign_up">Create an account</a> or
+        <a href="/auth/sign_in">sign in</a>.</p>`;
+    case "approval":
+      return html`<p>Sign-ups need approval: a moderator reads each request.
+        <a href="/auth/sign_up">Ask to join</a> or <a href="/auth/sign_in">sign in</a>.</p>`;
+    default:
+      return html`<p>Registrations are closed. Members can <a href="/auth/sign_in">sign in</a>.</p>`;
+  }
+}
+
+export async function aboutPage(ctx: Context, c: HonoContext<PageEnv>, path: "/" | "/about") {
+  const { config } = ctx;
+  const [stats, rules, extended, contact] = [
+    await instanceStats(ctx),
+    await listServerRules(ctx),
+    await extendedDescription(ctx),
+    await contactAccount(ctx),
+  ];
+  const body = html`<section class="card">
+  <h1>${config.title}</h1>
+  <p class="lead">${config.description}</p>
+  <ul class="stats">
+    <li><strong>${stats.userCount}</strong><span>${stats.userCount === 1 ? "person" : "people"}</span></li>
+    <li><strong>${stats.statusCount}</strong><span>posts</span></li>
+    <li><strong>${stats.activeMonth}</strong><span>active this month</span></li>
+  </ul>
+</section>
+<section class="card" id="join">
+  <h2>Joining</h2>
+  ${joining(ctx)}
+</section>
+${
+  extended.html
+    ? html`<section class="card extended" id="about"><h2>About</h2>${raw(extended.html)}</section>`
+    : ""
+}
+<section class="card" id="rules">
+  <h2>Rules</h2>
+  ${
+    rules.length > 0
+      ? html`<ol class="rules">${rules.map(
+          (r) =>
+            html`<li><strong>${r.text}</strong>${r.hint ? html`<span class="hint">${r.hint}</span>` : ""}</li>`,
+        )}</ol>`
+      : html`<p class="muted">This instance has not written down any rules yet.</p>`
+  }
+</section>
+<section class="card" id="contact">
+  <h2>Contact</h2>
+  ${contact ? html`<p>Administered by <a href="/@${acct(contact)}">${displayName(contact)}</a> (@${contact.username}@${config.domain}).</p>` : ""}
+  ${
+    config.contactEmail
+      ? html`<p>E-mail: <a href="mailto:${config.contactEmail}">${config.contactEmail}</a></p>`
+      : contact
+        ? ""
+        : html`<p class="muted">No contact has been given.</p>`
+  }
+</section>
+<section class="card" id="source">
+  <h2>Source code</h2>
+  <p>${config.title} runs <strong>Kith</strong> ${KITH_VERSION}, free software under the
+    <a href="https://www.gnu.org/licenses/agpl-3.0.html">GNU Affero General Public License</a>,
+    version 3 or later. You may get the source code of the version running here, study it,
+    change it and share it.</p>
+  ${
+    config.sourceUrl === `${config.origin}/about#source`
+      ? html`<p>The administrators have not published a link to it yet: ask them (see
+          <a href="#contact">Contact</a>), the licence obliges them to give it to you.</p>`
+      : html`<p><a href="${config.sourceUrl}">Get the source code</a></p>`
+  }
+</section>`;
+  return publicPage(ctx, c, {
+    title: path === "/" ? "" : "About",
+    description: config.description,
+    og: {
+      type: "website",
+      url: `${config.origin}${path}`,
+      image: `${config.origin}/static/thumbnail.png`,
+    },
+    canonical: `${config.origin}${path}`,
+    body,
+  });
+}
