@@ -1,5 +1,6 @@
 // The ordered list of migrations. Names sort in the order they run; never rename or edit one
-// that has shipped: add a new one instead.
+// that has shipped: add a new one instead. Numbers 0003, 0004 and 0007 were never used; new
+// migrations must sort after the last one (Kysely refuses to run one that sorts earlier).
 import type { Migration } from "kysely/migration";
 import * as m0001 from "./0001_foundation.ts";
 import * as m0002 from "./0002_social.ts";
