@@ -138,14 +138,14 @@ async function benchOne(kind: Kind, rows: ReportRow[]): Promise<void> {
     seeded = await seedPostgres(config.database.url, data, readerId);
     const { default: pg } = await import("pg");
     const client = new pg.Client({ connectionString: config.database.url });
+    client.on("error", () => {});
     await client.connect();
     const shown: string = (await client.query("SHOW server_version")).rows[0].server_version;
     version = `PostgreSQL ${shown.split(" ")[0]}`;
     await client.end();
   }
   console.log(
-    `[${kind}] seeded in ${seeded.seconds.toFixed(1)} s: ${seeded.homeFeedRows.toLocaleString("en")} home_feed rows, ` +
-      `${seeded.newestLocal.length > 0 ? "local timeline non-empty" : "no local public statuses"} (${version})`,
+    `[${kind}] seeded in ${seeded.seconds.toFixed(1)} s: ${seeded.homeFeedRows.toLocaleString("en")} home_feed rows (${version})`,
   );
   if (values["seed-only"]) return;
 
@@ -197,6 +197,7 @@ async function serverProcesses(database: Config["database"], kithPid: number) {
   if (database.kind === "sqlite") return async () => [kithPid];
   const { default: pg } = await import("pg");
   const monitor = new pg.Client({ connectionString: database.url });
+  monitor.on("error", () => {}); // the clean-up drops its database under it
   await monitor.connect();
   cleanups.push(() => monitor.end());
   return async () => {
@@ -219,8 +220,8 @@ async function checkFirstPage(
   if (response.status !== 200)
     throw new Error(`${name}: ${url} answered ${response.status}: ${body.slice(0, 300)}`);
   const got = (JSON.parse(body) as { id: string }[]).map((s) => s.id);
-  const want = expected.slice(-got.length).reverse();
-  if (got.length !== Math.min(20, expected.length) || got.join() !== want.join())
+  const want = expected.slice(-20).reverse(); // Mastodon's default page size
+  if (got.join() !== want.join())
     throw new Error(
       `${name}: the first page is not the ${want.length} newest seeded statuses\n  got  ${got.join(" ")}\n  want ${want.join(" ")}`,
     );

@@ -160,6 +160,8 @@ export async function seedPostgres(
   const t0 = performance.now();
   const { default: pg } = await import("pg");
   const client = new pg.Client({ connectionString: url });
+  // Ctrl-C drops the database under this connection: let the pending query fail, not the process.
+  client.on("error", () => {});
   await client.connect();
   const seen = tracker();
   try {
