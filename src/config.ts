@@ -1,6 +1,6 @@
 // Every setting Kith reads, validated once at start-up. The rest of the code receives a typed
 // Config and never looks at process.env itself.
-import { randomBytes } from "node:crypto";
+import { createPrivateKey, randomBytes, X509Certificate } from "node:crypto";
 import {
   accessSync,
   chmodSync,
@@ -40,6 +40,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Outgoing mail (sign-up confirmations); null sends nothing and confirms accounts at once. */
   smtp: { url: string; from: string } | null;
+  /** Serve HTTPS with this PEM certificate (chain) and key; null serves plain HTTP. */
+  tls: { cert: string; key: string } | null;
   /** Per-process request limits; each web process keeps its own counters. */
   rateLimits: {
     api: { limit: number; periodMs: number };
@@ -129,6 +131,8 @@ const schema = z.object({
       message: 'must be an address such as kith@social.example or "Kith <kith@social.example>"',
     })
     .default(""),
+  KITH_TLS_CERT: z.string().trim().default(""),
+  KITH_TLS_KEY: z.string().trim().default(""),
   KITH_RATE_LIMIT_API: integer(1, 1_000_000).default(300),
   KITH_RATE_LIMIT_API_PERIOD_S: integer(1, 86400).default(300),
   KITH_RATE_LIMIT_SIGN_UPS: integer(1, 1_000_000).default(5),
@@ -197,6 +201,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtp: e.KITH_SMTP_URL
       ? { url: e.KITH_SMTP_URL, from: e.KITH_SMTP_FROM || `kith@${domain.replace(/:\d+$/, "")}` }
       : null,
+    tls: loadTls(e.KITH_TLS_CERT, e.KITH_TLS_KEY),
     rateLimits: {
       api: { limit: e.KITH_RATE_LIMIT_API, periodMs: e.KITH_RATE_LIMIT_API_PERIOD_S * 1000 },
       signUp: {
@@ -205,6 +210,42 @@ export function loadConfig(env: Env = process.env): Config {
       },
     },
   };
+}
+
+/** Reads the certificate and key at start-up so that a mistake is one line, not a TLS stack. */
+function loadTls(certPath: string, keyPath: string): Config["tls"] {
+  if (!certPath && !keyPath) return null;
+  if (!certPath || !keyPath) {
+    throw new ConfigError(
+      `${certPath ? "KITH_TLS_KEY" : "KITH_TLS_CERT"}: set both KITH_TLS_CERT and KITH_TLS_KEY, or neither`,
+    );
+  }
+  const read = (name: string, path: string) => {
+    try {
+      return readFileSync(resolve(path), "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "error";
+      throw new ConfigError(`${name}: cannot read ${resolve(path)} (${code})`);
+    }
+  };
+  const cert = read("KITH_TLS_CERT", certPath);
+  const key = read("KITH_TLS_KEY", keyPath);
+  let x509: X509Certificate;
+  try {
+    x509 = new X509Certificate(cert);
+  } catch {
+    throw new ConfigError(`KITH_TLS_CERT: ${resolve(certPath)} is not a PEM certificate`);
+  }
+  let privateKey: ReturnType<typeof createPrivateKey>;
+  try {
+    privateKey = createPrivateKey(key);
+  } catch {
+    throw new ConfigError(`KITH_TLS_KEY: ${resolve(keyPath)} is not a PEM private key`);
+  }
+  if (!x509.checkPrivateKey(privateKey)) {
+    throw new ConfigError(`KITH_TLS_KEY: ${resolve(keyPath)} does not match KITH_TLS_CERT`);
+  }
+  return { cert, key };
 }
 
 function ensureWritableDir(dir: string): void {

@@ -4,6 +4,7 @@ import type { Config } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import type { Context } from "./domain/context.ts";
+import { subscribeOutbox } from "./federation/outbox/subscribe.ts";
 import { startFederationQueue } from "./federation/worker.ts";
 import { createApp } from "./http/app.ts";
 import { closeServer, listen } from "./http/server.ts";
@@ -43,6 +44,9 @@ export async function startKith(config: Config, options: KithOptions): Promise<K
     throw error;
   }
 
+  // Local actions become deliveries wherever they happen: API requests in web processes, inbox
+  // handling (e.g. accepting a follow) in workers. Fedify loads only when something goes out.
+  const unsubscribeOutbox = subscribeOutbox(ctx);
   let worker: Worker | undefined;
   if (options.worker) worker = startWorker(db, jobHandlers(ctx));
   // Fedify's queue runs in worker processes only (it loads Fedify with its first message).
@@ -53,14 +57,16 @@ export async function startKith(config: Config, options: KithOptions): Promise<K
   if (options.web) {
     const app = createApp(ctx);
     try {
-      ({ server, port } = await listen(app.fetch, config.host, config.port));
+      ({ server, port } = await listen(app.fetch, config.host, config.port, config.tls));
     } catch (error) {
+      unsubscribeOutbox();
       await worker?.stop();
       await federationQueue?.stop();
       await db.close();
       throw error;
     }
-    log.info("Kith is listening on http://{host}:{port} as {origin}", {
+    log.info("Kith is listening on {scheme}://{host}:{port} as {origin}", {
+      scheme: config.tls ? "https" : "http",
       host: config.host,
       port,
       origin: config.origin,
@@ -71,6 +77,7 @@ export async function startKith(config: Config, options: KithOptions): Promise<K
   const stop = () => {
     stopping ??= (async () => {
       if (server) await closeServer(server, config.shutdownTimeoutMs);
+      unsubscribeOutbox();
       await worker?.stop();
       await federationQueue?.stop();
       await db.close();

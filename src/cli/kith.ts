@@ -3,6 +3,8 @@ import { ConfigError } from "../config.ts";
 import { DomainError } from "../domain/errors.ts";
 import { accountsCommand } from "./accounts.ts";
 import { type Command, UsageError, wantsHelp } from "./args.ts";
+import { invitesCommand } from "./invites.ts";
+import { labCommand } from "./lab.ts";
 import { migrateCommand } from "./migrate.ts";
 import { serveCommand, webCommand, workerCommand } from "./serve.ts";
 import { serverRulesCommand } from "./server-rules.ts";
@@ -14,6 +16,8 @@ const commands: Record<string, Command> = {
   migrate: migrateCommand,
   accounts: accountsCommand,
   "server-rules": serverRulesCommand,
+  invites: invitesCommand,
+  lab: labCommand,
 };
 
 const usage = `kith: a federated social network server
@@ -41,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
   const command = commands[name];
   if (!command) throw new UsageError(`unknown command "${name}"`);
   // Group commands (accounts) handle --help for their own sub-commands.
-  if (name !== "accounts" && name !== "server-rules" && wantsHelp(rest)) {
+  if (!["accounts", "server-rules", "invites"].includes(name) && wantsHelp(rest)) {
     console.log(command.usage);
     return 0;
   }

@@ -233,6 +233,18 @@ export interface AccountStatusTable {
   created_at: Timestamp;
 }
 
+/** A favourite; `uri` is the Like's ActivityPub id for favourites from other servers (0010). */
+export interface FavouritesTable extends AccountStatusTable {
+  uri: string | null;
+}
+
+/** A remote object deleted by its owner, so that a late Create of it is ignored (0010). */
+export interface TombstonesTable {
+  uri: string;
+  account_uri: string | null;
+  created_at: Timestamp;
+}
+
 /** follows and follow_requests share this shape */
 export interface FollowsTable {
   id: string;
@@ -341,7 +353,7 @@ export interface Database {
   status_mentions: StatusMentionsTable;
   tags: TagsTable;
   status_tags: StatusTagsTable;
-  favourites: AccountStatusTable;
+  favourites: FavouritesTable;
   bookmarks: AccountStatusTable;
   status_pins: AccountStatusTable;
   follows: FollowsTable;
@@ -356,4 +368,5 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   server_rules: ServerRulesTable;
   custom_emojis: CustomEmojisTable;
+  tombstones: TombstonesTable;
 }

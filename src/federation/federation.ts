@@ -10,9 +10,12 @@ import type { Context as KithContext } from "../domain/context.ts";
 import { KITH_VERSION } from "../version.ts";
 import { registerActor } from "./actor.ts";
 import { registerCollections } from "./collections.ts";
+import { registerInbox } from "./inbox/index.ts";
 import { KithKvStore } from "./kv-store.ts";
 import { KithMessageQueue } from "./message-queue.ts";
 import { nodeInfo20Response, nodeInfoLinksResponse, registerNodeInfo } from "./nodeinfo.ts";
+import { registerOutbox } from "./outbox/failures.ts";
+import { registerStatusObjects } from "./status-objects.ts";
 import { canonicalWebFinger } from "./webfinger.ts";
 
 const federations = new WeakMap<KithContext, Federation<KithContext>>();
@@ -39,6 +42,9 @@ export function kithFederation(kith: KithContext): Federation<KithContext> {
   });
   registerActor(federation);
   registerCollections(federation);
+  registerStatusObjects(federation);
+  registerOutbox(federation);
+  registerInbox(federation);
   registerNodeInfo(federation);
   federation.setWebFingerLinksDispatcher(() => [
     {

@@ -23,9 +23,16 @@ export function isFederationRequest(method: string, path: string, accept?: strin
   return path.startsWith("/users/") && /json/i.test(accept ?? "");
 }
 
+/** The personal inboxes and the shared inbox, where other servers POST activities. */
+export const isInboxPath = (path: string) => path === "/inbox" || /^\/users\/[^/]+\/inbox$/.test(path);
+
 export function federationMiddleware(ctx: Context): MiddlewareHandler {
   return async (c, next) => {
     const { method, path } = c.req;
+    if (method === "POST" && isInboxPath(path)) {
+      const { handleInboxPost } = await import("./inbox/http.ts");
+      return handleInboxPost(ctx, c.req.raw);
+    }
     if (method === "GET" || method === "HEAD") {
       if (path === "/.well-known/host-meta") return hostMetaXml(ctx.config.origin);
       if (path === "/.well-known/host-meta.json") return hostMetaJson(ctx.config.origin);

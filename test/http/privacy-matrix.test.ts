@@ -1,9 +1,12 @@
 // Who sees a status, through every surface that can show one: each visibility × each kind of
-// reader × each surface, asserted against a table written out by hand. A failure prints the
-// whole difference, so a leak shows as "surface/visibility/reader".
+// reader × each surface (the API, notifications v1 and v2, and the public HTML pages), asserted
+// against a table written out by hand. A failure prints the whole difference, so a leak shows
+// as "surface/visibility/reader".
 import assert from "node:assert/strict";
 import { before, it } from "node:test";
 import type { Visibility } from "../../src/db/schema.ts";
+import { createWebSession } from "../../src/domain/oauth/web-sessions.ts";
+import { SESSION_COOKIE } from "../../src/http/pages/web-session.ts";
 import { eachServer } from "../helpers/server.ts";
 import { api, createUser, type TestUser } from "../helpers/users.ts";
 import { follow, ids, postOk } from "./statuses-fixtures.ts";
@@ -49,6 +52,53 @@ const EXPECTED: Record<string, Record<Visibility, Reader[]>> = {
     private: ["author", "follower"],
     direct: [],
   },
+  // Notifications (v1 and v2 grouped) that mention the status anywhere: as their status, as a
+  // reblogged original, or as the parent of a reply. The set-up: the follower follows with
+  // notify=true, the status mentions the mentioned reader, and "other" tries to reply to each
+  // status mentioning the author. Mastodon semantics:
+  //  - author: only through other's reply (a mention of the author whose in_reply_to_id is
+  //    the status); other may reply only to what other may see, so public and unlisted. The
+  //    author's own favourite and reblog notify nobody (Mastodon skips self-notifications).
+  //  - mentioned: a `mention` for every visibility (a mention is how private and direct
+  //    statuses reach a non-follower). Mastodon 4.3+'s default notification policy would
+  //    file the direct one under notification requests (for_private_mentions: filter, the
+  //    sender not being followed); Kith has no policies yet, and the reader may see the
+  //    status either way, so nothing leaks.
+  //  - follower: a `status` notification (FeedInsertWorker#notify?: the follow has notify,
+  //    the status is no reblog, and a self-reply counts) for what reaches the follower's
+  //    home: public, unlisted, private; a direct status does not address the follower.
+  //  - other: nothing; its refused replies to private and direct statuses notify nobody.
+  //  - anonymous: no notifications at all (401).
+  notifications: {
+    public: ["author", "mentioned", "follower"],
+    unlisted: ["author", "mentioned", "follower"],
+    private: ["mentioned", "follower"],
+    direct: ["mentioned"],
+  },
+  notifications_v2: {
+    public: ["author", "mentioned", "follower"],
+    unlisted: ["author", "mentioned", "follower"],
+    private: ["mentioned", "follower"],
+    direct: ["mentioned"],
+  },
+  // The public pages always render what an anonymous visitor may see, whoever's session
+  // cookie comes along: public and unlisted statuses on the profile (Mastodon's profile
+  // shows unlisted posts; the self-reply thread stays on it) and on their own page, nothing
+  // private or direct.
+  profile_page: {
+    public: [...READERS],
+    unlisted: [...READERS],
+    private: [],
+    direct: [],
+  },
+  status_page: {
+    public: [...READERS],
+    unlisted: [...READERS],
+    private: [],
+    direct: [],
+  },
+  // The tag page lists public statuses only, as the hashtag timeline does.
+  tag_page: { public: [...READERS], unlisted: [], private: [], direct: [] },
 };
 
 const SAME_AS_SEES = ["status", "batch", "context", "account", "favourited_by", "reblogged_by"];
@@ -57,19 +107,23 @@ eachServer("privacy matrix", (server) => {
   const users = {} as Record<Exclude<Reader, "anonymous">, TestUser>;
   const statusOf = {} as Record<Visibility, string>;
   const reblogOf = {} as Partial<Record<Visibility, string>>;
+  const cookieOf = {} as Record<Exclude<Reader, "anonymous">, string>;
+  const replyBy = {} as Record<Visibility, Awaited<ReturnType<typeof api>>>;
   let root = "";
   const tag = "matrixtag";
+  // A word only the status of that visibility contains, to look for in HTML.
+  const word = (v: Visibility) => `matrixword${v}`;
 
   before(async () => {
     const ctx = server().kith.ctx;
     for (const reader of ["author", "mentioned", "follower", "other"] as const)
       users[reader] = await createUser(ctx);
-    await follow(ctx, users.follower, users.author);
+    await follow(ctx, users.follower, users.author, { notify: true });
     const url = server().url;
     root = (await postOk(url, users.author, { status: "thread root" })).id;
     for (const visibility of VISIBILITIES) {
       const s = await postOk(url, users.author, {
-        status: `@${users.mentioned.username} ${visibility} #${tag}`,
+        status: `@${users.mentioned.username} ${visibility} #${tag} ${word(visibility)}`,
         visibility,
         in_reply_to_id: root,
       });
@@ -86,6 +140,21 @@ eachServer("privacy matrix", (server) => {
         assert.equal(rb.status, 200);
         reblogOf[visibility] = rb.json.id;
       }
+    }
+    // "other" answers each status, mentioning the author (checked in a test of its own, so a
+    // leak here fails the surfaces rather than the set-up).
+    for (const visibility of VISIBILITIES) {
+      replyBy[visibility] = await api(url, "POST", "/api/v1/statuses", {
+        token: users.other.token,
+        body: { status: `@${users.author.username} re`, in_reply_to_id: statusOf[visibility] },
+      });
+    }
+    for (const reader of ["author", "mentioned", "follower", "other"] as const) {
+      const session = await createWebSession(ctx, users[reader].accountId, {
+        userAgent: null,
+        ip: null,
+      });
+      cookieOf[reader] = `${SESSION_COOKIE}=${session.id}`;
     }
   });
 
@@ -162,9 +231,61 @@ eachServer("privacy matrix", (server) => {
         assert.equal(onProfile, seen, "the profile shows the reblog exactly when it is visible");
         return seen;
       }
+      case "notifications":
+      case "notifications_v2": {
+        const path =
+          surface === "notifications" ? "/api/v1/notifications" : "/api/v2/notifications";
+        const res = await api(url, "GET", `${path}?limit=80`, token(reader));
+        if (reader === "anonymous") {
+          assert.equal(res.status, 401);
+          return false;
+        }
+        assert.equal(res.status, 200, `${path}: ${JSON.stringify(res.json)}`);
+        // Anywhere in the answer: as a status, a reblogged original, a reply's parent, a
+        // group's status_id or a side-loaded status, by ID or by its text.
+        const text = JSON.stringify(res.json);
+        const found = text.includes(id) || text.includes(word(v));
+        if (found && surface === "notifications") {
+          // …and of the kind the table's comment gives: the author's is other's reply.
+          const kinds = (res.json as { type: string }[])
+            .filter((n) => JSON.stringify(n).includes(id))
+            .map((n) => n.type);
+          const kind = reader === "follower" ? "status" : "mention";
+          assert.deepEqual(kinds, [kind], `${reader} about ${v}`);
+        }
+        return found;
+      }
+      case "profile_page":
+        return (await page(`/@${users.author.username}`, reader)).includes(word(v));
+      case "status_page": {
+        const own = await page(`/@${users.author.username}/${id}`, reader);
+        const inThread = (await page(`/@${users.author.username}/${root}`, reader)).includes(
+          word(v),
+        );
+        assert.equal(
+          own.includes(word(v)),
+          inThread,
+          "the thread shows it exactly when its page does",
+        );
+        return inThread;
+      }
+      case "tag_page":
+        return (await page(`/tags/${tag}`, reader)).includes(word(v));
       default:
         throw new Error(surface);
     }
+  }
+
+  /** A public page's HTML, fetched with the reader's session cookie (none when anonymous). */
+  async function page(path: string, reader: Reader): Promise<string> {
+    const headers: Record<string, string> = { Accept: "text/html" };
+    if (reader !== "anonymous") headers.Cookie = cookieOf[reader];
+    const res = await fetch(`${server().url}${path}`, { headers, redirect: "manual" });
+    const body = await res.text();
+    // A hidden status's page is the same 404 as a missing one.
+    assert.ok(res.status === 200 || res.status === 404, `${path}: ${res.status}`);
+    if (res.status === 404) assert.match(body, /Not found/);
+    return res.status === 200 ? body : "";
   }
 
   for (const surface of [...SAME_AS_SEES, ...Object.keys(EXPECTED)]) {
@@ -181,6 +302,18 @@ eachServer("privacy matrix", (server) => {
       assert.deepEqual(actual, expected);
     });
   }
+
+  it("other may reply only to what other may see; a refusal looks like a missing parent", () => {
+    const replied = VISIBILITIES.filter((v) => replyBy[v].status === 200);
+    assert.deepEqual(replied, ["public", "unlisted"]);
+    for (const v of replied) assert.equal(replyBy[v].json.in_reply_to_id, statusOf[v]);
+    for (const v of ["private", "direct"] as const) {
+      assert.equal(replyBy[v].status, 404);
+      assert.deepEqual(replyBy[v].json, {
+        error: "The post you are trying to reply to does not appear to exist.",
+      });
+    }
+  });
 
   it("staff get no exception", async () => {
     const admin = await createUser(server().kith.ctx, { role: "admin" });

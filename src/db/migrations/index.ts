@@ -7,6 +7,7 @@ import * as m0002 from "./0002_social.ts";
 import * as m0005 from "./0005_account_sources.ts";
 import * as m0006 from "./0006_timeline_indexes.ts";
 import * as m0008 from "./0008_federation.ts";
+import * as m0010 from "./0010_remote_federation.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   "0005_account_sources": m0005,
   "0006_timeline_indexes": m0006,
   "0008_federation": m0008,
+  "0010_remote_federation": m0010,
 };

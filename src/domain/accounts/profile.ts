@@ -3,6 +3,7 @@
 // kept for editing. Unlocking an account lets everyone waiting in.
 import type { Context } from "../context.ts";
 import { validation } from "../errors.ts";
+import { emitDomainEvent } from "../events.ts";
 import { authorizeAllFollowRequests } from "../relationships/follow.ts";
 import { normaliseLanguage } from "../statuses/languages.ts";
 import {
@@ -172,6 +173,8 @@ export async function updateProfile(
 
   if (account.locked === 1 && changes.locked === false)
     await authorizeAllFollowRequests(ctx, account.id);
+  if (Object.keys(accountChanges).length > 0)
+    await emitDomainEvent(ctx, { type: "account.updated", accountId: account.id });
 }
 
 /** The note as HTML: paragraphs, links, hashtags, and mentions of accounts Kith knows. */

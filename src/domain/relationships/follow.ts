@@ -10,6 +10,7 @@ import { newId } from "../../db/ids.ts";
 import type { Database } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { DomainError, forbidden, notFound } from "../errors.ts";
+import { emitDomainEvent } from "../events.ts";
 import { notify, withdrawNotification } from "../notifications/notify.ts";
 import { addToHomeFeedOnFollow, removeFromHomeFeedOnUnfollow } from "../timelines/home-feed.ts";
 import { blockedEitherWay } from "./exclusions.ts";
@@ -82,14 +83,18 @@ export async function follow(
     return table === "follows" ? "following" : "requested";
   }
 
+  const id = newId();
   const row = {
-    id: newId(),
+    id,
     account_id: source.id,
     target_account_id: target.id,
     show_reblogs: 1,
     notify: 0,
     languages: null as string | null,
-    uri: options.uri ?? null,
+    // A local account asking a remote one: the id of the Follow activity that will carry it.
+    uri:
+      options.uri ??
+      (source.domain === null && target.domain !== null ? `${source.uri}/follows/${id}` : null),
     created_at: new Date().toISOString(),
     ...changes,
   };
@@ -103,12 +108,14 @@ export async function follow(
       .values(row)
       .onConflict((oc) => oc.columns(["account_id", "target_account_id"]).doNothing())
       .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0)
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
       await notify(ctx, {
         type: "follow_request",
         recipientId: target.id,
         fromAccountId: source.id,
       });
+      await emitDomainEvent(ctx, { type: "follow.requested", ...followFacts(row) });
+    }
     return "requested";
   }
   await startFollow(ctx, row);
@@ -149,8 +156,21 @@ async function startFollow(
     fromAccountId: row.account_id,
   });
   await addToHomeFeedOnFollow(ctx, row.account_id, row.target_account_id);
+  await emitDomainEvent(ctx, { type: "follow.accepted", ...followFacts(row) });
   return true;
 }
+
+const followFacts = (row: {
+  id: string;
+  account_id: string;
+  target_account_id: string;
+  uri: string | null;
+}) => ({
+  followId: row.id,
+  followerId: row.account_id,
+  targetId: row.target_account_id,
+  uri: row.uri,
+});
 
 async function adjustCounts(db: Db, followerId: string, targetId: string, delta: 1 | -1) {
   const bump = (column: "following_count" | "followers_count") =>
@@ -183,32 +203,36 @@ export async function unfollow(
   followerId: string,
   targetId: string,
 ): Promise<{ unfollowed: boolean; cancelledRequest: boolean }> {
-  const unfollowed = await endFollow(ctx, followerId, targetId);
-  const cancelled = await ctx.db.kysely
+  const ended = await endFollow(ctx, followerId, targetId);
+  const [cancelled] = await ctx.db.kysely
     .deleteFrom("follow_requests")
     .where("account_id", "=", followerId)
     .where("target_account_id", "=", targetId)
-    .executeTakeFirst();
-  const cancelledRequest = Number(cancelled.numDeletedRows) > 0;
-  if (cancelledRequest) await forgetNotification(ctx, "follow_request", followerId, targetId);
-  return { unfollowed, cancelledRequest };
+    .returning(["id", "account_id", "target_account_id", "uri"])
+    .execute();
+  if (cancelled) await forgetNotification(ctx, "follow_request", followerId, targetId);
+  for (const row of [ended, cancelled])
+    if (row) await emitDomainEvent(ctx, { type: "follow.undone", ...followFacts(row) });
+  return { unfollowed: ended !== null, cancelledRequest: cancelled !== undefined };
 }
 
-async function endFollow(ctx: Context, followerId: string, targetId: string): Promise<boolean> {
+/** Deletes the follow and everything that hangs on it; the row that was, or null. */
+async function endFollow(ctx: Context, followerId: string, targetId: string) {
   const removed = await ctx.db.kysely.transaction().execute(async (trx) => {
-    const deleted = await trx
+    const [deleted] = await trx
       .deleteFrom("follows")
       .where("account_id", "=", followerId)
       .where("target_account_id", "=", targetId)
-      .executeTakeFirst();
-    if (Number(deleted.numDeletedRows) === 0) return false;
+      .returning(["id", "account_id", "target_account_id", "uri"])
+      .execute();
+    if (!deleted) return null;
     await adjustCounts(trx, followerId, targetId, -1);
-    return true;
+    return deleted;
   });
-  if (!removed) return false;
+  if (!removed) return null;
   await forgetNotification(ctx, "follow", followerId, targetId);
   await removeFromHomeFeedOnUnfollow(ctx, followerId, targetId);
-  return true;
+  return removed;
 }
 
 /** `accountId` makes `followerId` stop following them (a soft block, without the block). */
@@ -217,7 +241,9 @@ export async function removeFromFollowers(
   accountId: string,
   followerId: string,
 ): Promise<boolean> {
-  return endFollow(ctx, followerId, accountId);
+  const ended = await endFollow(ctx, followerId, accountId);
+  if (ended) await emitDomainEvent(ctx, { type: "follow.rejected", ...followFacts(ended) });
+  return ended !== null;
 }
 
 /** The target accepts a pending request: it becomes a follow with the request's options. */
@@ -254,13 +280,15 @@ export async function rejectFollowRequest(
   followerId: string,
   targetId: string,
 ): Promise<void> {
-  const deleted = await ctx.db.kysely
+  const [deleted] = await ctx.db.kysely
     .deleteFrom("follow_requests")
     .where("account_id", "=", followerId)
     .where("target_account_id", "=", targetId)
-    .executeTakeFirst();
-  if (Number(deleted.numDeletedRows) === 0) throw notFound();
+    .returning(["id", "account_id", "target_account_id", "uri"])
+    .execute();
+  if (!deleted) throw notFound();
   await forgetNotification(ctx, "follow_request", followerId, targetId);
+  await emitDomainEvent(ctx, { type: "follow.rejected", ...followFacts(deleted) });
 }
 
 /** When an account unlocks, everyone waiting is let in (Mastodon's UpdateAccountService). */

@@ -1,10 +1,12 @@
 // Posting a status: validation, rendering the text, mentions and tags, counters, the author's
 // feed (in the same transaction), then fan-out and notifications once it is committed.
+import { createHash } from "node:crypto";
 import { sql } from "kysely";
-import { newId } from "../../db/ids.ts";
+import { isId, newId } from "../../db/ids.ts";
 import type { Visibility } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { DomainError, validation } from "../errors.ts";
+import { emitDomainEvent } from "../events.ts";
 import { addToAuthorFeed, distributeStatus } from "../timelines/home-feed.ts";
 import type { Viewer } from "../viewer.ts";
 import { canSee } from "../visibility.ts";
@@ -36,7 +38,7 @@ export async function createStatus(
   input: NewStatus,
 ): Promise<StatusRow> {
   const { kysely } = ctx.db;
-  const key = input.idempotencyKey?.trim() || null;
+  const key = idempotencyKey(input.idempotencyKey);
   if (key) {
     const earlier = await findIdempotent(ctx, viewer.accountId, key);
     if (earlier) return earlier;
@@ -47,6 +49,9 @@ export async function createStatus(
   const text = input.text.trim();
   const spoilerText = (input.spoilerText ?? "").trim();
   if (text === "") throw validation("Validation failed: Text can't be blank");
+  // PostgreSQL text cannot hold NUL, and no client means one.
+  if (text.includes("\u0000") || spoilerText.includes("\u0000"))
+    throw validation("Validation failed: Text contains a NUL character");
   const max = ctx.config.maxStatusChars;
   if (countCharacters(text, spoilerText) > max)
     throw validation(`Validation failed: Text character limit of ${max} exceeded`);
@@ -71,11 +76,13 @@ export async function createStatus(
 
   let parent: StatusRow | undefined;
   if (input.inReplyToId) {
-    parent = await kysely
-      .selectFrom("statuses")
-      .selectAll()
-      .where("id", "=", input.inReplyToId)
-      .executeTakeFirst();
+    parent = !isId(input.inReplyToId)
+      ? undefined
+      : await kysely
+          .selectFrom("statuses")
+          .selectAll()
+          .where("id", "=", input.inReplyToId)
+          .executeTakeFirst();
     if (parent?.reblog_of_id) parent = undefined; // reblogs cannot be replied to
     if (!parent || !(await canSee(ctx, viewer, parent)))
       throw new DomainError(
@@ -162,6 +169,7 @@ export async function createStatus(
       statusId: id,
     });
   }
+  await emitDomainEvent(ctx, { type: "status.created", statusId: id });
   return row;
 }
 
@@ -198,6 +206,13 @@ export async function bump(
     })
     .where("id", "=", statusId)
     .execute();
+}
+
+/** The key as stored: a long one by its SHA-256, as PostgreSQL's index takes ~2.7 kB at most. */
+function idempotencyKey(raw: string | null | undefined): string | null {
+  const key = raw?.trim() || null;
+  if (!key || key.length <= 200) return key;
+  return `sha256:${createHash("sha256").update(key).digest("hex")}`;
 }
 
 async function findIdempotent(

@@ -3,6 +3,7 @@
 // foreign keys take its mentions, tags, favourites, bookmarks, pins and feed rows along.
 import type { Context } from "../context.ts";
 import { notFound } from "../errors.ts";
+import { emitDomainEvent } from "../events.ts";
 import type { Viewer } from "../viewer.ts";
 import { countNewStatus } from "./create.ts";
 import { findVisibleStatus } from "./queries.ts";
@@ -15,7 +16,13 @@ export async function deleteStatus(ctx: Context, viewer: Viewer, id: string): Pr
   const [view] = await loadStatusViews(ctx, viewer, [status]);
   if (!view) throw notFound();
 
-  await ctx.db.kysely.transaction().execute(async (trx) => {
+  // Who it mentioned goes with it; federation still has to tell them.
+  const mentions = await ctx.db.kysely
+    .selectFrom("status_mentions")
+    .select("account_id")
+    .where("status_id", "=", status.id)
+    .execute();
+  const deleted = await ctx.db.kysely.transaction().execute(async (trx) => {
     const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
     const reblogs = await trx
       .selectFrom("statuses")
@@ -26,8 +33,16 @@ export async function deleteStatus(ctx: Context, viewer: Viewer, id: string): Pr
       await trx.deleteFrom("statuses").where("id", "=", reblog.id).execute();
       await countNewStatus(tctx, reblog, -1);
     }
-    const deleted = await trx.deleteFrom("statuses").where("id", "=", status.id).executeTakeFirst();
-    if (Number(deleted.numDeletedRows) > 0) await countNewStatus(tctx, status, -1);
+    const removed = await trx.deleteFrom("statuses").where("id", "=", status.id).executeTakeFirst();
+    if (Number(removed.numDeletedRows) === 0) return false;
+    await countNewStatus(tctx, status, -1);
+    return true;
   });
+  if (deleted)
+    await emitDomainEvent(ctx, {
+      type: "status.deleted",
+      status,
+      mentionedAccountIds: mentions.map((m) => m.account_id),
+    });
   return { ...view, source: status.text };
 }

@@ -4,6 +4,7 @@
 import { newId } from "../../db/ids.ts";
 import type { Context } from "../context.ts";
 import { validation } from "../errors.ts";
+import { emitDomainEvent } from "../events.ts";
 import type { Viewer } from "../viewer.ts";
 import { bump } from "./create.ts";
 import { notifyIfLocal } from "./local-notify.ts";
@@ -29,10 +30,11 @@ async function target(ctx: Context, viewer: Viewer, id: string): Promise<StatusR
 
 export async function favourite(ctx: Context, viewer: Viewer, id: string): Promise<StatusRow> {
   const status = await target(ctx, viewer, id);
+  const favouriteId = newId();
   const result = await ctx.db.kysely
     .insertInto("favourites")
     .values({
-      id: newId(),
+      id: favouriteId,
       account_id: viewer.accountId,
       status_id: status.id,
       created_at: new Date().toISOString(),
@@ -47,18 +49,33 @@ export async function favourite(ctx: Context, viewer: Viewer, id: string): Promi
       fromAccountId: viewer.accountId,
       statusId: status.id,
     });
+    await emitDomainEvent(ctx, {
+      type: "status.favourited",
+      favouriteId,
+      accountId: viewer.accountId,
+      statusId: status.id,
+    });
   }
   return reload(ctx, status);
 }
 
 export async function unfavourite(ctx: Context, viewer: Viewer, id: string): Promise<StatusRow> {
   const status = await target(ctx, viewer, id);
-  const result = await ctx.db.kysely
+  const removed = await ctx.db.kysely
     .deleteFrom("favourites")
     .where("account_id", "=", viewer.accountId)
     .where("status_id", "=", status.id)
-    .executeTakeFirst();
-  if (Number(result.numDeletedRows) > 0) await bump(ctx, "favourites_count", status.id, -1);
+    .returning("id")
+    .execute();
+  for (const { id: favouriteId } of removed) {
+    await bump(ctx, "favourites_count", status.id, -1);
+    await emitDomainEvent(ctx, {
+      type: "status.unfavourited",
+      favouriteId,
+      accountId: viewer.accountId,
+      statusId: status.id,
+    });
+  }
   return reload(ctx, status);
 }
 
@@ -110,7 +127,7 @@ export async function pin(ctx: Context, viewer: Viewer, id: string): Promise<Sta
     .executeTakeFirstOrThrow();
   if (Number(count.n) >= MAX_PINNED)
     throw validation("Validation failed: You have already pinned the maximum number of posts");
-  await kysely
+  const pinned = await kysely
     .insertInto("status_pins")
     .values({
       id: newId(),
@@ -119,17 +136,29 @@ export async function pin(ctx: Context, viewer: Viewer, id: string): Promise<Sta
       created_at: new Date().toISOString(),
     })
     .onConflict((oc) => oc.columns(["account_id", "status_id"]).doNothing())
-    .execute();
+    .executeTakeFirst();
+  if (Number(pinned.numInsertedOrUpdatedRows ?? 0) > 0)
+    await emitDomainEvent(ctx, {
+      type: "status.pinned",
+      accountId: viewer.accountId,
+      statusId: status.id,
+    });
   return status;
 }
 
 export async function unpin(ctx: Context, viewer: Viewer, id: string): Promise<StatusRow> {
   const status = await findVisibleStatus(ctx, viewer, id);
-  await ctx.db.kysely
+  const unpinned = await ctx.db.kysely
     .deleteFrom("status_pins")
     .where("account_id", "=", viewer.accountId)
     .where("status_id", "=", status.id)
-    .execute();
+    .executeTakeFirst();
+  if (Number(unpinned.numDeletedRows) > 0)
+    await emitDomainEvent(ctx, {
+      type: "status.unpinned",
+      accountId: viewer.accountId,
+      statusId: status.id,
+    });
   return status;
 }
 

@@ -5,6 +5,7 @@ import { newId } from "../../db/ids.ts";
 import type { Visibility } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { validation } from "../errors.ts";
+import { emitDomainEvent } from "../events.ts";
 import { addToAuthorFeed, distributeStatus } from "../timelines/home-feed.ts";
 import type { Viewer } from "../viewer.ts";
 import { countNewStatus } from "./create.ts";
@@ -89,6 +90,7 @@ export async function reblog(
     fromAccountId: viewer.accountId,
     statusId: original.id,
   });
+  await emitDomainEvent(ctx, { type: "status.reblogged", reblogId: rowId });
   return row;
 }
 
@@ -98,14 +100,17 @@ export async function unreblog(ctx: Context, viewer: Viewer, id: string): Promis
   if (original.reblog_of_id) original = await findVisibleStatus(ctx, viewer, original.reblog_of_id);
   const existing = await findReblog(ctx, viewer.accountId, original.id);
   if (existing) {
-    await ctx.db.kysely.transaction().execute(async (trx) => {
+    const removed = await ctx.db.kysely.transaction().execute(async (trx) => {
       const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
       const deleted = await trx
         .deleteFrom("statuses")
         .where("id", "=", existing.id)
         .executeTakeFirst();
-      if (Number(deleted.numDeletedRows) > 0) await countNewStatus(tctx, existing, -1);
+      if (Number(deleted.numDeletedRows) === 0) return false;
+      await countNewStatus(tctx, existing, -1);
+      return true;
     });
+    if (removed) await emitDomainEvent(ctx, { type: "status.unreblogged", reblog: existing });
   }
   return findVisibleStatus(ctx, viewer, original.id); // fresh counters
 }

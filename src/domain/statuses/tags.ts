@@ -41,7 +41,10 @@ export async function ensureTags(ctx: Context, names: readonly string[]): Promis
 
 /** Tag IDs for lookups by name (timelines); unknown names are left out. */
 export async function findTagIds(ctx: Context, names: readonly string[]): Promise<string[]> {
-  const keys = [...new Set(names.map((n) => n.toLowerCase()))].filter((n) => n !== "");
+  // No tag has a NUL (PostgreSQL would refuse the query), so such a name matches nothing.
+  const keys = [...new Set(names.map((n) => n.toLowerCase()))].filter(
+    (n) => n !== "" && !n.includes("\u0000"),
+  );
   if (keys.length === 0) return [];
   const rows = await ctx.db.kysely
     .selectFrom("tags")

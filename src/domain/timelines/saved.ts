@@ -13,7 +13,8 @@ export async function savedStatuses(
   page: Page,
 ): Promise<TimelinePage> {
   const query = ctx.db.kysely
-    .selectFrom(`${table} as saved`)
+    // Both tables have the columns used here (favourites has a uri besides).
+    .selectFrom(`${table as "bookmarks"} as saved`)
     .innerJoin("statuses as s", "s.id", "saved.status_id")
     .selectAll("s")
     .select("saved.id as cursor")

@@ -1,0 +1,251 @@
+// Statuses from other servers: stored once per ActivityPub id, threaded, counted, fanned out
+// to the local followers who may see them, and announced to the local accounts they mention.
+// Edits and deletions by their authors. Federation has validated, sanitised and addressed
+// them (visibility, who is mentioned) before they get here.
+import { newId } from "../../db/ids.ts";
+import type { Visibility } from "../../db/schema.ts";
+import type { Context } from "../context.ts";
+import { notify } from "../notifications/notify.ts";
+import { distributeStatus } from "../timelines/home-feed.ts";
+import { countNewStatus } from "./create.ts";
+import type { StatusRow } from "./queries.ts";
+import { ensureTags } from "./tags.ts";
+
+export interface RemoteStatusInput {
+  uri: string;
+  url: string | null;
+  accountId: string;
+  /** The parent, when it is stored here */
+  inReplyTo: Pick<StatusRow, "id" | "account_id" | "thread_id"> | null;
+  inReplyToUri: string | null;
+  /** sanitised HTML */
+  content: string;
+  spoilerText: string;
+  sensitive: boolean;
+  visibility: Visibility;
+  language: string | null;
+  createdAt: string;
+  /** Accounts addressed or mentioned: they may see a private or direct status. */
+  mentionedAccountIds: readonly string[];
+  /** Local accounts to notify of a mention (those with a Mention tag, not merely addressed). */
+  notifyAccountIds: readonly string[];
+  tags: readonly string[];
+  /** Store without notifying anyone (spam heuristics). */
+  quiet?: boolean;
+}
+
+export interface StatusEdit {
+  content: string;
+  spoilerText: string;
+  sensitive: boolean;
+  language: string | null;
+  editedAt: string;
+  mentionedAccountIds: readonly string[];
+  notifyAccountIds: readonly string[];
+  tags: readonly string[];
+}
+
+/** A stored status by its ActivityPub id or, failing that, its web URL. */
+export async function findStatusByUri(ctx: Context, uri: string): Promise<StatusRow | null> {
+  const { kysely } = ctx.db;
+  const byUri = await kysely.selectFrom("statuses").selectAll().where("uri", "=", uri).executeTakeFirst();
+  if (byUri) return byUri;
+  const byUrl = await kysely
+    .selectFrom("statuses")
+    .selectAll()
+    .where("url", "=", uri)
+    .where("reblog_of_id", "is", null)
+    .orderBy("id")
+    .executeTakeFirst();
+  return byUrl ?? null;
+}
+
+/** Stores a remote status unless one with its uri exists; `created` says which happened. */
+export async function receiveRemoteStatus(
+  ctx: Context,
+  input: RemoteStatusInput,
+): Promise<{ status: StatusRow; created: boolean }> {
+  const { kysely } = ctx.db;
+  const earlier = await findStatusByUri(ctx, input.uri);
+  if (earlier) return { status: earlier, created: false };
+  const id = newId(new Date(Math.min(Date.parse(input.createdAt) || Date.now(), Date.now())));
+  const now = new Date().toISOString();
+  const row: StatusRow = {
+    id,
+    uri: input.uri,
+    url: input.url,
+    account_id: input.accountId,
+    local: 0,
+    in_reply_to_id: input.inReplyTo?.id ?? null,
+    in_reply_to_account_id: input.inReplyTo?.account_id ?? null,
+    in_reply_to_uri: input.inReplyToUri,
+    reblog_of_id: null,
+    thread_id: input.inReplyTo?.thread_id ?? id,
+    content: input.content,
+    text: "",
+    spoiler_text: input.spoilerText,
+    sensitive: input.sensitive || input.spoilerText !== "" ? 1 : 0,
+    visibility: input.visibility,
+    language: input.language,
+    application_id: null,
+    replies_count: 0,
+    reblogs_count: 0,
+    favourites_count: 0,
+    created_at: new Date(Date.parse(input.createdAt) || Date.now()).toISOString(),
+    edited_at: null,
+    updated_at: now,
+  };
+  const mentioned = [...new Set(input.mentionedAccountIds)].filter((a) => a !== input.accountId);
+  const created = await kysely.transaction().execute(async (trx) => {
+    const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
+    const inserted = await trx
+      .insertInto("statuses")
+      .values(row)
+      .onConflict((oc) => oc.column("uri").doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+    if (mentioned.length > 0)
+      await trx
+        .insertInto("status_mentions")
+        .values(mentioned.map((account_id) => ({ status_id: id, account_id })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    await linkTags(tctx, id, input.tags);
+    await countNewStatus(tctx, row);
+    return true;
+  });
+  if (!created) return { status: (await findStatusByUri(ctx, input.uri)) ?? row, created: false };
+  await distributeStatus(ctx, id);
+  if (!input.quiet) {
+    for (const recipientId of new Set(input.notifyAccountIds)) {
+      await notify(ctx, {
+        type: "mention",
+        recipientId,
+        fromAccountId: input.accountId,
+        statusId: id,
+      });
+    }
+  }
+  return { status: row, created: true };
+}
+
+async function linkTags(ctx: Context, statusId: string, names: readonly string[]) {
+  const tagIds = await ensureTags(ctx, names);
+  if (tagIds.length === 0) return;
+  await ctx.db.kysely
+    .insertInto("status_tags")
+    .values(tagIds.map((tag_id) => ({ status_id: statusId, tag_id })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
+/**
+ * Applies an author's edit. Mentions are only ever added: someone who could see a private or
+ * direct status keeps seeing it. Local accounts that boosted it hear of the edit, as in
+ * Mastodon. Returns false when the edit is not newer than what is stored.
+ */
+export async function editRemoteStatus(
+  ctx: Context,
+  status: StatusRow,
+  edit: StatusEdit,
+): Promise<boolean> {
+  const { kysely } = ctx.db;
+  const previous = status.edited_at ?? status.created_at;
+  if (Date.parse(edit.editedAt) <= Date.parse(previous)) return false;
+  const known = new Set(
+    (
+      await kysely
+        .selectFrom("status_mentions")
+        .select("account_id")
+        .where("status_id", "=", status.id)
+        .execute()
+    ).map((r) => r.account_id),
+  );
+  const added = [...new Set(edit.mentionedAccountIds)].filter(
+    (a) => !known.has(a) && a !== status.account_id,
+  );
+  await kysely.transaction().execute(async (trx) => {
+    const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
+    await trx
+      .updateTable("statuses")
+      .set({
+        content: edit.content,
+        spoiler_text: edit.spoilerText,
+        sensitive: edit.sensitive || edit.spoilerText !== "" ? 1 : 0,
+        language: edit.language,
+        edited_at: new Date(Date.parse(edit.editedAt)).toISOString(),
+        updated_at: new Date().toISOString(),
+      })
+      .where("id", "=", status.id)
+      .execute();
+    if (added.length > 0)
+      await trx
+        .insertInto("status_mentions")
+        .values(added.map((account_id) => ({ status_id: status.id, account_id })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    await trx.deleteFrom("status_tags").where("status_id", "=", status.id).execute();
+    await linkTags(tctx, status.id, edit.tags);
+  });
+  for (const recipientId of edit.notifyAccountIds) {
+    if (known.has(recipientId)) continue;
+    await notify(ctx, {
+      type: "mention",
+      recipientId,
+      fromAccountId: status.account_id,
+      statusId: status.id,
+    });
+  }
+  const boosters = await kysely
+    .selectFrom("statuses")
+    .innerJoin("accounts", "accounts.id", "statuses.account_id")
+    .select("statuses.account_id")
+    .where("statuses.reblog_of_id", "=", status.id)
+    .where("accounts.domain", "is", null)
+    .execute();
+  for (const { account_id } of boosters) {
+    await notify(ctx, {
+      type: "update",
+      recipientId: account_id,
+      fromAccountId: status.account_id,
+      statusId: status.id,
+    });
+  }
+  return true;
+}
+
+/** Deletes a status and the reblogs of it, with every counter they moved. */
+export async function deleteStatusRow(ctx: Context, status: StatusRow): Promise<void> {
+  await ctx.db.kysely.transaction().execute(async (trx) => {
+    const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
+    const reblogs = await trx
+      .selectFrom("statuses")
+      .selectAll()
+      .where("reblog_of_id", "=", status.id)
+      .execute();
+    for (const reblog of reblogs) {
+      await trx.deleteFrom("statuses").where("id", "=", reblog.id).execute();
+      await countNewStatus(tctx, reblog, -1);
+    }
+    const deleted = await trx.deleteFrom("statuses").where("id", "=", status.id).executeTakeFirst();
+    if (Number(deleted.numDeletedRows) > 0) await countNewStatus(tctx, status, -1);
+  });
+}
+
+/** Remembers that `uri` was deleted, so a Create that arrives late is not stored. */
+export async function addTombstone(ctx: Context, uri: string, accountUri: string | null) {
+  await ctx.db.kysely
+    .insertInto("tombstones")
+    .values({ uri, account_uri: accountUri, created_at: new Date().toISOString() })
+    .onConflict((oc) => oc.column("uri").doNothing())
+    .execute();
+}
+
+export async function isTombstoned(ctx: Context, uri: string): Promise<boolean> {
+  const row = await ctx.db.kysely
+    .selectFrom("tombstones")
+    .select("uri")
+    .where("uri", "=", uri)
+    .executeTakeFirst();
+  return row !== undefined;
+}

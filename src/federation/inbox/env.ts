@@ -1,0 +1,49 @@
+// What every inbox handler gets: Kith, the Fedify context (to answer with Accept or Reject),
+// and the safe loaders for remote documents; and what every handler gives back: an outcome
+// with its reason, for the log and for tests.
+import type { Context as FedifyContext } from "@fedify/fedify";
+import type { Activity, Object as APObject } from "@fedify/vocab";
+import type { AccountRow } from "../../domain/accounts/queries.ts";
+import type { Context as KithContext } from "../../domain/context.ts";
+import type { RemoteEnv } from "../remote/documents.ts";
+
+export interface InboxEnv extends RemoteEnv {
+  fctx: FedifyContext<KithContext>;
+  /** The Group that announced this activity to us, when it came inside an Announce. */
+  relayedBy?: AccountRow;
+}
+
+export type OutcomeResult = "stored" | "ignored" | "refused";
+
+export interface Outcome {
+  result: OutcomeResult;
+  reason: string;
+}
+
+export interface ReportedOutcome extends Outcome {
+  type: string;
+  id: string | null;
+  actor: string | null;
+}
+
+export const stored = (reason: string): Outcome => ({ result: "stored", reason });
+export const ignored = (reason: string): Outcome => ({ result: "ignored", reason });
+
+/**
+ * The object embedded in an activity, without fetching anything: null when only an id is
+ * given. Callers decide whether to trust it (same host as the actor) or fetch it instead.
+ */
+export async function embeddedObject(env: InboxEnv, activity: Activity): Promise<APObject | null> {
+  try {
+    return await activity.getObject({
+      documentLoader: async (url) => {
+        throw new Error(`not fetched: ${url}`);
+      },
+      contextLoader: env.contextLoader,
+      crossOrigin: "trust",
+      suppressError: true,
+    });
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,87 @@
+// POSTs to an inbox, before Fedify: refuses at once what precheck.ts can tell is never
+// acceptable (403/400, nothing queued), and takes the deliveries Fedify would refuse to parse
+// (no @context, as older Lemmy sends; `"id": null` in a tag) down a path of its own: the
+// signature is verified the same way (and its key must belong to the actor), the JSON is
+// repaired, and the activity is handled at once. Everything else goes to Fedify.
+import { doesActorOwnKey, type Federation, verifyRequestDetailed } from "@fedify/fedify";
+import { Activity } from "@fedify/vocab";
+import type { Context as KithContext } from "../../domain/context.ts";
+import { kithFederation } from "../federation.ts";
+import { tolerantContextLoader } from "../remote/contexts.ts";
+import { repairJson } from "../remote/documents.ts";
+import { processActivity } from "./dispatch.ts";
+import { inboxEnv, inboxOptionsOf, report } from "./index.ts";
+import { needsRepair, precheckDelivery } from "./precheck.ts";
+
+const json = (status: number, body: unknown) => Response.json(body, { status });
+
+export async function handleInboxPost(
+  kith: KithContext,
+  request: Request,
+  federation: Federation<KithContext> = kithFederation(kith),
+): Promise<Response> {
+  let body: unknown;
+  try {
+    body = JSON.parse(await request.clone().text());
+  } catch {
+    return json(400, { error: "Invalid JSON" });
+  }
+  const refused = precheckDelivery(body);
+  if (refused) return json(refused.status, { error: refused.error });
+  if (needsRepair(body as Record<string, unknown>)) return handleRepaired(kith, request, body, federation);
+  try {
+    return await federation.fetch(request.clone(), {
+      contextData: kith,
+      onNotFound: () => json(404, { error: "Record not found" }),
+      onNotAcceptable: () => json(406, { error: "Not acceptable" }),
+    });
+  } catch (error) {
+    // Fedify could not parse it (e.g. a malformed key embedded in an Update of an actor,
+    // mastodon/update-person.json): the repaired path still checks the signature.
+    if (!isParseError(error)) throw error;
+    return handleRepaired(kith, request, body, federation);
+  }
+}
+
+function isParseError(error: unknown): boolean {
+  return (
+    error instanceof TypeError ||
+    error instanceof RangeError ||
+    error instanceof SyntaxError ||
+    (error instanceof Error && error.name === "jsonld.SyntaxError")
+  );
+}
+
+async function handleRepaired(
+  kith: KithContext,
+  request: Request,
+  body: unknown,
+  federation: Federation<KithContext>,
+): Promise<Response> {
+  const options = inboxOptionsOf(federation);
+  const fctx = federation.createContext(request, kith);
+  const contextLoader = tolerantContextLoader(fctx.contextLoader);
+  let activity: Activity;
+  try {
+    activity = await Activity.fromJsonLd(repairJson(body), {
+      documentLoader: fctx.documentLoader,
+      contextLoader,
+    });
+  } catch {
+    return json(400, { error: "Invalid activity" });
+  }
+  if (!options.skipSignatureVerification) {
+    const verified = await verifyRequestDetailed(request, {
+      documentLoader: fctx.documentLoader,
+      contextLoader,
+    });
+    if (!verified.verified) return json(401, { error: "The signature could not be verified" });
+    const owned = await doesActorOwnKey(activity, verified.key, {
+      documentLoader: fctx.documentLoader,
+      contextLoader,
+    });
+    if (!owned) return json(401, { error: "The signer and the actor do not match" });
+  }
+  report(await processActivity(inboxEnv(fctx, options), activity), options);
+  return new Response(null, { status: 202 });
+}

@@ -1,0 +1,108 @@
+// Carrying out a delivery plan: the activity is built (convert/outgoing.ts) and handed to
+// Fedify's sendActivity, which signs it and enqueues one message per inbox, or one fan-out
+// message for many, in Kith's database queue; the worker delivers them with retries. Loaded
+// only when a plan exists, so it may import Fedify.
+import type { RequestContext } from "@fedify/fedify";
+import type { Activity } from "@fedify/vocab";
+import type { Context as KithContext } from "../../domain/context.ts";
+import {
+  type ActorUris,
+  addressing,
+  announceActivity,
+  answerFollow,
+  blockActivity,
+  createActivity,
+  deleteActivity,
+  featuredActivity,
+  followActivity,
+  likeActivity,
+  toNote,
+  undoActivity,
+  undoAnnounceId,
+  updateActivity,
+  updateActorActivity,
+} from "../convert/outgoing.ts";
+import { kithFederation } from "../federation.ts";
+import { toRecipient } from "./audience.ts";
+import type { Plan } from "./plans.ts";
+import { loadNoteSources } from "./status-data.ts";
+
+const withUndo = (id: URL | null) => new URL(`${id?.href}/undo`);
+
+async function buildActivity(
+  fctx: RequestContext<KithContext>,
+  kith: KithContext,
+  plan: Plan,
+): Promise<Activity | null> {
+  const identifier = plan.sender.username;
+  const actor: ActorUris = {
+    id: fctx.getActorUri(identifier),
+    followers: fctx.getFollowersUri(identifier),
+  };
+  switch (plan.kind) {
+    case "create":
+    case "update": {
+      const [source] = await loadNoteSources(kith, [plan.status]);
+      if (!source) return null;
+      const note = toNote(source, actor, kith.config.origin);
+      return plan.kind === "create"
+        ? createActivity(note, source, actor)
+        : updateActivity(note, source, actor);
+    }
+    case "delete": {
+      const mentions = plan.mentionUris.map((u) => new URL(u));
+      const to = addressing(plan.status.visibility, actor.followers, mentions);
+      return deleteActivity(plan.status.uri, actor.id, to);
+    }
+    case "announce":
+    case "undo-announce": {
+      const announce = announceActivity(plan.reblog, actor, plan.original);
+      if (plan.kind === "announce") return announce;
+      return undoActivity(announce, undoAnnounceId(actor.id, plan.reblog.id), actor.id, {
+        tos: announce.toIds,
+        ccs: announce.ccIds,
+      });
+    }
+    case "like":
+    case "undo-like": {
+      const like = likeActivity(actor.id, plan.favouriteId, plan.object);
+      if (plan.kind === "like") return like;
+      return undoActivity(like, withUndo(like.id), actor.id, { tos: like.toIds });
+    }
+    case "follow":
+    case "undo-follow": {
+      const follow = followActivity(plan.followUri, actor.id, new URL(plan.objectUri));
+      if (plan.kind === "follow") return follow;
+      return undoActivity(follow, withUndo(follow.id), actor.id, { tos: [follow.objectId!] });
+    }
+    case "accept":
+    case "reject":
+      return answerFollow(plan.kind, actor.id, plan);
+    case "block":
+    case "undo-block": {
+      const block = blockActivity(actor.id, plan, new URL(plan.objectUri));
+      if (plan.kind === "block") return block;
+      return undoActivity(block, withUndo(block.id), actor.id, { tos: block.toIds });
+    }
+    case "update-actor": {
+      const person = await fctx.getActor(identifier);
+      return person ? updateActorActivity(person, actor) : null;
+    }
+    case "add":
+    case "remove":
+      return featuredActivity(plan.kind, actor, fctx.getFeaturedUri(identifier), plan.statusUri);
+  }
+}
+
+export async function deliver(kith: KithContext, plan: Plan): Promise<void> {
+  // A request context, so that the actor dispatcher can build the Person for Update.
+  const fctx = kithFederation(kith).createContext(new Request(kith.config.origin), kith);
+  const activity = await buildActivity(fctx, kith, plan);
+  if (!activity) return;
+  await fctx.sendActivity(
+    { identifier: plan.sender.username },
+    plan.recipients.map(toRecipient),
+    activity,
+    { preferSharedInbox: plan.shared, orderingKey: plan.orderingKey },
+  );
+}

@@ -1,0 +1,258 @@
+// From a domain event to a delivery plan: which local account sends what to which remote
+// accounts. An event that concerns nobody remote gives no plan, so Fedify is never loaded for
+// it. Recipients follow Mastodon's StatusReachFinder: followers (except for direct posts),
+// mentioned accounts, and for public and unlisted replies the replied-to account (or, when it
+// is local, its remote followers); single-target activities go to that one account.
+import type { Context } from "../../domain/context.ts";
+import type { DomainEvent, FollowFacts } from "../../domain/events.ts";
+import type { StatusRow } from "../../domain/statuses/queries.ts";
+import {
+  accountRefs,
+  type LocalSender,
+  localSender,
+  mentionedAccountIds,
+  type RemoteRecipient,
+  remoteAccounts,
+  remoteFollowers,
+  uniqueRecipients,
+} from "./audience.ts";
+
+interface PlanBase {
+  sender: LocalSender;
+  recipients: RemoteRecipient[];
+  /** Prefer each server's shared inbox (statuses and profile changes, as Mastodon). */
+  shared: boolean;
+  /** Keeps e.g. a Create ahead of its Delete, per receiving server. */
+  orderingKey: string;
+}
+
+export interface ObjectRef {
+  uri: string;
+  authorUri: string;
+}
+
+export type Plan = PlanBase &
+  (
+    | { kind: "create" | "update"; status: StatusRow }
+    | { kind: "delete"; status: StatusRow; mentionUris: string[] }
+    | { kind: "announce" | "undo-announce"; reblog: StatusRow; original: ObjectRef }
+    | { kind: "like" | "undo-like"; favouriteId: string; object: ObjectRef }
+    | { kind: "add" | "remove"; statusUri: string }
+    | { kind: "follow" | "undo-follow"; followId: string; followUri: string; objectUri: string }
+    | { kind: "accept" | "reject"; followId: string; followUri: string; followerUri: string }
+    | { kind: "block" | "undo-block"; blockId: string; blockUri: string | null; objectUri: string }
+    | { kind: "update-actor" }
+  );
+
+const listed = (v: string) => v === "public" || v === "unlisted";
+
+async function statusRow(ctx: Context, id: string): Promise<StatusRow | null> {
+  const row = await ctx.db.kysely
+    .selectFrom("statuses")
+    .selectAll()
+    .where("id", "=", id)
+    .executeTakeFirst();
+  return row ?? null;
+}
+
+async function objectRef(ctx: Context, status: StatusRow): Promise<ObjectRef | null> {
+  const author = (await accountRefs(ctx, [status.account_id])).get(status.account_id);
+  return author ? { uri: status.uri, authorUri: author.uri } : null;
+}
+
+/** Everyone who gets a local status (and later its Update and Delete). */
+async function statusRecipients(
+  ctx: Context,
+  status: StatusRow,
+  mentionIds: readonly string[],
+): Promise<RemoteRecipient[]> {
+  const lists = [await remoteAccounts(ctx, mentionIds)];
+  if (status.visibility !== "direct") lists.push(await remoteFollowers(ctx, status.account_id));
+  const parentAuthor = status.in_reply_to_account_id;
+  if (listed(status.visibility) && parentAuthor && parentAuthor !== status.account_id) {
+    const remote = await remoteAccounts(ctx, [parentAuthor]);
+    lists.push(remote.length > 0 ? remote : await remoteFollowers(ctx, parentAuthor));
+  }
+  return uniqueRecipients(...lists);
+}
+
+async function statusPlan(
+  ctx: Context,
+  kind: "create" | "update",
+  statusId: string,
+): Promise<Plan | null> {
+  const status = await statusRow(ctx, statusId);
+  if (status?.local !== 1 || status.reblog_of_id) return null;
+  const sender = await localSender(ctx, status.account_id);
+  if (!sender) return null;
+  const mentions = await mentionedAccountIds(ctx, status.id);
+  const recipients = await statusRecipients(ctx, status, mentions);
+  return { kind, status, sender, recipients, shared: true, orderingKey: status.uri };
+}
+
+async function reblogPlan(
+  ctx: Context,
+  kind: "announce" | "undo-announce",
+  reblog: StatusRow,
+): Promise<Plan | null> {
+  if (reblog.local !== 1 || !reblog.reblog_of_id) return null;
+  const sender = await localSender(ctx, reblog.account_id);
+  const originalRow = await statusRow(ctx, reblog.reblog_of_id);
+  const original = originalRow && (await objectRef(ctx, originalRow));
+  if (!sender || !originalRow || !original) return null;
+  const recipients = uniqueRecipients(
+    await remoteFollowers(ctx, sender.id),
+    await remoteAccounts(ctx, [originalRow.account_id]),
+  );
+  const orderingKey = `${sender.uri} announce ${original.uri}`;
+  return { kind, reblog, original, sender, recipients, shared: true, orderingKey };
+}
+
+async function favouritePlan(
+  ctx: Context,
+  kind: "like" | "undo-like",
+  event: { favouriteId: string; accountId: string; statusId: string },
+): Promise<Plan | null> {
+  const sender = await localSender(ctx, event.accountId);
+  const status = await statusRow(ctx, event.statusId);
+  if (!sender || !status) return null;
+  const recipients = await remoteAccounts(ctx, [status.account_id]);
+  const object = await objectRef(ctx, status);
+  if (!object) return null;
+  const orderingKey = `${sender.uri} like ${object.uri}`;
+  const { favouriteId } = event;
+  return { kind, favouriteId, object, sender, recipients, shared: false, orderingKey };
+}
+
+async function pinPlan(
+  ctx: Context,
+  kind: "add" | "remove",
+  event: { accountId: string; statusId: string },
+): Promise<Plan | null> {
+  const sender = await localSender(ctx, event.accountId);
+  const status = await statusRow(ctx, event.statusId);
+  if (!sender || !status) return null;
+  const recipients = await remoteFollowers(ctx, sender.id);
+  const orderingKey = `${sender.uri} pin ${status.uri}`;
+  return { kind, statusUri: status.uri, sender, recipients, shared: true, orderingKey };
+}
+
+/** The local and the remote side of a follow; null unless `local` is local and `remote` not. */
+async function followSides(ctx: Context, localId: string, remoteId: string) {
+  const sender = await localSender(ctx, localId);
+  const [remote] = await remoteAccounts(ctx, [remoteId]);
+  return sender && remote ? { sender, remote } : null;
+}
+
+async function followPlan(
+  ctx: Context,
+  kind: "follow" | "undo-follow" | "accept" | "reject",
+  facts: FollowFacts,
+): Promise<Plan | null> {
+  const outgoing = kind === "follow" || kind === "undo-follow";
+  const sides = outgoing
+    ? await followSides(ctx, facts.followerId, facts.targetId)
+    : await followSides(ctx, facts.targetId, facts.followerId);
+  if (!sides) return null;
+  const { sender, remote } = sides;
+  const base = {
+    sender,
+    recipients: [remote],
+    shared: false,
+    orderingKey: outgoing
+      ? `${sender.uri} follow ${remote.uri}`
+      : `${remote.uri} follow ${sender.uri}`,
+    followId: facts.followId,
+  };
+  if (outgoing) {
+    // Follows from before federation have no id stored; Mastodon derives one the same way.
+    const followUri = facts.uri ?? `${sender.uri}/follows/${facts.followId}`;
+    return { ...base, kind, followUri, objectUri: remote.uri };
+  }
+  // Answering a remote Follow needs its id: without one there is nothing to answer.
+  if (!facts.uri) return null;
+  return { ...base, kind, followUri: facts.uri, followerUri: remote.uri };
+}
+
+export async function planDelivery(ctx: Context, event: DomainEvent): Promise<Plan | null> {
+  let plan: Plan | null = null;
+  switch (event.type) {
+    case "status.created":
+      plan = await statusPlan(ctx, "create", event.statusId);
+      break;
+    case "status.updated":
+      plan = await statusPlan(ctx, "update", event.statusId);
+      break;
+    case "status.deleted": {
+      const { status, mentionedAccountIds: mentionIds } = event;
+      if (status.reblog_of_id) {
+        plan = await reblogPlan(ctx, "undo-announce", status);
+        break;
+      }
+      const sender = status.local === 1 ? await localSender(ctx, status.account_id) : null;
+      if (!sender) break;
+      const recipients = await statusRecipients(ctx, status, mentionIds);
+      const refs = await accountRefs(ctx, mentionIds);
+      const mentionUris = mentionIds.flatMap((id) => refs.get(id)?.uri ?? []);
+      const orderingKey = status.uri;
+      plan = { kind: "delete", status, mentionUris, sender, recipients, shared: true, orderingKey };
+      break;
+    }
+    case "status.reblogged": {
+      const reblog = await statusRow(ctx, event.reblogId);
+      plan = reblog && (await reblogPlan(ctx, "announce", reblog));
+      break;
+    }
+    case "status.unreblogged":
+      plan = await reblogPlan(ctx, "undo-announce", event.reblog);
+      break;
+    case "status.favourited":
+      plan = await favouritePlan(ctx, "like", event);
+      break;
+    case "status.unfavourited":
+      plan = await favouritePlan(ctx, "undo-like", event);
+      break;
+    case "status.pinned":
+      plan = await pinPlan(ctx, "add", event);
+      break;
+    case "status.unpinned":
+      plan = await pinPlan(ctx, "remove", event);
+      break;
+    case "follow.requested":
+      plan = await followPlan(ctx, "follow", event);
+      break;
+    case "follow.undone":
+      plan = await followPlan(ctx, "undo-follow", event);
+      break;
+    case "follow.accepted":
+      plan = await followPlan(ctx, "accept", event);
+      break;
+    case "follow.rejected":
+      plan = await followPlan(ctx, "reject", event);
+      break;
+    case "block.created":
+    case "block.removed": {
+      const sides = await followSides(ctx, event.accountId, event.targetId);
+      if (!sides) break;
+      plan = {
+        kind: event.type === "block.created" ? "block" : "undo-block",
+        blockId: event.blockId,
+        blockUri: event.uri,
+        objectUri: sides.remote.uri,
+        sender: sides.sender,
+        recipients: [sides.remote],
+        shared: false,
+        orderingKey: `${sides.sender.uri} block ${sides.remote.uri}`,
+      };
+      break;
+    }
+    case "account.updated": {
+      const sender = await localSender(ctx, event.accountId);
+      if (!sender) break;
+      const recipients = await remoteFollowers(ctx, sender.id);
+      plan = { kind: "update-actor", sender, recipients, shared: true, orderingKey: sender.uri };
+      break;
+    }
+  }
+  return plan && plan.recipients.length > 0 ? plan : null;
+}

@@ -1,0 +1,100 @@
+// What a local status needs to become a Note (its author, mentions and hashtags), loaded for
+// many statuses in a fixed number of queries: for a delivery, the status object dispatcher
+// and the outbox and featured collections.
+import { acct } from "../../domain/accounts/queries.ts";
+import type { Context } from "../../domain/context.ts";
+import type { StatusRow } from "../../domain/statuses/queries.ts";
+
+export interface NoteMention {
+  uri: string;
+  /** `user` for a local account, `user@domain` for a remote one */
+  acct: string;
+}
+
+export interface NoteSource {
+  status: StatusRow;
+  author: { id: string; username: string; uri: string };
+  mentions: NoteMention[];
+  /** hashtag names as written */
+  tags: string[];
+}
+
+function groupBy<T, V>(rows: T[], key: (row: T) => string, value: (row: T) => V) {
+  const map = new Map<string, V[]>();
+  for (const row of rows) {
+    const list = map.get(key(row));
+    if (list) list.push(value(row));
+    else map.set(key(row), [value(row)]);
+  }
+  return map;
+}
+
+/** Sources for the given rows, in their order; rows whose author is gone are left out. */
+export async function loadNoteSources(
+  ctx: Context,
+  rows: readonly StatusRow[],
+): Promise<NoteSource[]> {
+  if (rows.length === 0) return [];
+  const { kysely } = ctx.db;
+  const ids = rows.map((r) => r.id);
+  const [authors, mentions, tags] = await Promise.all([
+    kysely
+      .selectFrom("accounts")
+      .select(["id", "username", "uri"])
+      .where("id", "in", [...new Set(rows.map((r) => r.account_id))])
+      .execute(),
+    kysely
+      .selectFrom("status_mentions")
+      .innerJoin("accounts", "accounts.id", "status_mentions.account_id")
+      .select(["status_mentions.status_id", "accounts.uri", "accounts.username", "accounts.domain"])
+      .where("status_mentions.status_id", "in", ids)
+      .orderBy("accounts.id")
+      .execute(),
+    kysely
+      .selectFrom("status_tags")
+      .innerJoin("tags", "tags.id", "status_tags.tag_id")
+      .select(["status_tags.status_id", "tags.name"])
+      .where("status_tags.status_id", "in", ids)
+      .orderBy("tags.name")
+      .execute(),
+  ]);
+  const authorById = new Map(authors.map((a) => [a.id, a]));
+  const mentionsOf = groupBy(
+    mentions,
+    (m) => m.status_id,
+    (m) => ({ uri: m.uri, acct: acct(m) }),
+  );
+  const tagsOf = groupBy(
+    tags,
+    (t) => t.status_id,
+    (t) => t.name,
+  );
+  return rows.flatMap((status) => {
+    const author = authorById.get(status.account_id);
+    if (!author) return [];
+    return [
+      {
+        status,
+        author,
+        mentions: mentionsOf.get(status.id) ?? [],
+        tags: tagsOf.get(status.id) ?? [],
+      },
+    ];
+  });
+}
+
+/** What the reblogs among `rows` reblog: each original's AP id and author, by status id. */
+export async function rebloggedObjects(
+  ctx: Context,
+  rows: readonly StatusRow[],
+): Promise<Map<string, { uri: string; authorUri: string }>> {
+  const ids = [...new Set(rows.flatMap((r) => (r.reblog_of_id ? [r.reblog_of_id] : [])))];
+  if (ids.length === 0) return new Map();
+  const originals = await ctx.db.kysely
+    .selectFrom("statuses")
+    .innerJoin("accounts", "accounts.id", "statuses.account_id")
+    .select(["statuses.id", "statuses.uri", "accounts.uri as authorUri"])
+    .where("statuses.id", "in", ids)
+    .execute();
+  return new Map(originals.map((o) => [o.id, { uri: o.uri, authorUri: o.authorUri }]));
+}

@@ -1,0 +1,431 @@
+// What each shared ActivityPub fixture must give (its INDEX.md line, in Kith's terms), and how
+// it is run: delivered to the inbox (activities, and bare objects wrapped in their author's
+// Create), or fetched as a remote actor, status or collection. The mastodon/ cases are here,
+// the others in fixture-cases-fedi.ts and fixture-cases-others.ts; the runner is
+// fixtures.test.ts.
+import assert from "node:assert/strict";
+import { parseNodeInfo } from "@fedify/fedify";
+import { newId } from "../../src/db/ids.ts";
+import { resolveActor } from "../../src/federation/remote/actors.ts";
+import { lookAtCollection, syncFeatured } from "../../src/federation/remote/collections.ts";
+import { createWebFinger, webfingerUrl } from "../../src/federation/remote/webfinger.ts";
+import type { FixtureHarness, Json, Outcome, Result } from "../helpers/fixture-harness.ts";
+
+export interface FixtureCase {
+  file: string;
+  expect: Result;
+  /** What the outcome's reason must say */
+  reason?: RegExp;
+  /** inbox (default for activities), wrap (a bare object in a Create), actor, fetch */
+  mode?: "inbox" | "wrap" | "actor" | "fetch";
+  /** Prefix rewrites making the fixture's "local" server Kith ("{kith}" is Kith's origin) */
+  rewrites?: [string, string][];
+  /** A local account follows the actor first (default true for inbox and wrap) */
+  related?: boolean;
+  setup?: (h: FixtureHarness, json: Json) => Promise<void>;
+  /** For fixtures that are no JSON activity or object: how to run them */
+  run?: (h: FixtureHarness, json: Json) => Promise<Outcome>;
+  check?: (h: FixtureHarness, json: Json) => Promise<void>;
+}
+
+const MASTODON_LOCAL: [string, string] = ["http://localtesting.pleroma.lol", "{kith}"];
+const LAIN_STATUS = "{kith}/objects/eb92579d-3417-42a8-8652-2492c2d4f454";
+const kith = (h: FixtureHarness, uri: string) => uri.replace("{kith}", h.origin);
+
+/** A public note by `author` served at `id` (and at `url`, for content negotiation). */
+export async function serveNote(
+  h: FixtureHarness,
+  id: string,
+  author: string,
+  extra: Record<string, unknown> = {},
+  url?: string,
+) {
+  const note = {
+    "@context": "https://www.w3.org/ns/activitystreams",
+    id,
+    type: "Note",
+    attributedTo: author,
+    content: "<p>served note</p>",
+    published: "2020-01-01T00:00:00Z",
+    to: ["https://www.w3.org/ns/activitystreams#Public"],
+    cc: [`${author}/followers`],
+    ...extra,
+  };
+  await h.serve(note);
+  if (url) await h.serve(note, url);
+}
+
+export const webfinger = (h: FixtureHarness) =>
+  createWebFinger({ devMode: true, userAgent: "test", fetch: h.fake.fetch });
+
+const resolves = (h: FixtureHarness, handle: string) =>
+  h.attempt(() => webfinger(h)(handle), "handle resolved");
+
+export const actorCase = (file: string, check?: FixtureCase["check"]): FixtureCase => ({
+  file,
+  mode: "actor",
+  expect: "stored",
+  ...(check ? { check } : {}),
+});
+
+export const wrapCase = (file: string, check?: FixtureCase["check"]): FixtureCase => ({
+  file,
+  mode: "wrap",
+  expect: "stored",
+  ...(check ? { check } : {}),
+});
+
+export const MASTODON_CASES: FixtureCase[] = [
+  {
+    file: "mastodon/create-note-public.json",
+    expect: "stored",
+    rewrites: [MASTODON_LOCAL],
+    check: async (h, json) => {
+      const status = await h.statusByUri(json.object.id);
+      assert.equal(status?.visibility, "public");
+      assert.equal(await h.count("notifications"), 1, "lain is told of the mention");
+    },
+  },
+  {
+    file: "mastodon/create-note-hashtag.json",
+    expect: "stored",
+    rewrites: [MASTODON_LOCAL],
+    check: async (h) => {
+      const tags = await h.kith.db.kysely.selectFrom("tags").select("name").execute();
+      assert.deepEqual(tags.map((t) => t.name.toLowerCase()), ["moo"]);
+      assert.equal(await h.count("status_tags"), 1);
+    },
+  },
+  {
+    file: "mastodon/create-note-sensitive-cw.json",
+    expect: "stored",
+    rewrites: [MASTODON_LOCAL],
+    check: async (h, json) => {
+      const status = await h.statusByUri(json.object.id);
+      assert.equal(status?.spoiler_text, "cw");
+      assert.equal(status?.sensitive, 1);
+    },
+  },
+  {
+    file: "mastodon/create-note-contentmap.json",
+    expect: "stored",
+    rewrites: [MASTODON_LOCAL],
+    check: async (h, json) => {
+      const status = await h.statusByUri(json.object.id);
+      assert.equal(status?.language, "en");
+      assert.match(status?.content ?? "", /lain/);
+    },
+  },
+  {
+    file: "mastodon/create-note-with-attachment.json",
+    expect: "stored",
+    check: async (h, json) => {
+      // No media table yet: the attachment is kept as a link.
+      const status = await h.statusByUri(json.object.id);
+      assert.match(status?.content ?? "", /334ce029e7bfb920\.jpg/);
+    },
+  },
+  {
+    file: "mastodon/create-question-poll.json",
+    expect: "stored",
+    check: async (h, json) => {
+      const status = await h.statusByUri(json.object.id);
+      assert.match(status?.content ?? "", /<li>Dunno<\/li>/);
+    },
+  },
+  { file: "mastodon/create-poll-vote.json", expect: "ignored", reason: /poll vote/ },
+  {
+    file: "mastodon/like.json",
+    expect: "stored",
+    rewrites: [MASTODON_LOCAL],
+    setup: async (h) => void (await h.localStatus(kith(h, LAIN_STATUS))),
+    check: async (h) => {
+      const status = await h.statusByUri(kith(h, LAIN_STATUS));
+      assert.equal(status?.favourites_count, 1);
+      assert.equal(await h.count("notifications"), 1);
+    },
+  },
+  ...["mastodon/undo-like.json", "mastodon/undo-like-object-by-id.json"].map(
+    (file): FixtureCase => ({
+      file,
+      expect: "stored",
+      reason: /favourite undone/,
+      rewrites: [MASTODON_LOCAL],
+      setup: async (h) => {
+        await h.localStatus(kith(h, LAIN_STATUS));
+        assert.equal((await h.deliver(await h.json("mastodon/like.json"))).result, "stored");
+      },
+      check: async (h) =>
+        assert.equal((await h.statusByUri(kith(h, LAIN_STATUS)))?.favourites_count, 0),
+    }),
+  ),
+  {
+    file: "mastodon/announce.json",
+    expect: "stored",
+    // The object is the status's web page URL: dereferenced to the Note at its id.
+    setup: (h) =>
+      serveNote(
+        h,
+        "http://mastodon.example.org/users/admin/statuses/99541947525187367",
+        "http://mastodon.example.org/users/admin",
+        {},
+        "http://mastodon.example.org/@admin/99541947525187367",
+      ),
+    check: async (h) => {
+      const original = await h.statusByUri(
+        "http://mastodon.example.org/users/admin/statuses/99541947525187367",
+      );
+      assert.equal(original?.reblogs_count, 1);
+    },
+  },
+  {
+    file: "mastodon/undo-announce.json",
+    expect: "stored",
+    reason: /reblog undone/,
+    setup: async (h) => {
+      await serveNote(
+        h,
+        "http://mastodon.example.org/users/admin/statuses/99541947525187367",
+        "http://mastodon.example.org/users/admin",
+        {},
+        "http://mastodon.example.org/@admin/99541947525187367",
+      );
+      await h.followed("http://mastodon.example.org/users/admin");
+      assert.equal((await h.deliver(await h.json("mastodon/announce.json"))).result, "stored");
+    },
+  },
+  {
+    file: "mastodon/follow.json",
+    expect: "stored",
+    reason: /following/,
+    rewrites: [MASTODON_LOCAL],
+    related: false,
+  },
+  {
+    file: "mastodon/undo-follow.json",
+    expect: "stored",
+    reason: /follow undone/,
+    rewrites: [MASTODON_LOCAL],
+    related: false,
+    setup: async (h) =>
+      assert.equal((await h.deliver(await h.json("mastodon/follow.json"))).result, "stored"),
+  },
+  ...["mastodon/accept-follow.json", "mastodon/reject-follow.json"].map(
+    (file): FixtureCase => ({
+      file,
+      expect: "stored",
+      reason: file.includes("accept") ? /follow accepted/ : /follow rejected/,
+      rewrites: [MASTODON_LOCAL],
+      related: false,
+      setup: async (h, json) => {
+        // lain asked to follow admin with the Follow the answer embeds.
+        const lain = await h.local("lain");
+        await h.actor(json.actor);
+        const admin = await resolveActor(h.env, json.actor);
+        await h.kith.db.kysely
+          .insertInto("follow_requests")
+          .values({
+            id: newId(),
+            account_id: lain,
+            target_account_id: admin.id,
+            uri: json.object.id,
+            languages: null,
+            created_at: new Date().toISOString(),
+          })
+          .execute();
+      },
+      check: async (h) => assert.equal(await h.count("follows"), file.includes("accept") ? 1 : 0),
+    }),
+  ),
+  {
+    file: "mastodon/block.json",
+    expect: "stored",
+    rewrites: [MASTODON_LOCAL],
+    related: false,
+    check: async (h) => assert.equal(await h.count("blocks"), 1),
+  },
+  ...[
+    ["mastodon/delete-note-tombstone.json", "http://mastodon.example.org/users/gargron"],
+    ["mastodon/delete-with-ld-signature.json", "https://mastodon.madrid/users/felix"],
+  ].map(
+    ([file, author]): FixtureCase => ({
+      file: file!,
+      expect: "stored",
+      reason: /status deleted/,
+      setup: async (h, json) => {
+        await serveNote(h, json.object.id, author!);
+        await h.followed(author!);
+        assert.equal((await h.deliver(wrapNote(json.object.id, author!))).result, "stored");
+      },
+      check: async (h, json) => {
+        assert.equal(await h.statusByUri(json.object.id), undefined);
+        assert.equal(await h.count("tombstones"), 1);
+      },
+    }),
+  ),
+  {
+    file: "mastodon/delete-actor.json",
+    expect: "stored",
+    reason: /account and its content deleted/,
+    check: async (h, json) => assert.equal(await h.accountByUri(json.actor), undefined),
+  },
+  {
+    file: "mastodon/update-person.json",
+    expect: "stored",
+    reason: /profile refreshed/,
+    // The profile is refetched from the actor's server, which now serves the new version.
+    setup: async (h, json) => {
+      await h.followed(json.actor);
+      const { publicKey: _, ...person } = json.object;
+      await h.actor(json.actor, person);
+    },
+    check: async (h, json) => {
+      const account = await h.accountByUri(json.actor);
+      assert.equal(account?.display_name, "gargle");
+      assert.ok(JSON.parse(account?.fields ?? "[]").length > 0);
+    },
+  },
+  {
+    file: "mastodon/flag-from-instance-actor.json",
+    expect: "ignored",
+    reason: /report logged/,
+    rewrites: [["https://example.com/users/", "{kith}/users/"]],
+    related: false,
+  },
+  {
+    file: "mastodon/nodeinfo-2.0.json",
+    expect: "stored",
+    run: async (_h, json) => {
+      const info = parseNodeInfo(json);
+      return info?.software.name === "mastodon"
+        ? { result: "stored", reason: `${info.software.name} ${info.software.version}` }
+        : { result: "refused", reason: "not NodeInfo" };
+    },
+  },
+  actorCase("mastodon/actor-with-fields-and-featured-tags.json", async (h, json) => {
+    const account = await h.accountByUri(json.id);
+    assert.equal(JSON.parse(account?.fields ?? "[]").length, 4);
+  }),
+  wrapCase("mastodon/note-with-hashtags-and-media.json", async (h) =>
+    assert.ok((await h.count("status_tags")) > 0),
+  ),
+  {
+    file: "mastodon/followers-collection-hidden.json",
+    expect: "stored",
+    run: async (h, json) => {
+      await h.serve(json);
+      const look = await lookAtCollection(h.env, json.id);
+      assert.deepEqual(look.items, []);
+      return { result: look.total === 437 ? "stored" : "refused", reason: `total ${look.total}` };
+    },
+  },
+  {
+    file: "mastodon/http-actor-response.txt",
+    expect: "stored",
+    run: (h) => fetchRawActor(h, "mastodon/http-actor-response.txt"),
+  },
+  {
+    file: "mastodon/http-actor-type-array.txt",
+    expect: "stored",
+    run: (h) => fetchRawActor(h, "mastodon/http-actor-type-array.txt"),
+  },
+  {
+    file: "mastodon/http-webfinger-response.txt",
+    expect: "stored",
+    run: async (h) => {
+      h.fake.serveRaw(webfingerUrl("https://ap.example.com", "acct:foo@ap.example.com"), h.text("mastodon/http-webfinger-response.txt"));
+      return resolves(h, "foo@ap.example.com");
+    },
+  },
+  {
+    file: "mastodon/http-webfinger-noncanonical-subject.txt",
+    expect: "stored",
+    run: async (h) => {
+      const raw = h.text("mastodon/http-webfinger-noncanonical-subject.txt");
+      h.fake.serveRaw(webfingerUrl("https://ap.example.com", "acct:foo@ap.example.com"), raw);
+      // The subject's own host confirms the same actor.
+      h.fake.serveRaw(webfingerUrl("https://ap2.example.com", "acct:foo@ap2.example.com"), raw);
+      return resolves(h, "foo@ap.example.com");
+    },
+  },
+  {
+    file: "mastodon/http-host-meta-split-domain.txt",
+    expect: "stored",
+    run: async (h) => {
+      h.fake.serveRaw("https://localdomain.com/.well-known/host-meta", h.text("mastodon/http-host-meta-split-domain.txt"));
+      const jrd = { subject: "acct:foo@localdomain.com", links: [{ rel: "self", type: "application/activity+json", href: "https://webdomain.com/users/foo" }] };
+      h.fake.serve(`https://webdomain.com/.well-known/webfinger?resource=${encodeURIComponent("acct:foo@localdomain.com")}`, jrd, { contentType: "application/jrd+json" });
+      const outcome = await resolves(h, "foo@localdomain.com");
+      assert.ok(h.fake.requested.some((u) => u.startsWith("https://webdomain.com/.well-known/webfinger")));
+      return outcome;
+    },
+  },
+  {
+    file: "mastodon/http-webfinger-xrd-split-domain.txt",
+    expect: "refused",
+    // XRD is read, but its self link has no ActivityPub type: not trusted.
+    reason: /no ActivityPub actor/,
+    run: async (h) => {
+      h.fake.serveRaw(webfingerUrl("https://localdomain.com", "acct:foo@localdomain.com"), h.text("mastodon/http-webfinger-xrd-split-domain.txt"));
+      return resolves(h, "foo@localdomain.com");
+    },
+  },
+  actorCase("mastodon/actor-person-2023.json"),
+  {
+    file: "mastodon/create-note-reply.json",
+    expect: "stored",
+    check: async (h, json) => {
+      const status = await h.statusByUri(json.object.id);
+      assert.equal(status?.visibility, "unlisted");
+      assert.equal(status?.in_reply_to_uri, json.object.inReplyTo);
+    },
+  },
+  {
+    file: "mastodon/note-direct-message.json",
+    mode: "wrap",
+    expect: "stored",
+    rewrites: [["https://ds9.lemmy.ml/u/", "{kith}/users/"]],
+    related: false,
+    check: async (h, json) => {
+      assert.equal((await h.statusByUri(json.id))?.visibility, "direct");
+      assert.equal(await h.count("notifications"), 1);
+    },
+  },
+  {
+    file: "mastodon/featured-collection.json",
+    expect: "stored",
+    run: async (h, json) => {
+      await h.serve(json);
+      await h.actor("https://mastodon.social/users/LemmyDev", { featured: json.id });
+      const account = await resolveActor(h.env, "https://mastodon.social/users/LemmyDev");
+      const pinned = await syncFeatured(h.env, account);
+      return { result: pinned === 1 ? "stored" : "refused", reason: `${pinned} pinned` };
+    },
+  },
+];
+
+/** A Create of a public note by `author` (for scenes that need the status to exist). */
+export function wrapNote(id: string, author: string): Json {
+  return {
+    "@context": "https://www.w3.org/ns/activitystreams",
+    id: `${id}#create`,
+    type: "Create",
+    actor: author,
+    object: {
+      id,
+      type: "Note",
+      attributedTo: author,
+      content: "<p>to be changed</p>",
+      published: "2020-01-01T00:00:00Z",
+      to: ["https://www.w3.org/ns/activitystreams#Public"],
+    },
+  };
+}
+
+/** Serves a raw HTTP response (a .txt fixture) at the id in its body, and fetches the actor. */
+export async function fetchRawActor(h: FixtureHarness, file: string): Promise<Outcome> {
+  const raw = h.text(file);
+  const id = JSON.parse(raw.slice(raw.search(/\r?\n\r?\n/)).trim()).id as string;
+  h.fake.serveRaw(id, raw);
+  return h.attempt(() => resolveActor(h.env, id), "actor stored");
+}
