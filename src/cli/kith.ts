@@ -1,23 +1,43 @@
 // The `kith` command: dispatches to a sub-command and turns errors into one line and an exit code.
 import { ConfigError } from "../config.ts";
 import { DomainError } from "../domain/errors.ts";
-import { accountsCommand } from "./accounts.ts";
 import { type Command, UsageError, wantsHelp } from "./args.ts";
-import { invitesCommand } from "./invites.ts";
-import { labCommand } from "./lab.ts";
-import { migrateCommand } from "./migrate.ts";
-import { serveCommand, webCommand, workerCommand } from "./serve.ts";
-import { serverRulesCommand } from "./server-rules.ts";
 
-const commands: Record<string, Command> = {
-  serve: serveCommand,
-  web: webCommand,
-  worker: workerCommand,
-  migrate: migrateCommand,
-  accounts: accountsCommand,
-  "server-rules": serverRulesCommand,
-  invites: invitesCommand,
-  lab: labCommand,
+// Each command's module is imported only when it runs, so `kith --help` or `kith accounts list`
+// does not load the web server, Fedify and the rest.
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  serve: {
+    summary: "Run the web server and the background worker in one process.",
+    load: async () => (await import("./serve.ts")).serveCommand,
+  },
+  web: {
+    summary: "Run only the web server (API, pages, inboxes).",
+    load: async () => (await import("./serve.ts")).webCommand,
+  },
+  worker: {
+    summary: "Run only the background worker (deliveries, scheduled work, clean-up).",
+    load: async () => (await import("./serve.ts")).workerCommand,
+  },
+  migrate: {
+    summary: "Apply pending database migrations.",
+    load: async () => (await import("./migrate.ts")).migrateCommand,
+  },
+  accounts: {
+    summary: "Manage local accounts.",
+    load: async () => (await import("./accounts.ts")).accountsCommand,
+  },
+  "server-rules": {
+    summary: "List, add and remove the server rules.",
+    load: async () => (await import("./server-rules.ts")).serverRulesCommand,
+  },
+  invites: {
+    summary: "Create, list and revoke invite codes.",
+    load: async () => (await import("./invites.ts")).invitesCommand,
+  },
+  lab: {
+    summary: "Start several federating instances on this machine, over HTTPS.",
+    load: async () => (await import("./lab.ts")).labCommand,
+  },
 };
 
 const usage = `kith: a federated social network server
@@ -42,8 +62,9 @@ async function main(argv: string[]): Promise<number> {
     console.log(KITH_VERSION);
     return 0;
   }
-  const command = commands[name];
-  if (!command) throw new UsageError(`unknown command "${name}"`);
+  const entry = commands[name];
+  if (!entry) throw new UsageError(`unknown command "${name}"`);
+  const command = await entry.load();
   // Group commands (accounts) handle --help for their own sub-commands.
   if (!["accounts", "server-rules", "invites"].includes(name) && wantsHelp(rest)) {
     console.log(command.usage);

@@ -47,7 +47,7 @@ interface ConnectionState {
   serial: number;
   /** Names prepared on this connection (a subset of what pg itself remembers). */
   names: Set<string>;
-  /** Ran schema changes or hit a stale plan: no more named statements, destroy on release. */
+  /** Ran schema changes: no more named statements, destroy on release. */
   discard: boolean;
 }
 

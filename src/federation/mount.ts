@@ -24,7 +24,8 @@ export function isFederationRequest(method: string, path: string, accept?: strin
 }
 
 /** The personal inboxes and the shared inbox, where other servers POST activities. */
-export const isInboxPath = (path: string) => path === "/inbox" || /^\/users\/[^/]+\/inbox$/.test(path);
+export const isInboxPath = (path: string) =>
+  path === "/inbox" || /^\/users\/[^/]+\/inbox$/.test(path);
 
 export function federationMiddleware(ctx: Context): MiddlewareHandler {
   return async (c, next) => {

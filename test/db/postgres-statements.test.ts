@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { Kysely, PostgresDialect, sql } from "kysely";
 import pg from "pg";
-import { type Db, openDatabase } from "../../src/db/database.ts";
+import { type Db, openDatabase, PLANNER_SETTINGS } from "../../src/db/database.ts";
 import { migrateToLatest, pendingMigrations } from "../../src/db/migrate.ts";
 import {
   isStalePlanError,
@@ -27,13 +27,16 @@ describe("PostgreSQL statement reuse", { skip }, () => {
   let url: string;
   const opened: { destroy(): Promise<void> }[] = [];
 
-  /** A Kysely on the wrapped pool, with a small pool and statement bound to make tests sharp. */
+  /** Kith's wrapped pool, with a small pool and statement bound to make tests sharp. */
   function open(options: { poolSize?: number; max?: number } = {}): AnyDb {
     const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 1 });
     pool.on("error", () => {});
     const kysely: AnyDb = new Kysely({
       dialect: new PostgresDialect({
-        pool: statementReusingPool(pool, { maxStatementsPerConnection: options.max ?? 200 }),
+        pool: statementReusingPool(pool, {
+          maxStatementsPerConnection: options.max ?? 200,
+          sessionSettings: PLANNER_SETTINGS,
+        }),
       }),
     });
     opened.push(kysely);
@@ -111,7 +114,10 @@ describe("PostgreSQL statement reuse", { skip }, () => {
       const plans = await sql<{ generic: string; custom: string }>`
         SELECT generic_plans AS generic, custom_plans AS custom
         FROM pg_prepared_statements WHERE statement = 'SELECT $1::int AS n'`.execute(db.kysely);
-      assert.deepEqual(plans.rows.map((r) => [Number(r.generic), Number(r.custom)]), [[3, 0]]);
+      assert.deepEqual(
+        plans.rows.map((r) => [Number(r.generic), Number(r.custom)]),
+        [[3, 0]],
+      );
     } finally {
       await db.close();
       await fresh.drop();
@@ -137,9 +143,12 @@ describe("PostgreSQL statement reuse", { skip }, () => {
         .selectFrom("typed")
         .select((eb) => [eb.fn.countAll().as("c"), eb.fn.max("at").as("latest")])
         .where("n", "=", i % 7),
-      k.selectFrom("typed").select(["id", "doc"]).where("t", "in", [`row ${i}`, `row ${i + 1}`]),
+      k
+        .selectFrom("typed")
+        .select(["id", "doc"])
+        .where("t", "in", [`row ${i}`, `row ${i + 1}`]),
     ];
-    // Eight rounds: PostgreSQL plans a prepared statement afresh for five runs, then may cache.
+    // Eight rounds, as PostgreSQL's default plans a statement afresh five times, then may cache.
     for (let i = 0; i < 8; i++) {
       const a = queries(named, i);
       const b = queries(plain, i);
@@ -251,7 +260,10 @@ describe("PostgreSQL statement reuse", { skip }, () => {
       "0002_change": {
         up: async (m: AnyDb) => {
           assert.deepEqual(await m.selectFrom("m").selectAll().execute(), [{ a: 1 }]);
-          await m.schema.alterTable("m").addColumn("b", "integer", (c) => c.defaultTo(7)).execute();
+          await m.schema
+            .alterTable("m")
+            .addColumn("b", "integer", (c) => c.defaultTo(7))
+            .execute();
           assert.deepEqual(await m.selectFrom("m").selectAll().execute(), [{ a: 1, b: 7 }]);
         },
       },

@@ -1,12 +1,18 @@
-// Fixture cases for misskey/, pleroma/ and gotosocial/ (see fixture-cases.ts).
+// Fixture cases for misskey/, pleroma/ and gotosocial/ (see fixture-cases-mastodon.ts).
 import assert from "node:assert/strict";
 import { fetchKey } from "@fedify/fedify";
+import { type Create, CryptographicKey } from "@fedify/vocab";
 import { resolveActor } from "../../src/federation/remote/actors.ts";
 import { lookAtCollection, syncFeatured } from "../../src/federation/remote/collections.ts";
 import { resolveStatus } from "../../src/federation/remote/statuses.ts";
-import { type Create, CryptographicKey } from "@fedify/vocab";
 import { wrapInCreate } from "../helpers/fixture-harness.ts";
-import { actorCase, type FixtureCase, serveNote, wrapCase, wrapNote } from "./fixture-cases.ts";
+import {
+  actorCase,
+  type FixtureCase,
+  serveNote,
+  wrapCase,
+  wrapNote,
+} from "../helpers/fixture-scenes.ts";
 
 const TESTING_LOCAL: [string, string] = ["https://testing.pleroma.lol", "{kith}"];
 const GTS = "http://localhost:8080";
@@ -60,7 +66,13 @@ export const FEDI_CASES: FixtureCase[] = [
       await h.followed(json.attributedTo);
       await h.deliver(wrapInCreate(await h.json("pleroma/question-original.json")));
       const { "@context": context, ...object } = json;
-      return h.deliver({ "@context": context, id: `${json.id}#update`, type: "Update", actor: json.attributedTo, object });
+      return h.deliver({
+        "@context": context,
+        id: `${json.id}#update`,
+        type: "Update",
+        actor: json.attributedTo,
+        object,
+      });
     },
     check: async (h) => assert.equal(await h.count("statuses"), 1),
   },
@@ -144,7 +156,11 @@ export const FEDI_CASES: FixtureCase[] = [
     rewrites: [["http://fossbros-anonymous.io", "{kith}"]],
     related: false,
   },
-  { file: "gotosocial/accept-like-request-polite.json", expect: "ignored", reason: /other than a Follow/ },
+  {
+    file: "gotosocial/accept-like-request-polite.json",
+    expect: "ignored",
+    reason: /other than a Follow/,
+  },
   {
     file: "gotosocial/like-authorization.json",
     mode: "fetch",

@@ -1,4 +1,4 @@
-// Fixture cases for lemmy/, peertube/, other/ and adversarial/ (see fixture-cases.ts).
+// Fixture cases for lemmy/, peertube/, other/ and adversarial/ (see fixture-cases-mastodon.ts).
 import assert from "node:assert/strict";
 import { parseNodeInfo } from "@fedify/fedify";
 import { receiveRemoteStatus } from "../../src/domain/statuses/receive.ts";
@@ -12,7 +12,7 @@ import {
   fetchRawActor,
   webfinger,
   wrapCase,
-} from "./fixture-cases.ts";
+} from "../helpers/fixture-scenes.ts";
 
 /** A remote status by `author`, stored as if it had arrived long ago (before an edit). */
 async function storedEarlier(h: FixtureHarness, uri: string, author: string) {
@@ -36,7 +36,11 @@ async function storedEarlier(h: FixtureHarness, uri: string, author: string) {
   });
 }
 
-const fetchCase = (file: string, url: (json: Json) => string, contentType?: string): FixtureCase => ({
+const fetchCase = (
+  file: string,
+  url: (json: Json) => string,
+  contentType?: string,
+): FixtureCase => ({
   file,
   expect: "refused",
   run: async (h, json) => {
@@ -45,7 +49,12 @@ const fetchCase = (file: string, url: (json: Json) => string, contentType?: stri
   },
 });
 
-const handleRefused = (file: string, handle: string, host: string, reason: RegExp): FixtureCase => ({
+const handleRefused = (
+  file: string,
+  handle: string,
+  host: string,
+  reason: RegExp,
+): FixtureCase => ({
   file,
   expect: "refused",
   reason,
@@ -153,10 +162,19 @@ export const OTHER_CASES: FixtureCase[] = [
       const author = "https://example.org/accounts/someone";
       await h.followed(author);
       const { "@context": context, ...video } = json;
-      return h.deliver({ "@context": context, id: `${json.id}#create`, type: "Create", actor: author, object: { ...video, attributedTo: author } });
+      return h.deliver({
+        "@context": context,
+        id: `${json.id}#create`,
+        type: "Create",
+        actor: author,
+        object: { ...video, attributedTo: author },
+      });
     },
     check: async (h, json) =>
-      assert.equal((await h.statusByUri(json.id))?.url, "https://example.org/w/jifTXYpdLJSU269svW8Jdb"),
+      assert.equal(
+        (await h.statusByUri(json.id))?.url,
+        "https://example.org/w/jifTXYpdLJSU269svW8Jdb",
+      ),
   },
   wrapCase("peertube/video.json"),
 
@@ -192,7 +210,9 @@ export const OTHER_CASES: FixtureCase[] = [
     expect: "stored",
     run: async (_h, json) => {
       const info = parseNodeInfo(json);
-      return info ? { result: "stored", reason: info.software.name } : { result: "refused", reason: "not NodeInfo" };
+      return info
+        ? { result: "stored", reason: info.software.name }
+        : { result: "refused", reason: "not NodeInfo" };
     },
   },
   actorCase("other/activityrelay-actor.json"),
@@ -235,9 +255,19 @@ export const OTHER_CASES: FixtureCase[] = [
   ),
   fetchCase("adversarial/fetched-object-actor-on-other-host.json", (j) => j.id),
   fetchCase("adversarial/fetched-object-attributedto-other-host.json", (j) => j.id),
-  fetchCase("adversarial/fetched-object-id-differs-from-url.json", () => "https://info.pleroma.site/activity3.json"),
-  fetchCase("adversarial/fetched-object-id-on-other-host.json", () => "https://info.pleroma.site/activity4.json"),
-  fetchCase("adversarial/object-served-as-media-id-mismatch.json", () => "https://patch.cx/media/spoof.json", "application/json"),
+  fetchCase(
+    "adversarial/fetched-object-id-differs-from-url.json",
+    () => "https://info.pleroma.site/activity3.json",
+  ),
+  fetchCase(
+    "adversarial/fetched-object-id-on-other-host.json",
+    () => "https://info.pleroma.site/activity4.json",
+  ),
+  fetchCase(
+    "adversarial/object-served-as-media-id-mismatch.json",
+    () => "https://patch.cx/media/spoof.json",
+    "application/json",
+  ),
   {
     file: "adversarial/move-actor-differs-from-signer.json",
     expect: "refused",
@@ -246,7 +276,11 @@ export const OTHER_CASES: FixtureCase[] = [
     run: async (h, json) =>
       h.deliver(json, { signer: await h.actor("http://fossbros-anonymous.io/users/foss_satan") }),
   },
-  { file: "adversarial/move-object-differs-from-actor.json", expect: "refused", reason: /its own actor/ },
+  {
+    file: "adversarial/move-object-differs-from-actor.json",
+    expect: "refused",
+    reason: /its own actor/,
+  },
   { file: "adversarial/move-target-equals-object.json", expect: "refused", reason: /itself/ },
   {
     file: "adversarial/non-activitystreams-json.json",
@@ -272,7 +306,9 @@ export const OTHER_CASES: FixtureCase[] = [
     expect: "refused",
     reason: /could not be confirmed/,
     run: async (h, json) => {
-      h.fake.serve(webfingerUrl("https://gleasonator.com", "acct:alex@gleasonator.com"), json, { contentType: "application/jrd+json" });
+      h.fake.serve(webfingerUrl("https://gleasonator.com", "acct:alex@gleasonator.com"), json, {
+        contentType: "application/jrd+json",
+      });
       return h.attempt(() => webfinger(h)("alex@gleasonator.com"));
     },
   },
@@ -289,7 +325,22 @@ export const OTHER_CASES: FixtureCase[] = [
     expect: "refused",
     run: (h) => fetchRawActor(h, "adversarial/http-actor-null-inbox.txt"),
   },
-  handleRefused("adversarial/http-webfinger-no-self-link.txt", "brokengargron@quitter.no", "quitter.no", /no ActivityPub actor/),
-  handleRefused("adversarial/http-webfinger-subject-other-account.txt", "hacker1@redirected.com", "redirected.com", /could not be confirmed|another actor/),
-  handleRefused("adversarial/http-webfinger-subject-unverifiable.txt", "someone@redirected.com", "redirected.com", /no ActivityPub actor|could not be confirmed/),
+  handleRefused(
+    "adversarial/http-webfinger-no-self-link.txt",
+    "brokengargron@quitter.no",
+    "quitter.no",
+    /no ActivityPub actor/,
+  ),
+  handleRefused(
+    "adversarial/http-webfinger-subject-other-account.txt",
+    "hacker1@redirected.com",
+    "redirected.com",
+    /could not be confirmed|another actor/,
+  ),
+  handleRefused(
+    "adversarial/http-webfinger-subject-unverifiable.txt",
+    "someone@redirected.com",
+    "redirected.com",
+    /no ActivityPub actor|could not be confirmed/,
+  ),
 ];

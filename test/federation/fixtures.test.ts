@@ -20,8 +20,9 @@ import {
   type Outcome,
   wrapInCreate,
 } from "../helpers/fixture-harness.ts";
-import { type FixtureCase, MASTODON_CASES } from "./fixture-cases.ts";
+import type { FixtureCase } from "../helpers/fixture-scenes.ts";
 import { FEDI_CASES } from "./fixture-cases-fedi.ts";
+import { MASTODON_CASES } from "./fixture-cases-mastodon.ts";
 import { OTHER_CASES } from "./fixture-cases-others.ts";
 
 const CASES = [...MASTODON_CASES, ...FEDI_CASES, ...OTHER_CASES];

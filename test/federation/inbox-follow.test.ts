@@ -4,7 +4,7 @@
 // Reject of a follow Kith sent settle it; the same Follow twice changes nothing.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
-import { FakeFediverse, type FakeActor } from "../helpers/fake-fediverse.ts";
+import { type FakeActor, FakeFediverse } from "../helpers/fake-fediverse.ts";
 import { eachServer } from "../helpers/server.ts";
 import { api, createUser, type TestUser } from "../helpers/users.ts";
 
@@ -92,14 +92,18 @@ eachServer("inbound follows", (server) => {
       return r.json.length > 0 ? r.json : null;
     });
     assert.equal(requests[0].acct, `bob@${new URL(fake.origin).host}`);
-    assert.ok(!fake.received.some((r) => r.json?.type === "Accept" && r.json.actor.endsWith("/locked")));
+    assert.ok(
+      !fake.received.some((r) => r.json?.type === "Accept" && r.json.actor.endsWith("/locked")),
+    );
     const bob = await accountRow(remote.id);
     const ok = await api(base, "POST", `/api/v1/follow_requests/${bob!.id}/authorize`, {
       token: locked.token,
     });
     assert.equal(ok.status, 200);
     const accept = await fake.waitFor(() =>
-      fake.received.find((r) => r.json?.type === "Accept" && r.json.actor === `${base}/users/locked`),
+      fake.received.find(
+        (r) => r.json?.type === "Accept" && r.json.actor === `${base}/users/locked`,
+      ),
     );
     const object = accept.json.object;
     assert.equal(typeof object === "string" ? object : object.id, id);
@@ -140,7 +144,9 @@ eachServer("inbound follows", (server) => {
     });
     assert.equal(followed.json.requested, true);
     const sent = await fake.waitFor(() =>
-      fake.received.find((r) => r.json?.type === "Follow" && r.json.actor === `${base}/users/alice`),
+      fake.received.find(
+        (r) => r.json?.type === "Follow" && r.json.actor === `${base}/users/alice`,
+      ),
     );
     // The Follow embedded as the sender knows it; the id is what must match.
     await fake.post(remote, remote.inbox.replace(remote.inbox, `${base}/inbox`), {

@@ -71,7 +71,10 @@ eachServer("inbound favourites and boosts", (server) => {
   it("counts a Misskey reaction and a one-emoji EmojiReact as favourites, and refuses others", async () => {
     const status = await post("react to me");
     const misskey = {
-      "@context": [...AS_CONTEXT, { misskey: "https://misskey-hub.net/ns#", _misskey_reaction: "misskey:_misskey_reaction" }],
+      "@context": [
+        ...AS_CONTEXT,
+        { misskey: "https://misskey-hub.net/ns#", _misskey_reaction: "misskey:_misskey_reaction" },
+      ],
       id: `${bob.id}/likes/${uid()}`,
       type: "Like",
       actor: bob.id,
@@ -84,7 +87,10 @@ eachServer("inbound favourites and boosts", (server) => {
 
     const carol = await fake.actor(`${fake.origin}/users/carol`);
     const react = (content: string) => ({
-      "@context": [...AS_CONTEXT, { litepub: "http://litepub.social/ns#", EmojiReact: "litepub:EmojiReact" }],
+      "@context": [
+        ...AS_CONTEXT,
+        { litepub: "http://litepub.social/ns#", EmojiReact: "litepub:EmojiReact" },
+      ],
       id: `${carol.id}#reactions/${uid()}`,
       type: "EmojiReact",
       actor: carol.id,
@@ -124,11 +130,19 @@ eachServer("inbound favourites and boosts", (server) => {
     await sleep(500);
     assert.equal((await counts(status.id)).reblogs_count, 1);
     const notes = (await api(base(), "GET", "/api/v1/notifications", { token: alice.token })).json;
-    assert.ok(notes.some((x: { type: string; status?: { id: string } }) => x.type === "reblog" && x.status?.id === status.id));
+    assert.ok(
+      notes.some(
+        (x: { type: string; status?: { id: string } }) =>
+          x.type === "reblog" && x.status?.id === status.id,
+      ),
+    );
     const boosted = await api(base(), "GET", `/api/v1/statuses/${status.id}/reblogged_by`, {
       token: alice.token,
     });
-    assert.deepEqual(boosted.json.map((a: { acct: string }) => a.acct), [`bob@${new URL(fake.origin).host}`]);
+    assert.deepEqual(
+      boosted.json.map((a: { acct: string }) => a.acct),
+      [`bob@${new URL(fake.origin).host}`],
+    );
     await deliver({ id: `${announce.id}/undo`, type: "Undo", object: announce });
     await fake.waitFor(async () => (await counts(status.id)).reblogs_count === 0);
   });

@@ -83,7 +83,9 @@ eachServer("inbound statuses", (server) => {
   });
 
   it("puts a public note in its followers' home timelines, once however often delivered", async () => {
-    const object = note({ tag: [{ type: "Hashtag", name: "#Kith", href: `${fake.origin}/tags/kith` }] });
+    const object = note({
+      tag: [{ type: "Hashtag", name: "#Kith", href: `${fake.origin}/tags/kith` }],
+    });
     assert.equal((await deliver(create(object))).status, 202);
     const row = await stored(object.id);
     assert.equal(row.visibility, "public");
@@ -91,13 +93,23 @@ eachServer("inbound statuses", (server) => {
     await deliver(create(object));
     await deliver({ ...create(object), id: `${object.id}/activity-again` });
     await sleep(500);
-    const rows = await db().selectFrom("statuses").select("id").where("uri", "=", object.id).execute();
+    const rows = await db()
+      .selectFrom("statuses")
+      .select("id")
+      .where("uri", "=", object.id)
+      .execute();
     assert.equal(rows.length, 1);
     const home = await get("/api/v1/timelines/home", alice);
-    assert.deepEqual(home.json.map((s: { uri: string }) => s.uri), [object.id]);
+    assert.deepEqual(
+      home.json.map((s: { uri: string }) => s.uri),
+      [object.id],
+    );
     assert.deepEqual((await get("/api/v1/timelines/home", carol)).json, []);
     const tag = await get("/api/v1/timelines/tag/kith");
-    assert.deepEqual(tag.json.map((s: { uri: string }) => s.uri), [object.id]);
+    assert.deepEqual(
+      tag.json.map((s: { uri: string }) => s.uri),
+      [object.id],
+    );
     const status = await get(`/api/v1/statuses/${row.id}`);
     assert.equal(status.json.content, object.content);
     assert.equal(status.json.account.acct, `bob@${new URL(fake.origin).host}`);
@@ -117,7 +129,12 @@ eachServer("inbound statuses", (server) => {
     assert.equal((await get(`/api/v1/statuses/${row.id}`, alice)).status, 404);
     assert.equal((await get(`/api/v1/statuses/${row.id}`)).status, 404);
     const notes = await get("/api/v1/notifications", carol);
-    assert.ok(notes.json.some((x: { type: string; status?: { id: string } }) => x.type === "mention" && x.status?.id === row.id));
+    assert.ok(
+      notes.json.some(
+        (x: { type: string; status?: { id: string } }) =>
+          x.type === "mention" && x.status?.id === row.id,
+      ),
+    );
     const home = await get("/api/v1/timelines/home", alice);
     assert.ok(!home.json.some((s: { id: string }) => s.id === row.id));
   });
@@ -206,6 +223,11 @@ eachServer("inbound statuses", (server) => {
     assert.equal((await get(`/api/v1/statuses/${row.id}`, carol)).status, 200);
     const me = await get(`/api/v1/accounts/${alice.accountId}`, alice);
     assert.equal(me.json.following_count, 0);
-    assert.deepEqual((await get("/api/v1/timelines/home", alice)).json.filter((s: { account: { acct: string } }) => s.account.acct.startsWith("bob@")), []);
+    assert.deepEqual(
+      (await get("/api/v1/timelines/home", alice)).json.filter((s: { account: { acct: string } }) =>
+        s.account.acct.startsWith("bob@"),
+      ),
+      [],
+    );
   });
 });

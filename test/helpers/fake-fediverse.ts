@@ -20,7 +20,22 @@ import {
 import { createRemoteLoader } from "../../src/federation/remote/loader.ts";
 import { toInstant } from "../../src/federation/temporal.ts";
 
-export const AS_CONTEXT = ["https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"];
+/** ActivityStreams, keys, and the Mastodon extension terms actors use. */
+export const AS_CONTEXT = [
+  "https://www.w3.org/ns/activitystreams",
+  "https://w3id.org/security/v1",
+  {
+    toot: "http://joinmastodon.org/ns#",
+    featured: { "@id": "toot:featured", "@type": "@id" },
+    discoverable: "toot:discoverable",
+    manuallyApprovesFollowers: "as:manuallyApprovesFollowers",
+    alsoKnownAs: { "@id": "as:alsoKnownAs", "@type": "@id" },
+    movedTo: { "@id": "as:movedTo", "@type": "@id" },
+    schema: "http://schema.org#",
+    PropertyValue: "schema:PropertyValue",
+    value: "schema:value",
+  },
+];
 
 export interface FakeActor {
   id: string;

@@ -8,9 +8,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { createFederation, type Federation, MemoryKvStore } from "@fedify/fedify";
 import { newId } from "../../src/db/ids.ts";
-import type { Context } from "../../src/domain/context.ts";
-import { findLocalActor } from "../../src/domain/accounts/local-actors.ts";
 import type { Visibility } from "../../src/db/schema.ts";
+import { findLocalActor } from "../../src/domain/accounts/local-actors.ts";
+import type { Context } from "../../src/domain/context.ts";
 import { registerActor } from "../../src/federation/actor.ts";
 import { registerCollections } from "../../src/federation/collections.ts";
 import type { ReportedOutcome } from "../../src/federation/inbox/env.ts";
@@ -23,7 +23,15 @@ import { RemoteError } from "../../src/federation/remote/loader.ts";
 import type { FakeActor, FakeFediverse, PostOptions } from "./fake-fediverse.ts";
 import { createUser } from "./users.ts";
 
-export const FIXTURES = join(import.meta.dirname, "..", "..", "..", "shared", "fixtures", "activitypub");
+export const FIXTURES = join(
+  import.meta.dirname,
+  "..",
+  "..",
+  "..",
+  "shared",
+  "fixtures",
+  "activitypub",
+);
 
 export type Result = ReportedOutcome["result"];
 export interface Outcome {
@@ -73,7 +81,11 @@ export class FixtureHarness {
     this.kith = kith;
     this.fake = fake;
     this.origin = kith.config.origin;
-    this.env = { kith, loader: fake.loader, contextLoader: tolerantContextLoader(fake.contextLoader) };
+    this.env = {
+      kith,
+      loader: fake.loader,
+      contextLoader: tolerantContextLoader(fake.contextLoader),
+    };
   }
 
   /** A fresh scene: empty tables, a fresh federation (and so no idempotency memory). */
@@ -180,7 +192,9 @@ export class FixtureHarness {
   /** Serves a document at its id (or `url`), its author as an actor too. */
   async serve(json: Json, url?: string, contentType?: string) {
     this.fake.serve(url ?? json.id, json, contentType ? { contentType } : {});
-    const author = idOf(Array.isArray(json.attributedTo) ? json.attributedTo[0] : json.attributedTo);
+    const author = idOf(
+      Array.isArray(json.attributedTo) ? json.attributedTo[0] : json.attributedTo,
+    );
     if (author && !this.#actors.has(author)) await this.actor(author);
   }
 
@@ -193,8 +207,14 @@ export class FixtureHarness {
     const response = await handleInboxPost(this.kith, request, this.federation);
     const text = await response.text();
     const reported = this.outcomes.slice(before);
-    if (!response.ok) return { result: "refused" as const, reason: `HTTP ${response.status} ${text}` };
-    return reported.at(-1) ?? { result: "ignored" as const, reason: `HTTP ${response.status}, no handler` };
+    if (!response.ok)
+      return { result: "refused" as const, reason: `HTTP ${response.status} ${text}` };
+    return (
+      reported.at(-1) ?? {
+        result: "ignored" as const,
+        reason: `HTTP ${response.status}, no handler`,
+      }
+    );
   }
 
   /** Runs a remote look-up; its value or refusal as an outcome. */
@@ -212,11 +232,19 @@ export class FixtureHarness {
   }
 
   statusByUri(uri: string) {
-    return this.kith.db.kysely.selectFrom("statuses").selectAll().where("uri", "=", uri).executeTakeFirst();
+    return this.kith.db.kysely
+      .selectFrom("statuses")
+      .selectAll()
+      .where("uri", "=", uri)
+      .executeTakeFirst();
   }
 
   accountByUri(uri: string) {
-    return this.kith.db.kysely.selectFrom("accounts").selectAll().where("uri", "=", uri).executeTakeFirst();
+    return this.kith.db.kysely
+      .selectFrom("accounts")
+      .selectAll()
+      .where("uri", "=", uri)
+      .executeTakeFirst();
   }
 
   async count(table: (typeof TABLES)[number]): Promise<number> {
@@ -237,7 +265,9 @@ export function idOf(value: unknown): string | null {
 
 /** A Create wrapping a bare object, as its author's server would deliver it. */
 export function wrapInCreate(object: Json): Json {
-  const actor = idOf(Array.isArray(object.attributedTo) ? object.attributedTo[0] : object.attributedTo) ?? idOf(object.actor);
+  const actor =
+    idOf(Array.isArray(object.attributedTo) ? object.attributedTo[0] : object.attributedTo) ??
+    idOf(object.actor);
   const { "@context": context, ...rest } = object;
   return {
     "@context": context ?? "https://www.w3.org/ns/activitystreams",

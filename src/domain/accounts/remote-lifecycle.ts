@@ -53,21 +53,25 @@ export async function deleteRemoteAccount(ctx: Context, accountId: string): Prom
     .execute();
   for (const f of followers) await removeFromFollowers(ctx, accountId, f.account_id);
   // The foreign keys take requests, blocks, mutes, mentions, pins and notifications along.
-  const deleted = await kysely.deleteFrom("accounts").where("id", "=", accountId).executeTakeFirst();
+  const deleted = await kysely
+    .deleteFrom("accounts")
+    .where("id", "=", accountId)
+    .executeTakeFirst();
   return Number(deleted.numDeletedRows) > 0;
 }
 
 /**
  * `oldId` moved to `newId` (the alias was confirmed by federation): it is marked as moved and
- * each local follower follows the new account instead. Returns how many followers moved;
- * 0 when the move was already recorded (a repeated Move changes nothing).
+ * each local follower still following it follows the new account instead. The mark may be
+ * there already (the old actor's document said movedTo); the followers are what matter, and a
+ * repeated Move finds none left, so it changes nothing.
  */
 export async function moveRemoteAccount(
   ctx: Context,
   oldId: string,
   newId: string,
-): Promise<number> {
-  if (!(await setMovedTo(ctx, oldId, newId))) return 0;
+): Promise<{ marked: boolean; moved: number }> {
+  const marked = await setMovedTo(ctx, oldId, newId);
   let moved = 0;
   for (const followerId of await localFollowersOf(ctx, oldId)) {
     try {
@@ -79,5 +83,5 @@ export async function moveRemoteAccount(
     }
     await unfollow(ctx, followerId, oldId);
   }
-  return moved;
+  return { marked, moved };
 }

@@ -99,8 +99,10 @@ export async function upsertRemoteAccount(
     .where((eb) => eb(eb.fn("lower", ["username"]), "=", input.username.toLowerCase()))
     .where((eb) => eb(eb.fn("lower", ["domain"]), "=", input.domain.toLowerCase()))
     .executeTakeFirst();
-  if (taken) throw new DomainError("conflict", `The handle is held by another actor (${taken.uri})`);
-  const created = input.published && Date.parse(input.published) < Date.now() ? input.published : now;
+  if (taken)
+    throw new DomainError("conflict", `The handle is held by another actor (${taken.uri})`);
+  const created =
+    input.published && Date.parse(input.published) < Date.now() ? input.published : now;
   const row = {
     id: newId(),
     uri: input.uri,

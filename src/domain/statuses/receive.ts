@@ -48,7 +48,11 @@ export interface StatusEdit {
 /** A stored status by its ActivityPub id or, failing that, its web URL. */
 export async function findStatusByUri(ctx: Context, uri: string): Promise<StatusRow | null> {
   const { kysely } = ctx.db;
-  const byUri = await kysely.selectFrom("statuses").selectAll().where("uri", "=", uri).executeTakeFirst();
+  const byUri = await kysely
+    .selectFrom("statuses")
+    .selectAll()
+    .where("uri", "=", uri)
+    .executeTakeFirst();
   if (byUri) return byUri;
   const byUrl = await kysely
     .selectFrom("statuses")

@@ -25,10 +25,7 @@ export interface Audience {
 
 /** Every addressee, capped and without duplicates. */
 export function addressees(audience: Audience): string[] {
-  return [...new Set([...audience.to, ...audience.cc, ...audience.other])].slice(
-    0,
-    MAX_ADDRESSEES,
-  );
+  return [...new Set([...audience.to, ...audience.cc, ...audience.other])].slice(0, MAX_ADDRESSEES);
 }
 
 /**

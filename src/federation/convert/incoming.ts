@@ -4,6 +4,7 @@
 import { type DocumentLoader, exportSpki } from "@fedify/fedify";
 import {
   type Actor,
+  type Object as APObject,
   Application,
   Article,
   Audio,
@@ -12,11 +13,10 @@ import {
   Event,
   Group,
   Hashtag,
-  Image,
+  type Image,
   Link,
   Mention,
   Note,
-  type Object as APObject,
   Organization,
   Page,
   Person,
@@ -26,7 +26,7 @@ import {
 } from "@fedify/vocab";
 import type { RemoteAccountInput } from "../../domain/accounts/remote.ts";
 import { sanitizeRemoteHtml } from "../../domain/statuses/sanitize.ts";
-import { type Audience, isPublic } from "./addressing.ts";
+import type { Audience } from "./addressing.ts";
 
 export const LIMITS = {
   contentChars: 100_000,
@@ -53,7 +53,11 @@ export function clean(value: unknown, max: number): string {
 }
 
 const escapeHtml = (s: string) =>
-  s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+  s
+    .replaceAll("&", "&amp;")
+    .replaceAll("<", "&lt;")
+    .replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;");
 
 const httpUrl = (u: URL | null | undefined): string | null =>
   u && (u.protocol === "https:" || u.protocol === "http:") ? u.href : null;
@@ -155,7 +159,10 @@ async function attachmentLinks(object: APObject, o: ConvertOptions): Promise<str
 
 async function pollOptions(question: Question, o: ConvertOptions): Promise<string> {
   const names: string[] = [];
-  for (const options of [question.getExclusiveOptions(opts(o)), question.getInclusiveOptions(opts(o))]) {
+  for (const options of [
+    question.getExclusiveOptions(opts(o)),
+    question.getInclusiveOptions(opts(o)),
+  ]) {
     for await (const option of options) {
       if (names.length >= LIMITS.pollOptions) break;
       names.push(escapeHtml(clean(option.name, 200)));
@@ -182,7 +189,8 @@ export async function readNote(object: APObject, o: ConvertOptions): Promise<Inc
   for await (const tag of object.getTags(opts(o))) {
     if (tag instanceof Mention) {
       const href = httpUrl(tag.href);
-      if (href && mentions.length < LIMITS.mentions && !mentions.includes(href)) mentions.push(href);
+      if (href && mentions.length < LIMITS.mentions && !mentions.includes(href))
+        mentions.push(href);
     } else if (tag instanceof Hashtag) {
       const name = clean(tag.name, 200).replace(/^#/, "").trim();
       if (/^[\p{L}\p{M}\p{N}_]+$/u.test(name) && hashtags.length < LIMITS.tags) hashtags.push(name);
@@ -208,7 +216,13 @@ export async function readNote(object: APObject, o: ConvertOptions): Promise<Inc
 
 /** Content warnings are plain text; some servers send HTML. */
 function plainText(html: string): string {
-  return html.replace(/<[^>]*>/g, "").replace(/&amp;/g, "&").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+  return html
+    .replace(/<[^>]*>/g, "")
+    .replace(/&amp;/g, "&")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'");
 }
 
 /** to, cc and the rest of an object's or activity's addressing, as href strings. */
@@ -220,8 +234,6 @@ export function audienceOf(object: APObject): Audience {
     other: [...hrefs(object.btoIds), ...hrefs(object.bccIds), ...hrefs(object.audienceIds)],
   };
 }
-
-export { isPublic };
 
 /** The text of an EmojiReact (or Misskey reaction): one emoji, or one `:shortcode:`. */
 export function isSingleEmoji(content: string, emojiNames: readonly string[]): boolean {
@@ -286,7 +298,9 @@ export async function readActor(
     if (publicKeyPem) break;
   }
   const topLevelShared = typeof raw.sharedInbox === "string" ? raw.sharedInbox : null;
-  const shared = actor.endpoints?.sharedInbox ?? (topLevelShared && URL.canParse(topLevelShared) ? new URL(topLevelShared) : null);
+  const shared =
+    actor.endpoints?.sharedInbox ??
+    (topLevelShared && URL.canParse(topLevelShared) ? new URL(topLevelShared) : null);
   return {
     uri: id.href,
     username,

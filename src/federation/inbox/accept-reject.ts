@@ -5,7 +5,11 @@
 import { type Accept, Follow, type Reject } from "@fedify/vocab";
 import type { AccountRow } from "../../domain/accounts/queries.ts";
 import { findAccountByUri } from "../../domain/accounts/remote.ts";
-import { type FollowRef, followAccepted, followRejected } from "../../domain/relationships/remote.ts";
+import {
+  type FollowRef,
+  followAccepted,
+  followRejected,
+} from "../../domain/relationships/remote.ts";
 import { embeddedObject, type InboxEnv, ignored, type Outcome, stored } from "./env.ts";
 
 async function followRef(

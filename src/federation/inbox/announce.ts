@@ -36,9 +36,14 @@ export async function handleAnnounce(
     return env.relay(inner);
   }
   const id = activity.id?.href;
+  // The boost is stored under the Announce's id: one on another host could take the id of a
+  // status not yet seen there.
+  if (id && !sameHost(id, actor.uri))
+    throw new Refusal("the Announce's id is not on its actor's host");
   if (id && (await knownStatus(env, id))) return ignored("already stored");
   // Checked before fetching anything: an unrelated boost costs no request.
-  const ours = new URL(uri).origin === kith.config.origin || (await knownStatus(env, uri))?.local === 1;
+  const ours =
+    new URL(uri).origin === kith.config.origin || (await knownStatus(env, uri))?.local === 1;
   if (!ours && !(await hasLocalFollowers(kith, actor.id)))
     return ignored("not related to any local account");
   const original = await resolveStatus(env, uri);
@@ -47,7 +52,8 @@ export async function handleAnnounce(
   const followers = actor.followers_url ?? `${actor.uri}/followers`;
   const visibility = visibilityFrom(audienceOf(activity), followers);
   const own = original.account_id === actor.id;
-  if (visibility === "direct") throw new Refusal("a boost must be public, unlisted or to followers");
+  if (visibility === "direct")
+    throw new Refusal("a boost must be public, unlisted or to followers");
   if (original.visibility === "direct" || (original.visibility === "private" && !own))
     throw new Refusal("private and direct posts can only be boosted by their author, to followers");
   const result = await receiveReblog(kith, {
@@ -57,5 +63,7 @@ export async function handleAnnounce(
     visibility: original.visibility === "private" ? "private" : visibility,
     createdAt: activity.published?.toString() ?? new Date().toISOString(),
   });
-  return result.created ? stored(`boost (${result.status.visibility})`) : ignored("boosted already");
+  return result.created
+    ? stored(`boost (${result.status.visibility})`)
+    : ignored("boosted already");
 }

@@ -39,7 +39,11 @@ import { handleMove } from "./move.ts";
 import { handleUndo } from "./undo.ts";
 import { handleUpdate } from "./update.ts";
 
-type Handler = (env: InboxEnv & { relay?: Relay }, activity: never, actor: AccountRow) => Promise<Outcome>;
+type Handler = (
+  env: InboxEnv & { relay?: Relay },
+  activity: never,
+  actor: AccountRow,
+) => Promise<Outcome>;
 
 /** The activity types with a handler; Fedify routes each to `processActivity`. */
 // biome-ignore lint/suspicious/noExplicitAny: Fedify's listener registry takes any constructor

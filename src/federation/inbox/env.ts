@@ -1,6 +1,6 @@
-// What every inbox handler gets: Kith, the Fedify context (to answer with Accept or Reject),
-// and the safe loaders for remote documents; and what every handler gives back: an outcome
-// with its reason, for the log and for tests.
+// What every inbox handler gets: Kith, the Fedify context of the delivery, and the safe
+// loaders for remote documents; and what every handler gives back: an outcome with its reason,
+// for the log and for tests. (Answers such as Accept go out through domain events, not here.)
 import type { Context as FedifyContext } from "@fedify/fedify";
 import type { Activity, Object as APObject } from "@fedify/vocab";
 import type { AccountRow } from "../../domain/accounts/queries.ts";

@@ -23,5 +23,8 @@ async function pin(env: InboxEnv, activity: Add | Remove, actor: AccountRow, pin
 export const handleAdd = (env: InboxEnv, activity: Add, actor: AccountRow): Promise<Outcome> =>
   pin(env, activity, actor, true);
 
-export const handleRemove = (env: InboxEnv, activity: Remove, actor: AccountRow): Promise<Outcome> =>
-  pin(env, activity, actor, false);
+export const handleRemove = (
+  env: InboxEnv,
+  activity: Remove,
+  actor: AccountRow,
+): Promise<Outcome> => pin(env, activity, actor, false);

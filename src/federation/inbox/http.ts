@@ -28,7 +28,8 @@ export async function handleInboxPost(
   }
   const refused = precheckDelivery(body);
   if (refused) return json(refused.status, { error: refused.error });
-  if (needsRepair(body as Record<string, unknown>)) return handleRepaired(kith, request, body, federation);
+  if (needsRepair(body as Record<string, unknown>))
+    return handleRepaired(kith, request, body, federation);
   try {
     return await federation.fetch(request.clone(), {
       contextData: kith,

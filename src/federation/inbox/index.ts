@@ -64,7 +64,10 @@ export function report(outcome: ReportedOutcome, options: InboxOptions) {
   options.onOutcome?.(outcome);
 }
 
-export function registerInbox(federation: Federation<KithContext>, options: InboxOptions = {}): void {
+export function registerInbox(
+  federation: Federation<KithContext>,
+  options: InboxOptions = {},
+): void {
   registered.set(federation, options);
   const listeners = federation.setInboxListeners("/users/{identifier}/inbox", "/inbox");
   const listener = async (fctx: FedifyContext<KithContext>, activity: Activity) => {

@@ -6,9 +6,10 @@
 // treats a valid EmojiReact exactly like a Misskey reaction: as a favourite, whichever server
 // it comes from. Valid means exactly one emoji (one grapheme) or one `:shortcode:` named by an
 // Emoji tag; anything else is refused. Undo of either removes the favourite it made.
-import { type EmojiReact, Emoji, type Like } from "@fedify/vocab";
+import { Emoji, type EmojiReact, type Like } from "@fedify/vocab";
 import type { AccountRow } from "../../domain/accounts/queries.ts";
 import { accountCanSee, receiveFavourite } from "../../domain/statuses/remote-interactions.ts";
+import { sameHost } from "../convert/addressing.ts";
 import { isSingleEmoji } from "../convert/incoming.ts";
 import { Refusal } from "../remote/documents.ts";
 import { knownStatus } from "../remote/statuses.ts";
@@ -23,11 +24,14 @@ async function favourite(
   if (!uri) throw new Refusal("nothing is liked");
   const status = await knownStatus(env, uri);
   // Counts of remote statuses are their own server's business, as in Mastodon.
-  if (!status || status.local !== 1) return ignored("not a local status");
+  if (status?.local !== 1) return ignored("not a local status");
   if (status.reblog_of_id) return ignored("a boost cannot be favourited");
   if (!(await accountCanSee(env.kith, actor.id, status.id)))
     throw new Refusal("the status is not visible to the actor");
-  return (await receiveFavourite(env.kith, actor.id, status, activity.id?.href ?? null))
+  // Kept under the Like's id for a later Undo, unless the id is on another host (Misskey relays
+  // do that), where it could take an id that belongs to someone else.
+  const id = activity.id && sameHost(activity.id, actor.uri) ? activity.id.href : null;
+  return (await receiveFavourite(env.kith, actor.id, status, id))
     ? stored("favourite")
     : ignored("favourited already");
 }

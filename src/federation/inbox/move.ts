@@ -9,7 +9,11 @@ import { aliasesOf, resolveActor } from "../remote/actors.ts";
 import { Refusal } from "../remote/documents.ts";
 import { type InboxEnv, ignored, type Outcome, stored } from "./env.ts";
 
-export async function handleMove(env: InboxEnv, activity: Move, actor: AccountRow): Promise<Outcome> {
+export async function handleMove(
+  env: InboxEnv,
+  activity: Move,
+  actor: AccountRow,
+): Promise<Outcome> {
   const object = activity.objectId?.href;
   const targetUri = activity.targetId?.href;
   if (object !== actor.uri) throw new Refusal("a Move must move its own actor");
@@ -18,7 +22,7 @@ export async function handleMove(env: InboxEnv, activity: Move, actor: AccountRo
   const target = await resolveActor(env, targetUri, { refresh: true, followMove: false });
   if (!aliasesOf(target).includes(actor.uri))
     throw new Refusal("the target does not name the account in alsoKnownAs");
-  if (actor.moved_to_account_id === target.id) return ignored("moved already");
-  const moved = await moveRemoteAccount(env.kith, actor.id, target.id);
+  const { marked, moved } = await moveRemoteAccount(env.kith, actor.id, target.id);
+  if (!marked && moved === 0) return ignored("moved already");
   return stored(`moved; ${moved} local follower(s) follow the new account`);
 }

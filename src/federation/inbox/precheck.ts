@@ -50,7 +50,10 @@ export function precheckDelivery(json: unknown): Refused | null {
   return null;
 }
 
-const AS_CONTEXTS = ["https://www.w3.org/ns/activitystreams", "http://www.w3.org/ns/activitystreams"];
+const AS_CONTEXTS = [
+  "https://www.w3.org/ns/activitystreams",
+  "http://www.w3.org/ns/activitystreams",
+];
 
 /** Does the JSON name the ActivityStreams context (so that its terms mean anything)? */
 export function hasActivityStreamsContext(json: Record<string, unknown>): boolean {
@@ -59,9 +62,29 @@ export function hasActivityStreamsContext(json: Record<string, unknown>): boolea
   return list.some((c) => typeof c === "string" && AS_CONTEXTS.includes(c));
 }
 
+/** LitePub types, defined only by Pleroma's LitePub context (which payloads may leave out). */
+const LITEPUB_TYPES = ["EmojiReact", "ChatMessage"];
+
+function usesUndeclaredLitepubType(json: Record<string, unknown>): boolean {
+  const object = json.object as Record<string, unknown> | undefined;
+  const types = [
+    ...typesOf(json.type),
+    ...(object && typeof object === "object" ? typesOf(object.type) : []),
+  ];
+  const used = types.filter((t) => LITEPUB_TYPES.includes(t));
+  if (used.length === 0) return false;
+  const context = json["@context"];
+  const list = Array.isArray(context) ? context : [context];
+  return !list.some(
+    (c) =>
+      (typeof c === "string" && c.includes("litepub")) ||
+      (c && typeof c === "object" && used.every((t) => t in (c as object))),
+  );
+}
+
 /** Does the JSON need repairs Fedify would refuse it for (see remote/documents.ts)? */
 export function needsRepair(json: Record<string, unknown>): boolean {
-  return !hasActivityStreamsContext(json) || hasNullId(json, 0);
+  return !hasActivityStreamsContext(json) || hasNullId(json, 0) || usesUndeclaredLitepubType(json);
 }
 
 function hasNullId(value: unknown, depth: number): boolean {

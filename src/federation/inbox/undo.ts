@@ -45,7 +45,11 @@ async function undoByObject(
   return (await withdrawFavourite(kith, actor.id, { statusId: status.id })) ? "favourite" : null;
 }
 
-export async function handleUndo(env: InboxEnv, activity: Undo, actor: AccountRow): Promise<Outcome> {
+export async function handleUndo(
+  env: InboxEnv,
+  activity: Undo,
+  actor: AccountRow,
+): Promise<Outcome> {
   const uri = activity.objectId?.href;
   if (!uri) throw new Refusal("an Undo without an object");
   const embedded = await embeddedObject(env, activity);
@@ -57,6 +61,8 @@ export async function handleUndo(env: InboxEnv, activity: Undo, actor: AccountRo
     embedded instanceof Block;
   if (undoable && embedded.actorId && embedded.actorId.href !== actor.uri)
     throw new Refusal("the Undo's actor is not the actor of the undone activity");
-  const kind = (await undoById(env, actor, uri)) ?? (undoable ? await undoByObject(env, actor, embedded) : null);
+  const kind =
+    (await undoById(env, actor, uri)) ??
+    (undoable ? await undoByObject(env, actor, embedded) : null);
   return kind ? stored(`${kind} undone`) : ignored("nothing of this actor's matches");
 }

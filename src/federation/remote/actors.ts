@@ -1,13 +1,13 @@
 // Remote actors as accounts: fetched the first time they are needed, refetched when a day old
 // (or when asked, e.g. after an Update), and only ever from their own origin.
 import { isActor } from "@fedify/vocab";
+import type { AccountRow } from "../../domain/accounts/queries.ts";
 import {
   findAccountByUri,
   isStale,
   setMovedTo,
   upsertRemoteAccount,
 } from "../../domain/accounts/remote.ts";
-import type { AccountRow } from "../../domain/accounts/queries.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { logger } from "../../logging.ts";
 import { localUsername } from "../convert/addressing.ts";

@@ -1,12 +1,12 @@
 // Remote collections: a bounded look at one (its total, and the first items, following `first`
 // once), and the featured collection of an account, which becomes its pinned statuses.
-import { Collection, CollectionPage, Link, type Object as APObject } from "@fedify/vocab";
+import { type Object as APObject, Collection, CollectionPage, Link } from "@fedify/vocab";
 import type { AccountRow } from "../../domain/accounts/queries.ts";
 import { setRemotePin } from "../../domain/statuses/remote-interactions.ts";
 import { logger } from "../../logging.ts";
 import { sameHost } from "../convert/addressing.ts";
-import { fetchObject, Refusal, type RemoteEnv } from "./documents.ts";
 import { noteKind, readNote } from "../convert/incoming.ts";
+import { fetchObject, Refusal, type RemoteEnv } from "./documents.ts";
 import { resolveStatus, storeNote } from "./statuses.ts";
 
 const log = logger("federation", "remote");
@@ -37,7 +37,8 @@ async function itemsOf(env: RemoteEnv, page: Collection, max: number) {
   // Items given only by id do not come back from getItems without fetching.
   for (const id of ids) {
     if (items.length >= max) break;
-    if (!items.some((it) => (it instanceof URL ? it.href : it.id?.href) === id.href)) items.push(id);
+    if (!items.some((it) => (it instanceof URL ? it.href : it.id?.href) === id.href))
+      items.push(id);
   }
   return items;
 }
@@ -58,7 +59,10 @@ export async function lookAtCollection(
       const { object: page } = await fetchObject(env, first);
       if (page instanceof Collection) items = await itemsOf(env, page, max);
     } catch (error) {
-      log.debug("First page of {uri} not fetched: {error}", { uri, error: (error as Error).message });
+      log.debug("First page of {uri} not fetched: {error}", {
+        uri,
+        error: (error as Error).message,
+      });
     }
   }
   return { total: object.totalItems, items };

@@ -5,6 +5,7 @@ import type { DocumentLoader } from "@fedify/fedify";
 import { Object as APObject } from "@fedify/vocab";
 import type { Context as KithContext } from "../../domain/context.ts";
 import { sameHost } from "../convert/addressing.ts";
+import { EXTENSION_TERMS } from "./contexts.ts";
 import { RemoteError } from "./loader.ts";
 
 /** What remote look-ups need: Kith, a safe loader, and a JSON-LD context loader. */
@@ -28,8 +29,10 @@ export interface FetchedDocument {
 const ACTIVITYSTREAMS = "https://www.w3.org/ns/activitystreams";
 
 /**
- * Makes common breakage parseable: a document without the ActivityStreams context (Lemmy's
- * assets omit `@context`; old Mastodon payloads carry only their extensions) gets it first;
+ * Makes common breakage parseable: the ActivityStreams context and the usual extension terms
+ * (contexts.ts) come first, so a document that leaves them out (Lemmy's assets omit
+ * `@context`; old Mastodon payloads carry only their own extensions; Pleroma's test payloads
+ * use EmojiReact undeclared) still means what it says, while its own definitions still win;
  * `"id": null` (which JSON-LD refuses) is dropped; and keys embedded in objects are dropped,
  * since Kith takes keys only from an actor's own document and a malformed one fails the parse.
  */
@@ -38,8 +41,10 @@ export function repairJson<T>(json: T): T {
   const copy = clean(json, 0) as Record<string, unknown>;
   const context = copy["@context"];
   const list = context === undefined ? [] : Array.isArray(context) ? context : [context];
-  if (!list.some((c) => typeof c === "string" && /^https?:\/\/www\.w3\.org\/ns\/activitystreams$/.test(c)))
-    copy["@context"] = [ACTIVITYSTREAMS, ...list];
+  const own = list.filter(
+    (c) => !(typeof c === "string" && /^https?:\/\/www\.w3\.org\/ns\/activitystreams$/.test(c)),
+  );
+  copy["@context"] = [ACTIVITYSTREAMS, EXTENSION_TERMS, ...own];
   return copy as T;
 }
 

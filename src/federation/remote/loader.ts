@@ -139,7 +139,11 @@ export function createBoundedGet(options: LoaderOptions) {
       const contentType = response.headers.get("content-type");
       if (!types(contentType)) {
         await response.body?.cancel();
-        throw new RemoteError(url.href, `unexpected media type (${contentType ?? "none"})`, response);
+        throw new RemoteError(
+          url.href,
+          `unexpected media type (${contentType ?? "none"})`,
+          response,
+        );
       }
       const text = await readBounded(url.href, response, maxBytes);
       return { url: url.href, status: response.status, contentType: contentType ?? "", text };

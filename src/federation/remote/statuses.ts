@@ -47,7 +47,8 @@ export async function resolveStatus(
   const { object, json } = await fetchObject(env, uri);
   if (object instanceof Tombstone) return null;
   // Pleroma objects name an `actor` too: it must be of the object's host as well (§6 rule 3).
-  const claimed = typeof json.actor === "string" ? json.actor : (json.actor as { id?: unknown })?.id;
+  const claimed =
+    typeof json.actor === "string" ? json.actor : (json.actor as { id?: unknown })?.id;
   if (typeof claimed === "string" && object.id && !sameHost(claimed, object.id))
     throw new Refusal(`${uri}: its actor is on another host`);
   const kind = noteKind(object);

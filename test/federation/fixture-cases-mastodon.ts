@@ -1,79 +1,28 @@
-// What each shared ActivityPub fixture must give (its INDEX.md line, in Kith's terms), and how
-// it is run: delivered to the inbox (activities, and bare objects wrapped in their author's
-// Create), or fetched as a remote actor, status or collection. The mastodon/ cases are here,
-// the others in fixture-cases-fedi.ts and fixture-cases-others.ts; the runner is
-// fixtures.test.ts.
+// What each shared ActivityPub fixture of mastodon/ must give (its INDEX.md line, in Kith's
+// terms) and how it is run: delivered to the inbox (activities, and bare objects wrapped in
+// their author's Create), or fetched as a remote actor, status or collection. The other
+// directories are in fixture-cases-fedi.ts and fixture-cases-others.ts; the runner is
+// fixtures.test.ts, the building blocks are in test/helpers/fixture-scenes.ts.
 import assert from "node:assert/strict";
 import { parseNodeInfo } from "@fedify/fedify";
 import { newId } from "../../src/db/ids.ts";
 import { resolveActor } from "../../src/federation/remote/actors.ts";
 import { lookAtCollection, syncFeatured } from "../../src/federation/remote/collections.ts";
-import { createWebFinger, webfingerUrl } from "../../src/federation/remote/webfinger.ts";
-import type { FixtureHarness, Json, Outcome, Result } from "../helpers/fixture-harness.ts";
-
-export interface FixtureCase {
-  file: string;
-  expect: Result;
-  /** What the outcome's reason must say */
-  reason?: RegExp;
-  /** inbox (default for activities), wrap (a bare object in a Create), actor, fetch */
-  mode?: "inbox" | "wrap" | "actor" | "fetch";
-  /** Prefix rewrites making the fixture's "local" server Kith ("{kith}" is Kith's origin) */
-  rewrites?: [string, string][];
-  /** A local account follows the actor first (default true for inbox and wrap) */
-  related?: boolean;
-  setup?: (h: FixtureHarness, json: Json) => Promise<void>;
-  /** For fixtures that are no JSON activity or object: how to run them */
-  run?: (h: FixtureHarness, json: Json) => Promise<Outcome>;
-  check?: (h: FixtureHarness, json: Json) => Promise<void>;
-}
+import { webfingerUrl } from "../../src/federation/remote/webfinger.ts";
+import type { FixtureHarness } from "../helpers/fixture-harness.ts";
+import {
+  actorCase,
+  type FixtureCase,
+  fetchRawActor,
+  resolves,
+  serveNote,
+  wrapCase,
+  wrapNote,
+} from "../helpers/fixture-scenes.ts";
 
 const MASTODON_LOCAL: [string, string] = ["http://localtesting.pleroma.lol", "{kith}"];
 const LAIN_STATUS = "{kith}/objects/eb92579d-3417-42a8-8652-2492c2d4f454";
 const kith = (h: FixtureHarness, uri: string) => uri.replace("{kith}", h.origin);
-
-/** A public note by `author` served at `id` (and at `url`, for content negotiation). */
-export async function serveNote(
-  h: FixtureHarness,
-  id: string,
-  author: string,
-  extra: Record<string, unknown> = {},
-  url?: string,
-) {
-  const note = {
-    "@context": "https://www.w3.org/ns/activitystreams",
-    id,
-    type: "Note",
-    attributedTo: author,
-    content: "<p>served note</p>",
-    published: "2020-01-01T00:00:00Z",
-    to: ["https://www.w3.org/ns/activitystreams#Public"],
-    cc: [`${author}/followers`],
-    ...extra,
-  };
-  await h.serve(note);
-  if (url) await h.serve(note, url);
-}
-
-export const webfinger = (h: FixtureHarness) =>
-  createWebFinger({ devMode: true, userAgent: "test", fetch: h.fake.fetch });
-
-const resolves = (h: FixtureHarness, handle: string) =>
-  h.attempt(() => webfinger(h)(handle), "handle resolved");
-
-export const actorCase = (file: string, check?: FixtureCase["check"]): FixtureCase => ({
-  file,
-  mode: "actor",
-  expect: "stored",
-  ...(check ? { check } : {}),
-});
-
-export const wrapCase = (file: string, check?: FixtureCase["check"]): FixtureCase => ({
-  file,
-  mode: "wrap",
-  expect: "stored",
-  ...(check ? { check } : {}),
-});
 
 export const MASTODON_CASES: FixtureCase[] = [
   {
@@ -92,7 +41,10 @@ export const MASTODON_CASES: FixtureCase[] = [
     rewrites: [MASTODON_LOCAL],
     check: async (h) => {
       const tags = await h.kith.db.kysely.selectFrom("tags").select("name").execute();
-      assert.deepEqual(tags.map((t) => t.name.toLowerCase()), ["moo"]);
+      assert.deepEqual(
+        tags.map((t) => t.name.toLowerCase()),
+        ["moo"],
+      );
       assert.equal(await h.count("status_tags"), 1);
     },
   },
@@ -277,7 +229,7 @@ export const MASTODON_CASES: FixtureCase[] = [
     setup: async (h, json) => {
       await h.followed(json.actor);
       const { publicKey: _, ...person } = json.object;
-      await h.actor(json.actor, person);
+      await h.actor(json.actor, { ...person, "@context": json["@context"] });
     },
     check: async (h, json) => {
       const account = await h.accountByUri(json.actor);
@@ -333,7 +285,10 @@ export const MASTODON_CASES: FixtureCase[] = [
     file: "mastodon/http-webfinger-response.txt",
     expect: "stored",
     run: async (h) => {
-      h.fake.serveRaw(webfingerUrl("https://ap.example.com", "acct:foo@ap.example.com"), h.text("mastodon/http-webfinger-response.txt"));
+      h.fake.serveRaw(
+        webfingerUrl("https://ap.example.com", "acct:foo@ap.example.com"),
+        h.text("mastodon/http-webfinger-response.txt"),
+      );
       return resolves(h, "foo@ap.example.com");
     },
   },
@@ -352,11 +307,29 @@ export const MASTODON_CASES: FixtureCase[] = [
     file: "mastodon/http-host-meta-split-domain.txt",
     expect: "stored",
     run: async (h) => {
-      h.fake.serveRaw("https://localdomain.com/.well-known/host-meta", h.text("mastodon/http-host-meta-split-domain.txt"));
-      const jrd = { subject: "acct:foo@localdomain.com", links: [{ rel: "self", type: "application/activity+json", href: "https://webdomain.com/users/foo" }] };
-      h.fake.serve(`https://webdomain.com/.well-known/webfinger?resource=${encodeURIComponent("acct:foo@localdomain.com")}`, jrd, { contentType: "application/jrd+json" });
+      h.fake.serveRaw(
+        "https://localdomain.com/.well-known/host-meta",
+        h.text("mastodon/http-host-meta-split-domain.txt"),
+      );
+      const jrd = {
+        subject: "acct:foo@localdomain.com",
+        links: [
+          {
+            rel: "self",
+            type: "application/activity+json",
+            href: "https://webdomain.com/users/foo",
+          },
+        ],
+      };
+      h.fake.serve(
+        `https://webdomain.com/.well-known/webfinger?resource=${encodeURIComponent("acct:foo@localdomain.com")}`,
+        jrd,
+        { contentType: "application/jrd+json" },
+      );
       const outcome = await resolves(h, "foo@localdomain.com");
-      assert.ok(h.fake.requested.some((u) => u.startsWith("https://webdomain.com/.well-known/webfinger")));
+      assert.ok(
+        h.fake.requested.some((u) => u.startsWith("https://webdomain.com/.well-known/webfinger")),
+      );
       return outcome;
     },
   },
@@ -366,7 +339,10 @@ export const MASTODON_CASES: FixtureCase[] = [
     // XRD is read, but its self link has no ActivityPub type: not trusted.
     reason: /no ActivityPub actor/,
     run: async (h) => {
-      h.fake.serveRaw(webfingerUrl("https://localdomain.com", "acct:foo@localdomain.com"), h.text("mastodon/http-webfinger-xrd-split-domain.txt"));
+      h.fake.serveRaw(
+        webfingerUrl("https://localdomain.com", "acct:foo@localdomain.com"),
+        h.text("mastodon/http-webfinger-xrd-split-domain.txt"),
+      );
       return resolves(h, "foo@localdomain.com");
     },
   },
@@ -403,29 +379,3 @@ export const MASTODON_CASES: FixtureCase[] = [
     },
   },
 ];
-
-/** A Create of a public note by `author` (for scenes that need the status to exist). */
-export function wrapNote(id: string, author: string): Json {
-  return {
-    "@context": "https://www.w3.org/ns/activitystreams",
-    id: `${id}#create`,
-    type: "Create",
-    actor: author,
-    object: {
-      id,
-      type: "Note",
-      attributedTo: author,
-      content: "<p>to be changed</p>",
-      published: "2020-01-01T00:00:00Z",
-      to: ["https://www.w3.org/ns/activitystreams#Public"],
-    },
-  };
-}
-
-/** Serves a raw HTTP response (a .txt fixture) at the id in its body, and fetches the actor. */
-export async function fetchRawActor(h: FixtureHarness, file: string): Promise<Outcome> {
-  const raw = h.text(file);
-  const id = JSON.parse(raw.slice(raw.search(/\r?\n\r?\n/)).trim()).id as string;
-  h.fake.serveRaw(id, raw);
-  return h.attempt(() => resolveActor(h.env, id), "actor stored");
-}
