@@ -27,15 +27,15 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import("./accounts.ts")).accountsCommand,
   },
   "server-rules": {
-    summary: "List, add and remove the server rules.",
+    summary: "Manage the instance's rules.",
     load: async () => (await import("./server-rules.ts")).serverRulesCommand,
   },
   invites: {
-    summary: "Create, list and revoke invite codes.",
+    summary: "Manage invite codes.",
     load: async () => (await import("./invites.ts")).invitesCommand,
   },
   lab: {
-    summary: "Start several federating instances on this machine, over HTTPS.",
+    summary: "Run 2–5 local instances that federate over HTTPS (a federation lab).",
     load: async () => (await import("./lab.ts")).labCommand,
   },
 };
