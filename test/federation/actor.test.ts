@@ -4,8 +4,8 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, it } from "node:test";
-import { newId } from "../../src/db/ids.ts";
 import { suspend } from "../../src/domain/accounts/admin.ts";
+import { insertRemoteAccount } from "../helpers/accounts.ts";
 import { eachServer } from "../helpers/server.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
 
@@ -37,37 +37,9 @@ eachServer("local ActivityPub actors", (server) => {
     const bot = await createUser(ctx, { username: "robot" });
     await createUser(ctx, { username: "gone" });
     await suspend(ctx, "gone");
-    const now = new Date().toISOString();
-    const target = await ctx.db.kysely
-      .insertInto("accounts")
-      .values({
-        id: newId(),
-        username: "alice",
-        domain: "new.test",
-        uri: "https://new.test/users/alice",
-        url: null,
-        inbox_url: null,
-        shared_inbox_url: null,
-        outbox_url: null,
-        followers_url: null,
-        following_url: null,
-        featured_url: null,
-        avatar_url: null,
-        header_url: null,
-        discoverable: null,
-        moved_to_account_id: null,
-        public_key_pem: null,
-        private_key_pem: null,
-        suspended_at: null,
-        silenced_at: null,
-        sensitized_at: null,
-        last_status_at: null,
-        created_at: now,
-        updated_at: now,
-        fetched_at: null,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const target = {
+      id: await insertRemoteAccount(ctx.db, { username: "alice", domain: "new.test" }),
+    };
     await ctx.db.kysely
       .updateTable("accounts")
       .set({

@@ -8,6 +8,7 @@ import { newId } from "../../src/db/ids.ts";
 import { createLocalAccount, suspend } from "../../src/domain/accounts/admin.ts";
 import type { Context } from "../../src/domain/context.ts";
 import { nodeInfo } from "../../src/federation/nodeinfo.ts";
+import { insertRemoteAccount } from "../helpers/accounts.ts";
 import { eachServer } from "../helpers/server.ts";
 import { createUser } from "../helpers/users.ts";
 
@@ -87,36 +88,9 @@ eachServer("federation discovery", (server) => {
     const first = await insertStatus(ctx, alice.accountId);
     await insertStatus(ctx, carol.accountId);
     await insertStatus(ctx, carol.accountId, { reblogOf: first }); // a boost is no post
-    const remote = await ctx.db.kysely
-      .insertInto("accounts")
-      .values({
-        id: newId(),
-        username: "rem",
-        domain: "remote.test",
-        uri: "https://remote.test/users/rem",
-        url: null,
-        inbox_url: null,
-        shared_inbox_url: null,
-        outbox_url: null,
-        followers_url: null,
-        following_url: null,
-        featured_url: null,
-        avatar_url: null,
-        header_url: null,
-        discoverable: null,
-        moved_to_account_id: null,
-        public_key_pem: null,
-        private_key_pem: null,
-        suspended_at: null,
-        silenced_at: null,
-        sensitized_at: null,
-        last_status_at: null,
-        created_at: new Date().toISOString(),
-        updated_at: new Date().toISOString(),
-        fetched_at: null,
-      })
-      .returning("id")
-      .executeTakeFirstOrThrow();
+    const remote = {
+      id: await insertRemoteAccount(ctx.db, { username: "rem", domain: "remote.test" }),
+    };
     await insertStatus(ctx, remote.id, { local: false }); // not a local post
   });
 

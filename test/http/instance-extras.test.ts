@@ -12,6 +12,7 @@ import { EXTENDED_DESCRIPTION_FILE } from "../../src/domain/extended-description
 import { addServerRule, removeServerRule } from "../../src/domain/server-rules.ts";
 import { createStatus } from "../../src/domain/statuses/create.ts";
 import { loadViewer } from "../../src/domain/viewer.ts";
+import { insertRemoteAccount } from "../helpers/accounts.ts";
 import { OPENAPI_SKIP_REASON, validateResponse } from "../helpers/openapi.ts";
 import { eachServer } from "../helpers/server.ts";
 import { api, createUser, type TestUser } from "../helpers/users.ts";
@@ -205,36 +206,7 @@ eachServer("instance extras", (server) => {
     assert.equal(empty.status, 200);
     assert.deepEqual(empty.json, []);
     await check("GET", "/api/v1/instance/peers", 200, empty.json);
-    const now = new Date().toISOString();
-    await ctx()
-      .db.kysely.insertInto("accounts")
-      .values({
-        id: newId(),
-        username: "faraway",
-        domain: "remote.example",
-        uri: "https://remote.example/users/faraway",
-        url: null,
-        inbox_url: null,
-        shared_inbox_url: null,
-        outbox_url: null,
-        followers_url: null,
-        following_url: null,
-        featured_url: null,
-        avatar_url: null,
-        header_url: null,
-        discoverable: null,
-        moved_to_account_id: null,
-        public_key_pem: null,
-        private_key_pem: null,
-        suspended_at: null,
-        silenced_at: null,
-        sensitized_at: null,
-        last_status_at: null,
-        fetched_at: null,
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
+    await insertRemoteAccount(ctx().db, { username: "faraway", domain: "remote.example" });
     assert.deepEqual((await get("/api/v1/instance/peers")).json, ["remote.example"]);
   });
 
