@@ -43,44 +43,34 @@ export async function loadRelationships(
   if (targets.length === 0) return [];
   const { kysely } = ctx.db;
   const now = new Date().toISOString();
+  // Rows of `table` from the viewer to the targets (with the follow options), and back.
+  const outgoingFollows = (table: "follows" | "follow_requests") =>
+    kysely
+      .selectFrom(table)
+      .select(["target_account_id as id", "show_reblogs", "notify", "languages"])
+      .where("account_id", "=", viewerId)
+      .where("target_account_id", "in", targets)
+      .execute();
+  const incoming = (table: "follows" | "follow_requests" | "blocks") =>
+    kysely
+      .selectFrom(table)
+      .select("account_id as id")
+      .where("target_account_id", "=", viewerId)
+      .where("account_id", "in", targets)
+      .execute();
   const [following, followedBy, requested, requestedBy, blocking, blockedBy, mutes, notes] =
     await Promise.all([
-      kysely
-        .selectFrom("follows")
-        .select(["target_account_id as id", "show_reblogs", "notify", "languages"])
-        .where("account_id", "=", viewerId)
-        .where("target_account_id", "in", targets)
-        .execute(),
-      kysely
-        .selectFrom("follows")
-        .select("account_id as id")
-        .where("target_account_id", "=", viewerId)
-        .where("account_id", "in", targets)
-        .execute(),
-      kysely
-        .selectFrom("follow_requests")
-        .select(["target_account_id as id", "show_reblogs", "notify", "languages"])
-        .where("account_id", "=", viewerId)
-        .where("target_account_id", "in", targets)
-        .execute(),
-      kysely
-        .selectFrom("follow_requests")
-        .select("account_id as id")
-        .where("target_account_id", "=", viewerId)
-        .where("account_id", "in", targets)
-        .execute(),
+      outgoingFollows("follows"),
+      incoming("follows"),
+      outgoingFollows("follow_requests"),
+      incoming("follow_requests"),
       kysely
         .selectFrom("blocks")
         .select("target_account_id as id")
         .where("account_id", "=", viewerId)
         .where("target_account_id", "in", targets)
         .execute(),
-      kysely
-        .selectFrom("blocks")
-        .select("account_id as id")
-        .where("target_account_id", "=", viewerId)
-        .where("account_id", "in", targets)
-        .execute(),
+      incoming("blocks"),
       kysely
         .selectFrom("mutes")
         .select(["target_account_id as id", "hide_notifications", "expires_at"])
