@@ -3,6 +3,7 @@
 // a message (never a 500, never markup echoed unescaped) and must leave no row behind.
 import assert from "node:assert/strict";
 import { before, it } from "node:test";
+import { rowCounts } from "../helpers/row-counts.ts";
 import { eachServer, type TestServer } from "../helpers/server.ts";
 import { createUser } from "../helpers/users.ts";
 
@@ -121,7 +122,7 @@ function send(url: string, headers: Record<string, string> = {}): Send {
 
 async function counts(server: TestServer) {
   const { kysely } = server.kith.ctx.db;
-  const tables = [
+  const out = await rowCounts(server.kith.ctx.db, [
     "accounts",
     "users",
     "oauth_applications",
@@ -129,15 +130,7 @@ async function counts(server: TestServer) {
     "oauth_codes",
     "web_sessions",
     "notifications",
-  ] as const;
-  const out: Record<string, number> = {};
-  for (const table of tables) {
-    const row = await kysely
-      .selectFrom(table)
-      .select((eb) => eb.fn.countAll().as("n"))
-      .executeTakeFirstOrThrow();
-    out[table] = Number(row.n);
-  }
+  ]);
   const uses = await kysely
     .selectFrom("invites")
     .select((eb) => eb.fn.sum<number>("uses").as("n"))

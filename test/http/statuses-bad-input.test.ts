@@ -7,6 +7,7 @@
 // failure message names the seed and the case.
 import assert from "node:assert/strict";
 import { before, it } from "node:test";
+import { rowCounts } from "../helpers/row-counts.ts";
 import { eachServer, type TestServer } from "../helpers/server.ts";
 import { api, createUser, type TestUser } from "../helpers/users.ts";
 import { follow } from "./statuses-fixtures.ts";
@@ -65,9 +66,8 @@ const ODD: unknown[] = [
   [{ x: SCRIPT }],
 ];
 
-async function counts(server: TestServer): Promise<Record<string, number>> {
-  const { kysely } = server.kith.ctx.db;
-  const tables = [
+function counts(server: TestServer): Promise<Record<string, number>> {
+  return rowCounts(server.kith.ctx.db, [
     "statuses",
     "status_mentions",
     "status_tags",
@@ -75,16 +75,7 @@ async function counts(server: TestServer): Promise<Record<string, number>> {
     "home_feed",
     "notifications",
     "idempotency_keys",
-  ] as const;
-  const out: Record<string, number> = {};
-  for (const table of tables) {
-    const row = await kysely
-      .selectFrom(table)
-      .select((eb) => eb.fn.countAll().as("n"))
-      .executeTakeFirstOrThrow();
-    out[table] = Number(row.n);
-  }
-  return out;
+  ]);
 }
 
 interface Answer {
