@@ -46,6 +46,8 @@ export interface Config {
   rateLimits: {
     api: { limit: number; periodMs: number };
     signUp: { limit: number; periodMs: number };
+    /** Per IP address; each e-mail address also gets this many attempts an hour. */
+    signIn: { limit: number; periodMs: number };
   };
 }
 
@@ -137,6 +139,8 @@ const schema = z.object({
   KITH_RATE_LIMIT_API_PERIOD_S: integer(1, 86400).default(300),
   KITH_RATE_LIMIT_SIGN_UPS: integer(1, 1_000_000).default(5),
   KITH_RATE_LIMIT_SIGN_UP_PERIOD_S: integer(1, 86400).default(1800),
+  KITH_RATE_LIMIT_SIGN_INS: integer(1, 1_000_000).default(25),
+  KITH_RATE_LIMIT_SIGN_IN_PERIOD_S: integer(1, 86400).default(300),
 });
 
 /** Reads the environment into a Config; throws ConfigError with a one-line message. */
@@ -207,6 +211,10 @@ export function loadConfig(env: Env = process.env): Config {
       signUp: {
         limit: e.KITH_RATE_LIMIT_SIGN_UPS,
         periodMs: e.KITH_RATE_LIMIT_SIGN_UP_PERIOD_S * 1000,
+      },
+      signIn: {
+        limit: e.KITH_RATE_LIMIT_SIGN_INS,
+        periodMs: e.KITH_RATE_LIMIT_SIGN_IN_PERIOD_S * 1000,
       },
     },
   };
