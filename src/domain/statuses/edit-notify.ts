@@ -17,7 +17,7 @@ export async function notifyOfEdit(
   mentionNotifyIds: readonly string[],
 ): Promise<void> {
   const { status, addedMentionIds } = revised;
-  if (!revised.changed) return;
+  if (revised.outcome !== "edited") return;
   const from = status.account_id;
   await addToMentionedFeeds(ctx, status, addedMentionIds);
   const mentionable = new Set(mentionNotifyIds);

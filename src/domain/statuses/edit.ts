@@ -46,7 +46,7 @@ export async function editStatus(
   const language = chooseLanguage(changes.language, status.language);
   const rendered = await renderStatusText(ctx, text);
 
-  const revised = await reviseStatus(ctx, status, {
+  const revised = await reviseStatus(ctx, status.id, {
     content: rendered.html,
     text,
     spoilerText,
@@ -56,7 +56,7 @@ export async function editStatus(
     mentionIds: rendered.mentions,
     tags: rendered.tags,
   });
-  if (!revised.changed) return status;
+  if (revised.outcome !== "edited") return revised.status;
   await notifyOfEdit(ctx, revised, rendered.mentions);
   await emitDomainEvent(ctx, { type: "status.updated", statusId: status.id });
   return revised.status;

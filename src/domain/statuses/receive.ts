@@ -10,7 +10,7 @@ import { distributeStatus } from "../timelines/home-feed.ts";
 import { countNewStatus } from "./create.ts";
 import { notifyOfEdit } from "./edit-notify.ts";
 import type { StatusRow } from "./queries.ts";
-import { reviseStatus } from "./revise.ts";
+import { type Revised, reviseStatus } from "./revise.ts";
 import { linkStatusTags } from "./tags.ts";
 
 export interface RemoteStatusInput {
@@ -144,21 +144,24 @@ export async function editRemoteStatus(
   ctx: Context,
   status: StatusRow,
   edit: StatusEdit,
-): Promise<"edited" | "unchanged" | "stale"> {
-  const previous = status.edited_at ?? status.created_at;
-  if (!(Date.parse(edit.editedAt) > Date.parse(previous))) return "stale";
-  const revised = await reviseStatus(ctx, status, {
-    content: edit.content,
-    text: "",
-    spoilerText: edit.spoilerText,
-    sensitive: edit.sensitive,
-    language: edit.language,
-    editedAt: edit.editedAt,
-    mentionIds: edit.mentionedAccountIds,
-    tags: edit.tags,
-  });
+): Promise<Revised["outcome"]> {
+  const revised = await reviseStatus(
+    ctx,
+    status.id,
+    {
+      content: edit.content,
+      text: "",
+      spoilerText: edit.spoilerText,
+      sensitive: edit.sensitive,
+      language: edit.language,
+      editedAt: edit.editedAt,
+      mentionIds: edit.mentionedAccountIds,
+      tags: edit.tags,
+    },
+    { onlyIfNewer: true },
+  );
   await notifyOfEdit(ctx, revised, edit.notifyAccountIds);
-  return revised.changed ? "edited" : "unchanged";
+  return revised.outcome;
 }
 
 /** Deletes a status and the reblogs of it, with every counter they moved. */

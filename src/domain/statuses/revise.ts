@@ -25,43 +25,59 @@ export interface Revision {
 }
 
 export interface Revised {
+  /** The status as it now is */
   status: StatusRow;
-  /** false when nothing that shows changed: nothing was stored */
-  changed: boolean;
+  /** "stale": a remote edit not newer than the stored version; "unchanged": nothing that
+   * shows would change. Neither stores anything. */
+  outcome: "edited" | "unchanged" | "stale";
   /** Mentioned by this version and not by any before it */
   addedMentionIds: string[];
   /** Mentioned before this edit (silently or not) */
   previousMentionIds: string[];
 }
 
+/**
+ * Applies `revision` to the status. The row is locked and read afresh (PostgreSQL; SQLite
+ * writes one at a time anyway), so concurrent edits record one original and a history in the
+ * order they were applied. With `onlyIfNewer`, an edit dated no later than the stored version
+ * is stale (remote edits may arrive out of order).
+ */
 export async function reviseStatus(
   ctx: Context,
-  status: StatusRow,
+  statusId: string,
   revision: Revision,
+  options: { onlyIfNewer?: boolean } = {},
 ): Promise<Revised> {
   const sensitive = revision.sensitive || revision.spoilerText !== "" ? 1 : 0;
   const editedAt = new Date(Date.parse(revision.editedAt)).toISOString();
-  const changed =
-    revision.content !== status.content ||
-    revision.text !== status.text ||
-    revision.spoilerText !== status.spoiler_text ||
-    sensitive !== status.sensitive ||
-    revision.language !== status.language;
-  if (!changed) return { status, changed, addedMentionIds: [], previousMentionIds: [] };
-
-  const updated: StatusRow = {
-    ...status,
-    content: revision.content,
-    text: revision.text,
-    spoiler_text: revision.spoilerText,
-    sensitive,
-    language: revision.language,
-    edited_at: editedAt,
-    updated_at: new Date().toISOString(),
-  };
-  const wanted = new Set(revision.mentionIds.filter((id) => id !== status.account_id));
-  const mentions = await ctx.db.kysely.transaction().execute(async (trx) => {
+  const wanted = new Set(revision.mentionIds);
+  return await ctx.db.kysely.transaction().execute(async (trx) => {
     const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
+    let query = trx.selectFrom("statuses").selectAll().where("id", "=", statusId);
+    if (ctx.db.dialect === "postgres") query = query.forUpdate();
+    const status = await query.executeTakeFirstOrThrow();
+    const unchanged = { status, addedMentionIds: [], previousMentionIds: [] };
+    const previous = status.edited_at ?? status.created_at;
+    if (options.onlyIfNewer && !(Date.parse(editedAt) > Date.parse(previous)))
+      return { ...unchanged, outcome: "stale" as const };
+    const changed =
+      revision.content !== status.content ||
+      revision.text !== status.text ||
+      revision.spoilerText !== status.spoiler_text ||
+      sensitive !== status.sensitive ||
+      revision.language !== status.language;
+    if (!changed) return { ...unchanged, outcome: "unchanged" as const };
+
+    const updated: StatusRow = {
+      ...status,
+      content: revision.content,
+      text: revision.text,
+      spoiler_text: revision.spoilerText,
+      sensitive,
+      language: revision.language,
+      edited_at: editedAt,
+      updated_at: new Date().toISOString(),
+    };
     const earlier = await trx
       .selectFrom("status_edits")
       .select("id")
@@ -82,13 +98,13 @@ export async function reviseStatus(
       })
       .where("id", "=", status.id)
       .execute();
-    const result = await syncMentions(tctx, status.id, wanted);
+    wanted.delete(status.account_id);
+    const mentions = await syncMentions(tctx, status.id, wanted);
     await trx.deleteFrom("status_tags").where("status_id", "=", status.id).execute();
     await linkStatusTags(tctx, status.id, revision.tags);
     await recordVersion(tctx, updated);
-    return result;
+    return { status: updated, outcome: "edited" as const, ...mentions };
   });
-  return { status: updated, changed, ...mentions };
 }
 
 /** A snapshot of the status as it reads now, dated when that version was published. */
