@@ -7,6 +7,7 @@
 // withdrawing it would only confuse) but is no longer shown or addressed.
 import { newId } from "../../db/ids.ts";
 import type { Context } from "../context.ts";
+import { notFound } from "../errors.ts";
 import type { StatusRow } from "./queries.ts";
 import { linkStatusTags } from "./tags.ts";
 
@@ -55,7 +56,8 @@ export async function reviseStatus(
     const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
     let query = trx.selectFrom("statuses").selectAll().where("id", "=", statusId);
     if (ctx.db.dialect === "postgres") query = query.forUpdate();
-    const status = await query.executeTakeFirstOrThrow();
+    const status = await query.executeTakeFirst();
+    if (!status) throw notFound(); // deleted meanwhile
     const unchanged = { status, addedMentionIds: [], previousMentionIds: [] };
     const previous = status.edited_at ?? status.created_at;
     if (options.onlyIfNewer && !(Date.parse(editedAt) > Date.parse(previous)))
