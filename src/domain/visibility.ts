@@ -164,3 +164,22 @@ function rule(me: ViewerRef, alias: string): RawBuilder<SqlBool> {
   const following = sql`EXISTS (SELECT 1 FROM follows vis_f WHERE vis_f.account_id = ${me} AND vis_f.target_account_id = ${author})`;
   return sql<SqlBool>`(${notSuspended} AND (${author} = ${me} OR (${notBlocked} AND (${listed} OR (${visibility} = 'private' AND (${following} OR ${mentioned})) OR (${visibility} = 'direct' AND ${mentioned})))))`;
 }
+
+/** Those of `accountIds` that are local and may see the status (for notifications, feeds). */
+export async function localViewersAmong(
+  ctx: Context,
+  statusId: string,
+  accountIds: readonly string[],
+): Promise<string[]> {
+  const unique = [...new Set(accountIds)];
+  if (unique.length === 0) return [];
+  const rows = await ctx.db.kysely
+    .selectFrom("accounts as viewer")
+    .innerJoin("statuses as s", (join) => join.on("s.id", "=", statusId))
+    .select("viewer.id")
+    .where("viewer.id", "in", unique)
+    .where("viewer.domain", "is", null)
+    .where(visibleToAccountColumn("viewer.id", "s"))
+    .execute();
+  return rows.map((r) => r.id);
+}

@@ -13,6 +13,7 @@ import { instanceExtrasRoutes } from "./api/instance-extras.ts";
 import { notificationRoutes } from "./api/notifications.ts";
 import { statusRoutes } from "./api/statuses.ts";
 import { statusActionRoutes } from "./api/statuses-actions.ts";
+import { statusEditRoutes } from "./api/statuses-edits.ts";
 import { timelineRoutes } from "./api/timelines.ts";
 import { type AppEnv, authenticate } from "./auth.ts";
 import { errorResponse } from "./errors.ts";
@@ -67,6 +68,7 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", publicPageRoutes(ctx));
   app.route("/", statusRoutes(ctx));
   app.route("/", statusActionRoutes(ctx));
+  app.route("/", statusEditRoutes(ctx));
   app.route("/", timelineRoutes(ctx));
   app.route("/", accountStatusesRoutes(ctx));
   app.route("/", accountRoutes(ctx));

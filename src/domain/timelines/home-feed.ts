@@ -15,7 +15,7 @@
 import { enqueue } from "../../jobs/queue.ts";
 import type { Context } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
-import { visibleToAccountColumn } from "../visibility.ts";
+import { localViewersAmong, visibleToAccountColumn } from "../visibility.ts";
 
 export const FAN_OUT_QUEUE = "fan-out";
 export const FAN_OUT_INLINE_LIMIT = 200;
@@ -166,6 +166,19 @@ export async function fanOut(ctx: Context, statusId: string): Promise<string[]> 
     }
   }
   return receivers;
+}
+
+/**
+ * When an edit of a direct status mentions more people: the newly mentioned local accounts
+ * (those who may see it) get it in their feeds, as they would have had it been posted so.
+ */
+export async function addToMentionedFeeds(
+  ctx: Context,
+  status: { id: string; visibility: string },
+  accountIds: readonly string[],
+): Promise<void> {
+  if (status.visibility !== "direct") return;
+  await insertRows(ctx, await localViewersAmong(ctx, status.id, accountIds), status.id);
 }
 
 async function insertRows(ctx: Context, accountIds: string[], statusId: string) {
