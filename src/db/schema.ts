@@ -275,6 +275,14 @@ export interface MutesTable {
   created_at: Timestamp;
 }
 
+export interface AccountDomainBlocksTable {
+  id: string;
+  account_id: string;
+  /** lower-case ASCII (punycode) host, compared with accounts.domain */
+  domain: string;
+  created_at: Timestamp;
+}
+
 export interface ConversationMutesTable {
   account_id: string;
   thread_id: string;
@@ -369,4 +377,5 @@ export interface Database {
   server_rules: ServerRulesTable;
   custom_emojis: CustomEmojisTable;
   tombstones: TombstonesTable;
+  account_domain_blocks: AccountDomainBlocksTable;
 }
