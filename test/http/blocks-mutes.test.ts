@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { createRestAPIClient, type mastodon } from "masto";
+import { housekeeping } from "../../src/domain/housekeeping.ts";
 import { OPENAPI_SKIP_REASON, validateResponse } from "../helpers/openapi.ts";
 import { eachServer } from "../helpers/server.ts";
 import { api, createUser, type TestUser } from "../helpers/users.ts";
@@ -136,6 +137,14 @@ eachServer("blocks and mutes API", (server) => {
     assert.ok(home.includes(before.id) && home.includes(during.id), "the feed is whole again");
     const again = await postOk(url, carol, { status: `@${alice.username} after the mute` });
     assert.deepEqual(await mentions(), [again.id]);
+    // Housekeeping then drops the expired row.
+    assert.ok((await housekeeping(ctx())).expiredMutesRemoved >= 1);
+    const left = await ctx()
+      .db.kysely.selectFrom("mutes")
+      .select("id")
+      .where("account_id", "=", alice.accountId)
+      .execute();
+    assert.deepEqual(left, []);
   });
 
   it("a mute may keep notifications, changes with the last call, and lifts on unmute", async () => {
