@@ -4,16 +4,15 @@
 // is rejected (Reject{Follow}), then comes the Block itself (block.created). What stays hidden
 // afterwards is the visibility rule's and the exclusions' business.
 import { newId } from "../../db/ids.ts";
-import type { AccountRow } from "../accounts/queries.ts";
 import type { Context } from "../context.ts";
 import { DomainError, validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
 import { forgetNotificationsFrom } from "../notifications/notify.ts";
-import { applyPage, finishPage, type Page } from "../pagination.ts";
+import type { Page } from "../pagination.ts";
 import { removeFromHomeFeedOnBlock } from "../timelines/home-feed.ts";
 import type { Viewer } from "../viewer.ts";
 import { rejectFollowRequest, removeFromFollowers, unfollow } from "./follow.ts";
-import type { AccountPage } from "./lists.ts";
+import { type AccountPage, pageOfAccounts } from "./lists.ts";
 
 export const SELF_BLOCK_ERROR = "Validation failed: You cannot block yourself";
 
@@ -77,12 +76,8 @@ export async function listBlocks(ctx: Context, viewer: Viewer, page: Page): Prom
     .selectFrom("blocks as b")
     .innerJoin("accounts as a", "a.id", "b.target_account_id")
     .selectAll("a")
-    .select("b.id as block_row_id")
+    .select("b.id as row_id")
     .where("b.account_id", "=", viewer.accountId)
     .where("a.suspended_at", "is", null);
-  const rows = finishPage(await applyPage(q, "b.id", page).execute(), page);
-  return {
-    accounts: rows.map(({ block_row_id: _, ...account }): AccountRow => account),
-    cursors: rows.map((r) => r.block_row_id),
-  };
+  return pageOfAccounts(q, "b.id", page);
 }
