@@ -16,7 +16,8 @@ import { bodyParams } from "../params.ts";
 import { zBool } from "../schemas.ts";
 import { ACCOUNT_LIMITS } from "./accounts-relationships.ts";
 
-// Mastodon offers up to a week in its own UI; anything that fits a date is accepted here.
+// Mastodon has no upper bound (its own UI offers up to a week); 2^31-1 s, some 68 years, keeps
+// the expiry a valid date.
 const MAX_MUTE_SECONDS = 2 ** 31 - 1;
 
 const muteSchema = z.object({
