@@ -277,6 +277,14 @@ export interface MutesTable {
   created_at: Timestamp;
 }
 
+export interface AccountDomainBlocksTable {
+  id: string;
+  account_id: string;
+  /** lower-case ASCII (punycode) host, compared with accounts.domain */
+  domain: string;
+  created_at: Timestamp;
+}
+
 export interface ConversationMutesTable {
   account_id: string;
   thread_id: string;
@@ -387,4 +395,5 @@ export interface Database {
   custom_emojis: CustomEmojisTable;
   tombstones: TombstonesTable;
   status_edits: StatusEditsTable;
+  account_domain_blocks: AccountDomainBlocksTable;
 }

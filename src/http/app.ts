@@ -6,7 +6,9 @@ import type { Context } from "../domain/context.ts";
 import { federationMiddleware } from "../federation/mount.ts";
 import { accountStatusesRoutes } from "./api/account-statuses.ts";
 import { accountRoutes } from "./api/accounts.ts";
+import { blockMuteRoutes } from "./api/blocks-mutes.ts";
 import { bookmarksFavouritesRoutes } from "./api/bookmarks-favourites.ts";
+import { domainBlockRoutes } from "./api/domain-blocks.ts";
 import { followRequestRoutes } from "./api/follow-requests.ts";
 import { instanceRoutes } from "./api/instance.ts";
 import { instanceExtrasRoutes } from "./api/instance-extras.ts";
@@ -73,6 +75,8 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", accountStatusesRoutes(ctx));
   app.route("/", accountRoutes(ctx));
   app.route("/", followRequestRoutes(ctx));
+  app.route("/", blockMuteRoutes(ctx));
+  app.route("/", domainBlockRoutes(ctx));
   app.route("/", notificationRoutes(ctx));
   app.route("/", bookmarksFavouritesRoutes(ctx));
   app.route("/", authRoutes(ctx));

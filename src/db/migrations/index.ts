@@ -9,6 +9,7 @@ import * as m0006 from "./0006_timeline_indexes.ts";
 import * as m0008 from "./0008_federation.ts";
 import * as m0010 from "./0010_remote_federation.ts";
 import * as m0011 from "./0011_status_edits.ts";
+import * as m0012 from "./0012_account_domain_blocks.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   "0008_federation": m0008,
   "0010_remote_federation": m0010,
   "0011_status_edits": m0011,
+  "0012_account_domain_blocks": m0012,
 };

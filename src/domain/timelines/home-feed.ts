@@ -242,6 +242,38 @@ export async function removeFromHomeFeedOnUnfollow(
     .execute();
 }
 
+/**
+ * After `accountId` blocks `targetId`: the target's statuses and reblogs of them leave the
+ * blocker's feed (Mastodon's AfterBlockService), whoever brought them in.
+ */
+export async function removeFromHomeFeedOnBlock(
+  ctx: Context,
+  accountId: string,
+  targetId: string,
+): Promise<void> {
+  await ctx.db.kysely
+    .deleteFrom("home_feed")
+    .where("account_id", "=", accountId)
+    .where("status_id", "in", (eb) =>
+      eb
+        .selectFrom("statuses as hs")
+        .select("hs.id")
+        .where((w) =>
+          w.or([
+            w("hs.account_id", "=", targetId),
+            w.exists(
+              w
+                .selectFrom("statuses as ho")
+                .select("ho.id")
+                .whereRef("ho.id", "=", "hs.reblog_of_id")
+                .where("ho.account_id", "=", targetId),
+            ),
+          ]),
+        ),
+    )
+    .execute();
+}
+
 /** Takes a status out of every feed (deletion does this through the foreign key as well). */
 export async function removeFromAllFeeds(ctx: Context, statusId: string): Promise<void> {
   await ctx.db.kysely.deleteFrom("home_feed").where("status_id", "=", statusId).execute();
