@@ -4,7 +4,9 @@
 // so node:sqlite registers these JavaScript versions on every connection (sqlite-connection.ts).
 // Triggers and indexes call them, so every write path (posting, receiving, editing, deleting)
 // keeps the index in step without knowing it exists. The two versions must agree: keep the
-// patterns below and the SQL in the migration the same.
+// patterns below and the SQL in the migration the same. Changing either means a new migration
+// that replaces the functions and rebuilds the index (PostgreSQL inlines the function into the
+// index expression, so an old index would not notice).
 
 /** Tags become spaces; the entities Kith's and the sanitiser's HTML use are decoded. */
 export const TAG_PATTERN = "<[^>]*>";
