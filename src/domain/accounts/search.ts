@@ -15,7 +15,8 @@ export interface AccountSearch {
   following: boolean;
 }
 
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** Escapes LIKE wildcards (used with `ESCAPE '\\'`). */
+export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function searchAccounts(
   ctx: Context,

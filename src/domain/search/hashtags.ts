@@ -2,6 +2,7 @@
 // match leads. Only tags the viewer could see used somewhere are offered: a tag that appears in
 // nothing but someone's direct messages does not give its name away.
 import { sql } from "kysely";
+import { likeEscape } from "../accounts/search.ts";
 import type { Context } from "../context.ts";
 import type { Viewer } from "../viewer.ts";
 import { visibleStatusFilter } from "../visibility.ts";
@@ -31,8 +32,6 @@ export function hashtagName(q: string): string | null {
   const name = q.trim().replace(/^#/, "");
   return /^[\p{L}\p{M}\p{N}_·]+$/u.test(name) ? name : null;
 }
-
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function searchHashtags(
   ctx: Context,
