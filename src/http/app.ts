@@ -13,6 +13,7 @@ import { followRequestRoutes } from "./api/follow-requests.ts";
 import { instanceRoutes } from "./api/instance.ts";
 import { instanceExtrasRoutes } from "./api/instance-extras.ts";
 import { notificationRoutes } from "./api/notifications.ts";
+import { searchRoutes } from "./api/search.ts";
 import { statusRoutes } from "./api/statuses.ts";
 import { statusActionRoutes } from "./api/statuses-actions.ts";
 import { statusEditRoutes } from "./api/statuses-edits.ts";
@@ -79,6 +80,7 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", domainBlockRoutes(ctx));
   app.route("/", notificationRoutes(ctx));
   app.route("/", bookmarksFavouritesRoutes(ctx));
+  app.route("/", searchRoutes(ctx));
   app.route("/", authRoutes(ctx));
   app.route("/", staticRoutes());
 
