@@ -11,6 +11,7 @@ import type { Context as KithContext } from "../../domain/context.ts";
 import { logger } from "../../logging.ts";
 import { KITH_VERSION } from "../../version.ts";
 import { sameHost } from "../convert/addressing.ts";
+import { signAsInstance } from "../instance-actor.ts";
 import { tolerantContextLoader } from "../remote/contexts.ts";
 import { createRemoteLoader } from "../remote/loader.ts";
 import { HANDLERS, processActivity } from "./dispatch.ts";
@@ -35,13 +36,17 @@ export const inboxOptionsOf = (federation: Federation<KithContext>): InboxOption
 
 const loaders = new WeakMap<KithContext, DocumentLoader>();
 
-/** The safe loader for a Kith: private addresses and http only in development mode. */
+/**
+ * The safe loader for a Kith: private addresses and http only in development mode; every
+ * request signed by the instance actor (servers in authorized-fetch mode refuse others).
+ */
 export function remoteLoader(kith: KithContext): DocumentLoader {
   let loader = loaders.get(kith);
   if (!loader) {
     loader = createRemoteLoader({
       devMode: kith.config.devMode,
       userAgent: `Kith/${KITH_VERSION} (+${kith.config.origin})`,
+      sign: (request) => signAsInstance(kith, request),
     });
     loaders.set(kith, loader);
   }
