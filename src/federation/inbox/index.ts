@@ -14,6 +14,7 @@ import { sameHost } from "../convert/addressing.ts";
 import { signAsInstance } from "../instance-actor.ts";
 import { tolerantContextLoader } from "../remote/contexts.ts";
 import { createRemoteLoader } from "../remote/loader.ts";
+import { createWebFinger, type ResolveHandle } from "../remote/webfinger.ts";
 import { HANDLERS, processActivity } from "./dispatch.ts";
 import type { InboxEnv, ReportedOutcome } from "./env.ts";
 
@@ -22,6 +23,8 @@ const log = logger("federation", "inbox");
 export interface InboxOptions {
   /** The loader for remote documents (tests give one that reaches fake servers). */
   loader?: (kith: KithContext) => DocumentLoader;
+  /** Handle look-ups (tests that give a loader give this too, or go without). */
+  webFinger?: (kith: KithContext) => ResolveHandle;
   /** Told of every outcome (tests). */
   onOutcome?: (outcome: ReportedOutcome) => void;
   /** Tests only, with a federation made with the same option: see inbox/http.ts. */
@@ -53,13 +56,31 @@ export function remoteLoader(kith: KithContext): DocumentLoader {
   return loader;
 }
 
+const webFingers = new WeakMap<KithContext, ResolveHandle>();
+
+/** WebFinger with the loader's bounds (unsigned: WebFinger is open even in secure mode). */
+export function remoteWebFinger(kith: KithContext): ResolveHandle {
+  let webFinger = webFingers.get(kith);
+  if (!webFinger) {
+    webFinger = createWebFinger({
+      devMode: kith.config.devMode,
+      userAgent: `Kith/${KITH_VERSION} (+${kith.config.origin})`,
+    });
+    webFingers.set(kith, webFinger);
+  }
+  return webFinger;
+}
+
 export function inboxEnv(fctx: FedifyContext<KithContext>, options: InboxOptions = {}): InboxEnv {
   const kith = fctx.data;
+  // A test's fake fediverse is reachable only through its own loader and WebFinger.
+  const webFinger = options.webFinger ?? (options.loader ? undefined : remoteWebFinger);
   return {
     kith,
     fctx,
     loader: (options.loader ?? remoteLoader)(kith),
     contextLoader: tolerantContextLoader(fctx.contextLoader),
+    ...(webFinger ? { webFinger: webFinger(kith) } : {}),
   };
 }
 

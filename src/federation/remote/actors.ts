@@ -61,6 +61,7 @@ async function fetchActor(
   if (object.id?.href !== uri) throw new Refusal(`${uri}: the actor's id is ${object.id?.href}`);
   const input = await readActor(object, json, env);
   if (typeof input === "string") throw new Refusal(`${uri}: ${input}`);
+  input.domain = await handleDomain(env, uri, input.username);
   let account: AccountRow;
   try {
     account = await upsertRemoteAccount(env.kith, input);
@@ -74,6 +75,34 @@ async function fetchActor(
     await recordMove(env, account, movedTo);
   }
   return account;
+}
+
+/**
+ * The domain of the actor's handle, as Mastodon finds it: WebFinger for
+ * preferredUsername@host, whose subject may name another domain (a split domain, or a web
+ * server on a port) when that domain's own WebFinger names the same actor (webfinger.ts checks
+ * this). Without a confirmed answer, the actor's host.
+ */
+async function handleDomain(env: RemoteEnv, uri: string, username: string): Promise<string> {
+  const host = new URL(uri).host;
+  if (!env.webFinger) return host;
+  try {
+    const found = await env.webFinger(`${username}@${host}`);
+    if (found.actor === uri && found.user.toLowerCase() === username.toLowerCase())
+      return found.host;
+    log.debug("WebFinger for {username}@{host} names {actor}; keeping the host", {
+      username,
+      host,
+      actor: found.actor,
+    });
+  } catch (error) {
+    log.debug("No WebFinger for {username}@{host}: {error}", {
+      username,
+      host,
+      error: (error as Error).message,
+    });
+  }
+  return host;
 }
 
 /**
