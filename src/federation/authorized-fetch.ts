@@ -17,15 +17,13 @@ interface Fetcher {
   confirmed: boolean;
 }
 
+const UNSIGNED: Fetcher = { signed: false, account: null, confirmed: false };
 const fetchers = new WeakMap<Request, Promise<Fetcher>>();
 const refused = new WeakSet<Request>();
 
 async function identify(fctx: RequestContext<KithContext>): Promise<Fetcher> {
-  // Contexts that are not requests (queue work) have no signer.
-  if (typeof fctx.getSignedKey !== "function")
-    return { signed: false, account: null, confirmed: false };
   const key = await fctx.getSignedKey();
-  if (!key) return { signed: false, account: null, confirmed: false };
+  if (!key) return UNSIGNED;
   const owner = await fctx.getSignedKeyOwner();
   // An owner named by the key alone is good enough to refuse (claiming to be a blocked
   // account gains nothing), never to let in.
@@ -43,6 +41,8 @@ async function identify(fctx: RequestContext<KithContext>): Promise<Fetcher> {
 
 /** The request's signer, worked out once per request. */
 export function signedFetcher(fctx: RequestContext<KithContext>): Promise<Fetcher> {
+  // Contexts that are not requests (queue work) have no signer.
+  if (!fctx.request || typeof fctx.getSignedKey !== "function") return Promise.resolve(UNSIGNED);
   let fetcher = fetchers.get(fctx.request);
   if (!fetcher) {
     fetcher = identify(fctx);

@@ -137,7 +137,20 @@ eachDatabase("remote actors and statuses", (fixture) => {
     const handle = "acct:carol@social.example";
     serveJrd("https://web.example:8443", "acct:carol@web.example:8443", handle, carol);
     serveJrd("https://social.example", handle, handle, carol);
-    assert.equal((await resolve(carol)).domain, "social.example");
+    const stored = await resolve(carol);
+    assert.equal(stored.domain, "social.example");
+    // Refetched a day later while WebFinger is down: the confirmed domain stays.
+    fake.serve(webfingerUrl("https://web.example:8443", "acct:carol@web.example:8443"), "", {
+      status: 503,
+    });
+    await fixture()
+      .db.kysely.updateTable("accounts")
+      .set({ fetched_at: new Date(Date.now() - 25 * 3600_000).toISOString() })
+      .where("id", "=", stored.id)
+      .execute();
+    const refreshed = await resolve(carol);
+    assert.ok(refreshed.fetched_at! > stored.fetched_at!, "refetched");
+    assert.equal(refreshed.domain, "social.example");
     // A subject whose own server names another actor is not believed.
     const mallory = "https://evil.example:8443/users/mallory";
     await fake.actor(mallory);

@@ -41,7 +41,7 @@ export async function resolveActor(
     throw new Refusal(`${uri}: no such local account`);
   if (known && !options.refresh && !isStale(known)) return known;
   try {
-    return await fetchActor(env, uri, options);
+    return await fetchActor(env, uri, options, known);
   } catch (error) {
     if (known && error instanceof RemoteError && error.status !== 410) {
       log.debug("Keeping the stale copy of {uri}: {error}", { uri, error: error.message });
@@ -55,13 +55,18 @@ async function fetchActor(
   env: RemoteEnv,
   uri: string,
   options: ResolveActorOptions,
+  known: AccountRow | null,
 ): Promise<AccountRow> {
   const { object, json } = await fetchObject(env, uri);
   if (!isActor(object)) throw new Refusal(`${uri}: not an actor`);
   if (object.id?.href !== uri) throw new Refusal(`${uri}: the actor's id is ${object.id?.href}`);
   const input = await readActor(object, json, env);
   if (typeof input === "string") throw new Refusal(`${uri}: ${input}`);
-  input.domain = await handleDomain(env, uri, input.username);
+  // A domain WebFinger once confirmed stays while the username does (a server that does not
+  // answer WebFinger today must not change the handle); the host is asked about again.
+  const sameName = known?.username.toLowerCase() === input.username.toLowerCase();
+  const confirmed = sameName && known?.domain !== input.domain ? known?.domain : null;
+  input.domain = confirmed ?? (await handleDomain(env, uri, input.username));
   let account: AccountRow;
   try {
     account = await upsertRemoteAccount(env.kith, input);
