@@ -9,6 +9,7 @@ import type { Context as KithContext } from "../../domain/context.ts";
 import type { Resolved } from "../../domain/search/resolve.ts";
 import { KITH_VERSION } from "../../version.ts";
 import { kithFederation } from "../federation.ts";
+import { signAsInstance } from "../instance-actor.ts";
 import { resolveActor } from "./actors.ts";
 import { tolerantContextLoader } from "./contexts.ts";
 import { fetchObject, type RemoteEnv } from "./documents.ts";
@@ -21,7 +22,7 @@ export interface LookupOptions {
   fetch?: typeof fetch;
 }
 
-function loaderOptions(kith: KithContext, options: LookupOptions) {
+function webFingerOptions(kith: KithContext, options: LookupOptions) {
   return {
     devMode: kith.config.devMode,
     userAgent: `Kith/${KITH_VERSION} (+${kith.config.origin})`,
@@ -46,8 +47,16 @@ function lookupEnv(kith: KithContext, options: LookupOptions): RemoteEnv {
   const fctx = kithFederation(kith).createContext(new URL(kith.config.origin), kith);
   return {
     kith,
-    loader: memoised(createRemoteLoader(loaderOptions(kith, options))),
+    // Signed as the instance, like every fetch of Kith's (servers in secure mode insist).
+    loader: memoised(
+      createRemoteLoader({
+        ...webFingerOptions(kith, options),
+        sign: (request) => signAsInstance(kith, request),
+      }),
+    ),
     contextLoader: tolerantContextLoader(fctx.contextLoader),
+    // So that the account's domain is its handle's, confirmed by WebFinger (actors.ts).
+    webFinger: createWebFinger(webFingerOptions(kith, options)),
   };
 }
 
@@ -56,8 +65,9 @@ export async function lookupHandle(
   handle: string,
   options: LookupOptions = {},
 ): Promise<AccountRow> {
-  const actor = await createWebFinger(loaderOptions(kith, options))(handle);
-  return resolveActor(lookupEnv(kith, options), actor);
+  const env = lookupEnv(kith, options);
+  const { actor } = await env.webFinger!(handle);
+  return resolveActor(env, actor);
 }
 
 export async function lookupObject(
