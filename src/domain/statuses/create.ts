@@ -7,6 +7,8 @@ import type { Visibility } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { DomainError, validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
+import { checkPollRequest, type PollRequest } from "../polls/limits.ts";
+import { insertLocalPoll } from "../polls/options.ts";
 import { addToAuthorFeed, distributeStatus } from "../timelines/home-feed.ts";
 import type { Viewer } from "../viewer.ts";
 import { canSee } from "../visibility.ts";
@@ -30,6 +32,7 @@ export interface NewStatus {
   mediaIds?: readonly string[];
   idempotencyKey?: string | null;
   applicationId?: string | null;
+  poll?: PollRequest | null;
 }
 
 export async function createStatus(
@@ -45,6 +48,7 @@ export async function createStatus(
   }
   if (input.mediaIds && input.mediaIds.length > 0)
     throw validation("Validation failed: media not supported yet");
+  const poll = input.poll ? checkPollRequest(input.poll) : null;
 
   const text = input.text.trim();
   const spoilerText = (input.spoilerText ?? "").trim();
@@ -142,6 +146,7 @@ export async function createStatus(
           .insertInto("status_tags")
           .values(tagIds.map((tag_id) => ({ status_id: id, tag_id })))
           .execute();
+      if (poll) await insertLocalPoll(tctx, id, viewer.accountId, poll);
       await countNewStatus(tctx, row);
       await addToAuthorFeed(tctx, viewer.accountId, id);
       if (key) {
