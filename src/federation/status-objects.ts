@@ -1,10 +1,11 @@
-// Local statuses as ActivityPub objects: the Note at /users/{identifier}/statuses/{id} and its
-// Create (or, for a boost, the Announce) at …/activity. Public and unlisted statuses are served
+// Local statuses as ActivityPub objects: the Note (a Question when it has a poll) at
+// /users/{identifier}/statuses/{id} and its Create (or, for a boost, the Announce) at
+// …/activity. Public and unlisted statuses are served
 // to anyone; a followers-only or direct one only to a signed request whose key belongs to a
 // remote account the visibility rule lets see it. Everything else is "not found", so the
 // answer never tells whether a status exists.
 import type { Federation, RequestContext } from "@fedify/fedify";
-import { Activity, Note } from "@fedify/vocab";
+import { Activity, Object as APObject } from "@fedify/vocab";
 import { isId } from "../db/ids.ts";
 import type { Context as KithContext } from "../domain/context.ts";
 import type { StatusRow } from "../domain/statuses/queries.ts";
@@ -61,8 +62,9 @@ const actorUris = (fctx: RequestContext<KithContext>, identifier: string) => ({
 });
 
 export function registerStatusObjects(federation: Federation<KithContext>): void {
+  // Registered as Object: the status is a Note or a Question.
   federation.setObjectDispatcher(
-    Note,
+    APObject,
     "/users/{identifier}/statuses/{id}",
     async (fctx, values) => {
       const status = await localStatus(fctx.data, values);

@@ -6,6 +6,7 @@ import { newId } from "../../db/ids.ts";
 import type { Visibility } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
+import { insertPoll, type PollFields } from "../polls/store.ts";
 import { distributeStatus } from "../timelines/home-feed.ts";
 import { countNewStatus } from "./create.ts";
 import type { StatusRow } from "./queries.ts";
@@ -32,6 +33,8 @@ export interface RemoteStatusInput {
   tags: readonly string[];
   /** Store without notifying anyone (spam heuristics). */
   quiet?: boolean;
+  /** A Question's poll, stored with the status. */
+  poll?: PollFields | null;
 }
 
 export interface StatusEdit {
@@ -115,6 +118,7 @@ export async function receiveRemoteStatus(
         .onConflict((oc) => oc.doNothing())
         .execute();
     await linkTags(tctx, id, input.tags);
+    if (input.poll) await insertPoll(tctx, id, input.accountId, input.poll);
     await countNewStatus(tctx, row);
     return true;
   });
