@@ -105,6 +105,15 @@ eachServer("polls", (server) => {
     assert.deepEqual(mine.json.own_votes, [1]);
   });
 
+  it("shows the poll on the status page", async () => {
+    const page = await fetch(`${base()}/@alice/${single.id}`, { headers: { Accept: "text/html" } });
+    assert.equal(page.status, 200);
+    const text = await page.text();
+    assert.match(text, /<ul class="poll">/);
+    assert.match(text, /<li>Coffee <span class="meta">1 vote<\/span><\/li>/);
+    assert.match(text, /Poll ends/);
+  });
+
   it("refuses each broken rule with Mastodon's 422", async () => {
     const pollId = single.poll!.id;
     await refused(await vote(bob, pollId, [0]), "You have already voted on this poll");
