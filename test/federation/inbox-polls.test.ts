@@ -69,16 +69,7 @@ eachServer("inbound polls", (server) => {
     bob = await fake.actor(`${fake.origin}/users/bob`);
     const { ctx } = server().kith;
     alice = await createUser(ctx, { username: "alice" });
-    const { resolveActor } = await import("../../src/federation/remote/actors.ts");
-    const account = await resolveActor(
-      { kith: ctx, loader: fake.loader, contextLoader: fake.contextLoader },
-      bob.id,
-    );
-    const { follow, authorizeFollowRequest } = await import(
-      "../../src/domain/relationships/follow.ts"
-    );
-    await follow(ctx, alice.accountId, account.id);
-    await authorizeFollowRequest(ctx, alice.accountId, account.id);
+    await fake.followedBy(ctx, bob, alice.accountId);
   });
   after(() => fake.stop());
 
