@@ -203,6 +203,21 @@ eachServer("inbound polls", (server) => {
     assert.equal((await getPoll(pollId)).json.votes_count, 2);
   });
 
+  it("counts no vote from someone a followers-only poll was not shown to", async () => {
+    const posted = await api(base(), "POST", "/api/v1/statuses", {
+      token: alice.token,
+      body: {
+        status: "Friends?",
+        visibility: "private",
+        poll: { options: ["yes", "no"], expires_in: HOUR },
+      },
+    });
+    const pollId = posted.json.poll.id;
+    await deliver(voteFor(posted.json.uri, "yes"));
+    await sleep(1000);
+    assert.equal((await getPoll(pollId, alice)).json.votes_count, 0);
+  });
+
   it("notifies a local voter when a remote poll ends", async () => {
     const endTime = new Date(Date.now() + HOUR * 1000).toISOString();
     const create = fixtureQuestion(endTime);
