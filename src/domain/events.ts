@@ -51,7 +51,11 @@ export type DomainEvent =
   | ({ type: "follow.undone" } & FollowFacts)
   | ({ type: "block.created" } & BlockFacts)
   | ({ type: "block.removed" } & BlockFacts)
-  | { type: "account.updated"; accountId: string };
+  | { type: "account.updated"; accountId: string }
+  /** A local poll's tallies changed (or it ended): its Question goes out again. */
+  | { type: "poll.updated"; statusId: string }
+  /** A local account voted in a poll (`voteIds`: its new poll_votes rows). */
+  | { type: "poll.voted"; pollId: string; accountId: string; voteIds: string[] };
 
 export type DomainEventListener = (event: DomainEvent) => Promise<void> | void;
 

@@ -1,6 +1,8 @@
 // Which queue runs which domain operation. The worker process is built from this list.
 import type { Context } from "../domain/context.ts";
 import { housekeeping } from "../domain/housekeeping.ts";
+import { POLL_EXPIRY_QUEUE, pollExpiryJob } from "../domain/polls/expiry.ts";
+import { POLL_UPDATE_QUEUE, pollUpdateJob } from "../domain/polls/updates.ts";
 import { FAN_OUT_QUEUE, fanOutJob } from "../domain/timelines/home-feed.ts";
 import { FEDERATION_CLEANUP_QUEUE, federationCleanup } from "../federation/cleanup.ts";
 import type { WorkerOptions } from "./worker.ts";
@@ -17,6 +19,10 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       [FEDERATION_CLEANUP_QUEUE]: async () => {
         await federationCleanup(ctx);
       },
+      // A poll's end: notifications, and a local poll's final tallies to other servers.
+      [POLL_EXPIRY_QUEUE]: (payload) => pollExpiryJob(ctx, payload),
+      // A local poll's new tallies to other servers, debounced.
+      [POLL_UPDATE_QUEUE]: (payload) => pollUpdateJob(ctx, payload),
     },
     periodic: [
       { queue: "housekeeping", everyMs: 3600_000 },
