@@ -51,7 +51,10 @@ export type DomainEvent =
   | ({ type: "follow.undone" } & FollowFacts)
   | ({ type: "block.created" } & BlockFacts)
   | ({ type: "block.removed" } & BlockFacts)
-  | { type: "account.updated"; accountId: string };
+  | { type: "account.updated"; accountId: string }
+  /** A local user reported a remote account and asked for the report to be forwarded to
+   *  these servers (the reported account's own and those it replied to). */
+  | { type: "report.created"; reportId: string; forwardToDomains: string[] };
 
 export type DomainEventListener = (event: DomainEvent) => Promise<void> | void;
 

@@ -6,11 +6,13 @@ import type { Context } from "../domain/context.ts";
 import { federationMiddleware } from "../federation/mount.ts";
 import { accountStatusesRoutes } from "./api/account-statuses.ts";
 import { accountRoutes } from "./api/accounts.ts";
+import { adminReportRoutes } from "./api/admin-reports.ts";
 import { bookmarksFavouritesRoutes } from "./api/bookmarks-favourites.ts";
 import { followRequestRoutes } from "./api/follow-requests.ts";
 import { instanceRoutes } from "./api/instance.ts";
 import { instanceExtrasRoutes } from "./api/instance-extras.ts";
 import { notificationRoutes } from "./api/notifications.ts";
+import { reportRoutes } from "./api/reports.ts";
 import { statusRoutes } from "./api/statuses.ts";
 import { statusActionRoutes } from "./api/statuses-actions.ts";
 import { timelineRoutes } from "./api/timelines.ts";
@@ -73,6 +75,8 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", followRequestRoutes(ctx));
   app.route("/", notificationRoutes(ctx));
   app.route("/", bookmarksFavouritesRoutes(ctx));
+  app.route("/", reportRoutes(ctx));
+  app.route("/", adminReportRoutes(ctx));
   app.route("/", authRoutes(ctx));
   app.route("/", staticRoutes());
 

@@ -14,6 +14,7 @@ import {
   createActivity,
   deleteActivity,
   featuredActivity,
+  flagActivity,
   followActivity,
   likeActivity,
   toNote,
@@ -91,6 +92,8 @@ async function buildActivity(
     case "add":
     case "remove":
       return featuredActivity(plan.kind, actor, fctx.getFeaturedUri(identifier), plan.statusUri);
+    case "flag":
+      return flagActivity(actor.id, plan);
   }
 }
 
