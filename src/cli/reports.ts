@@ -2,6 +2,7 @@
 // one with the statuses it names (as they were when reported), resolve and reopen.
 import type { AdminAccountRecord } from "../domain/accounts/admin-records.ts";
 import { acct } from "../domain/accounts/queries.ts";
+import type { Context } from "../domain/context.ts";
 import { reopenReport, resolveReport } from "../domain/reports/moderation.ts";
 import { getReport, listReports } from "../domain/reports/queries.ts";
 import { type AdminReportView, loadAdminReportViews } from "../domain/reports/views.ts";
@@ -100,29 +101,30 @@ const show: Command = {
   },
 };
 
-const resolve: Command = {
-  summary: "Mark a report resolved.",
-  usage: "kith reports resolve ID",
-  async run(argv) {
-    const { positionals } = parse(argv, {}, 1);
-    const id = positionals[0]!;
-    await withContext((ctx) => resolveReport(ctx, id, null));
-    console.log(`Resolved report ${id}.`);
-    return 0;
-  },
-};
+/** A command that changes one report's state and says so. */
+function stateChange(
+  verb: "resolve" | "reopen",
+  summary: string,
+  act: (ctx: Context, id: string) => Promise<unknown>,
+): Command {
+  return {
+    summary,
+    usage: `kith reports ${verb} ID`,
+    async run(argv) {
+      const { positionals } = parse(argv, {}, 1);
+      const id = positionals[0]!;
+      await withContext((ctx) => act(ctx, id));
+      console.log(`${verb === "resolve" ? "Resolved" : "Reopened"} report ${id}.`);
+      return 0;
+    },
+  };
+}
 
-const reopen: Command = {
-  summary: "Reopen a resolved report.",
-  usage: "kith reports reopen ID",
-  async run(argv) {
-    const { positionals } = parse(argv, {}, 1);
-    const id = positionals[0]!;
-    await withContext((ctx) => reopenReport(ctx, id));
-    console.log(`Reopened report ${id}.`);
-    return 0;
-  },
-};
+// From the shell, no account acts: the report shows no moderator as having resolved it.
+const resolve = stateChange("resolve", "Mark a report resolved.", (ctx, id) =>
+  resolveReport(ctx, id, null),
+);
+const reopen = stateChange("reopen", "Reopen a resolved report.", reopenReport);
 
 export const reportsCommand = commandGroup("reports", "Read and handle reports.", {
   list,

@@ -20,6 +20,9 @@ export async function instanceSender(ctx: Context): Promise<LocalSender | null> 
     .where("accounts.suspended_at", "is", null)
     .where("users.role", "in", ["admin", "moderator"])
     .where("users.disabled", "=", 0)
+    // Only an account other servers can fetch (and so verify the signature of).
+    .where("users.approved", "=", 1)
+    .where("users.confirmed_at", "is not", null)
     .orderBy("accounts.id")
     .execute();
   const chosen = staff.find((s) => s.role === "admin") ?? staff[0];

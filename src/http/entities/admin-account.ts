@@ -11,7 +11,7 @@ export function renderAdminAccount(config: Config, record: AdminAccountRecord) {
     id: account.id,
     username: account.username,
     domain: account.domain,
-    created_at: user?.createdAt ?? account.created_at,
+    created_at: account.created_at,
     email: user?.email ?? null,
     ip: user?.signUpIp ?? null,
     ips: user?.signUpIp ? [{ ip: user.signUpIp, used_at: user.createdAt }] : [],
