@@ -13,7 +13,7 @@ import {
 import type { Context } from "../domain/context.ts";
 import { createPersonalTokenFor } from "../domain/oauth/personal-tokens.ts";
 import { parseScopes } from "../domain/oauth/scopes.ts";
-import { type Command, parse, UsageError, wantsHelp } from "./args.ts";
+import { type Command, commandGroup, parse, UsageError } from "./args.ts";
 import { withContext } from "./context.ts";
 
 const create: Command = {
@@ -138,23 +138,4 @@ export const accountCommands: Record<string, Command> = {
   ),
 };
 
-export const accountsCommand: Command = {
-  summary: "Manage local accounts.",
-  usage: `kith accounts COMMAND\n\nCommands:\n${Object.entries(accountCommands)
-    .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
-    .join("\n")}\n\nRun kith accounts COMMAND --help for details.`,
-  async run(argv) {
-    const [name, ...rest] = argv;
-    if (!name || name === "--help" || name === "-h") {
-      console.log(accountsCommand.usage);
-      return name ? 0 : 2;
-    }
-    const command = accountCommands[name];
-    if (!command) throw new UsageError(`unknown command "accounts ${name}"`);
-    if (wantsHelp(rest)) {
-      console.log(command.usage);
-      return 0;
-    }
-    return command.run(rest);
-  },
-};
+export const accountsCommand = commandGroup("accounts", "Manage local accounts.", accountCommands);

@@ -36,3 +36,32 @@ export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(
 }
 
 export const wantsHelp = (argv: string[]) => argv.includes("--help") || argv.includes("-h");
+
+/** A command made of sub-commands (`kith NAME COMMAND …`), with its help text. */
+export function commandGroup(
+  name: string,
+  summary: string,
+  commands: Record<string, Command>,
+): Command {
+  const group: Command = {
+    summary,
+    usage: `kith ${name} COMMAND\n\nCommands:\n${Object.entries(commands)
+      .map(([sub, c]) => `  ${sub.padEnd(10)} ${c.summary}`)
+      .join("\n")}\n\nRun kith ${name} COMMAND --help for details.`,
+    async run(argv) {
+      const [sub, ...rest] = argv;
+      if (!sub || sub === "--help" || sub === "-h") {
+        console.log(group.usage);
+        return sub ? 0 : 2;
+      }
+      const command = commands[sub];
+      if (!command) throw new UsageError(`unknown command "${name} ${sub}"`);
+      if (wantsHelp(rest)) {
+        console.log(command.usage);
+        return 0;
+      }
+      return command.run(rest);
+    },
+  };
+  return group;
+}

@@ -1,7 +1,7 @@
 // `kith invites …`: the operator makes, lists and revokes invite codes, the way in when
 // registrations are closed (KITH_REGISTRATIONS=closed), until the admin API and pages do it.
 import { createInviteAs, listInvites, revokeInvite } from "../domain/accounts/invites-admin.ts";
-import { type Command, parse, UsageError, wantsHelp } from "./args.ts";
+import { type Command, commandGroup, parse, UsageError } from "./args.ts";
 import { withContext } from "./context.ts";
 
 /** A whole number above 0 from an option, or a usage error naming it. */
@@ -86,23 +86,4 @@ const revoke: Command = {
 
 const commands: Record<string, Command> = { create, list, revoke };
 
-export const invitesCommand: Command = {
-  summary: "Manage invite codes.",
-  usage: `kith invites COMMAND\n\nCommands:\n${Object.entries(commands)
-    .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
-    .join("\n")}\n\nRun kith invites COMMAND --help for details.`,
-  async run(argv) {
-    const [name, ...rest] = argv;
-    if (!name || name === "--help" || name === "-h") {
-      console.log(invitesCommand.usage);
-      return name ? 0 : 2;
-    }
-    const command = commands[name];
-    if (!command) throw new UsageError(`unknown command "invites ${name}"`);
-    if (wantsHelp(rest)) {
-      console.log(command.usage);
-      return 0;
-    }
-    return command.run(rest);
-  },
-};
+export const invitesCommand = commandGroup("invites", "Manage invite codes.", commands);

@@ -7,7 +7,7 @@ import {
   RULE_TEXT_LIMIT,
   removeServerRule,
 } from "../domain/server-rules.ts";
-import { type Command, parse, UsageError, wantsHelp } from "./args.ts";
+import { type Command, commandGroup, parse } from "./args.ts";
 import { withContext } from "./context.ts";
 
 const list: Command = {
@@ -52,23 +52,8 @@ const remove: Command = {
 
 const commands: Record<string, Command> = { list, add, remove };
 
-export const serverRulesCommand: Command = {
-  summary: "Manage the instance's rules.",
-  usage: `kith server-rules COMMAND\n\nCommands:\n${Object.entries(commands)
-    .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
-    .join("\n")}\n\nRun kith server-rules COMMAND --help for details.`,
-  async run(argv) {
-    const [name, ...rest] = argv;
-    if (!name || name === "--help" || name === "-h") {
-      console.log(serverRulesCommand.usage);
-      return name ? 0 : 2;
-    }
-    const command = commands[name];
-    if (!command) throw new UsageError(`unknown command "server-rules ${name}"`);
-    if (wantsHelp(rest)) {
-      console.log(command.usage);
-      return 0;
-    }
-    return command.run(rest);
-  },
-};
+export const serverRulesCommand = commandGroup(
+  "server-rules",
+  "Manage the instance's rules.",
+  commands,
+);

@@ -394,6 +394,37 @@ export interface PollVotesTable {
   created_at: Timestamp;
 }
 
+export type ReportCategory = "spam" | "legal" | "violation" | "other";
+
+/** A report about an account (0017). */
+export interface ReportsTable {
+  id: string;
+  /** the reporter, local or remote */
+  account_id: string;
+  target_account_id: string;
+  comment: Generated<string>;
+  category: Generated<ReportCategory>;
+  /** JSON string[] of server rule IDs (category violation) */
+  rule_ids: Generated<string>;
+  forwarded: Generated<Bool>;
+  /** the Flag's id (made here for local reports) */
+  uri: string | null;
+  assigned_account_id: string | null;
+  action_taken_at: Timestamp | null;
+  action_taken_by_account_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A reported status as it was when reported (0017). */
+export interface ReportStatusesTable {
+  report_id: string;
+  status_id: string;
+  position: number;
+  /** JSON, see domain/reports/snapshots.ts */
+  snapshot: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   accounts: AccountsTable;
@@ -429,4 +460,6 @@ export interface Database {
   account_domain_blocks: AccountDomainBlocksTable;
   polls: PollsTable;
   poll_votes: PollVotesTable;
+  reports: ReportsTable;
+  report_statuses: ReportStatusesTable;
 }

@@ -55,7 +55,10 @@ export type DomainEvent =
   /** A local poll's tallies changed (or it ended): its Question goes out again. */
   | { type: "poll.updated"; statusId: string }
   /** A local account voted in a poll (`voteIds`: its new poll_votes rows). */
-  | { type: "poll.voted"; pollId: string; accountId: string; voteIds: string[] };
+  | { type: "poll.voted"; pollId: string; accountId: string; voteIds: string[] }
+  /** A local user reported a remote account and asked for the report to be forwarded to
+   *  these servers (the reported account's own and those it replied to). */
+  | { type: "report.created"; reportId: string; forwardToDomains: string[] };
 
 export type DomainEventListener = (event: DomainEvent) => Promise<void> | void;
 

@@ -6,6 +6,7 @@ import type { Context } from "../domain/context.ts";
 import { federationMiddleware } from "../federation/mount.ts";
 import { accountStatusesRoutes } from "./api/account-statuses.ts";
 import { accountRoutes } from "./api/accounts.ts";
+import { adminReportRoutes } from "./api/admin-reports.ts";
 import { blockMuteRoutes } from "./api/blocks-mutes.ts";
 import { bookmarksFavouritesRoutes } from "./api/bookmarks-favourites.ts";
 import { domainBlockRoutes } from "./api/domain-blocks.ts";
@@ -14,6 +15,7 @@ import { instanceRoutes } from "./api/instance.ts";
 import { instanceExtrasRoutes } from "./api/instance-extras.ts";
 import { notificationRoutes } from "./api/notifications.ts";
 import { pollRoutes } from "./api/polls.ts";
+import { reportRoutes } from "./api/reports.ts";
 import { searchRoutes } from "./api/search.ts";
 import { statusRoutes } from "./api/statuses.ts";
 import { statusActionRoutes } from "./api/statuses-actions.ts";
@@ -83,6 +85,8 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", notificationRoutes(ctx));
   app.route("/", bookmarksFavouritesRoutes(ctx));
   app.route("/", searchRoutes(ctx));
+  app.route("/", reportRoutes(ctx));
+  app.route("/", adminReportRoutes(ctx));
   app.route("/", authRoutes(ctx));
   app.route("/", staticRoutes());
 

@@ -9,6 +9,7 @@ import { wrapInCreate } from "../helpers/fixture-harness.ts";
 import {
   actorCase,
   type FixtureCase,
+  reportedOnce,
   serveNote,
   wrapCase,
   wrapNote,
@@ -162,10 +163,12 @@ export const FEDI_CASES: FixtureCase[] = [
   },
   {
     file: "gotosocial/flag.json",
-    expect: "ignored",
-    reason: /report logged/,
+    expect: "stored",
+    reason: /report/,
     rewrites: [["http://fossbros-anonymous.io", "{kith}"]],
     related: false,
+    setup: (h, json) => h.localStatus(json.object[1], "foss_satan").then(() => undefined),
+    check: (h, json) => reportedOnce(h, json, "foss_satan", 1),
   },
   {
     file: "gotosocial/accept-like-request-polite.json",

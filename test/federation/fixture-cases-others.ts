@@ -10,6 +10,7 @@ import {
   actorCase,
   type FixtureCase,
   fetchRawActor,
+  reportedOnce,
   webfinger,
   wrapCase,
 } from "../helpers/fixture-scenes.ts";
@@ -87,7 +88,22 @@ export const OTHER_CASES: FixtureCase[] = [
     check: async (h, json) => assert.ok(await h.statusByUri(json.object.object.id)),
   },
   { file: "lemmy/lock-page.json", expect: "ignored", reason: /not handled/ },
-  { file: "lemmy/report-page-flag.json", expect: "ignored", reason: /nothing local/ },
+  {
+    // The reported post made local: a report about its author, the reason from `summary`.
+    file: "lemmy/report-page-flag.json",
+    expect: "stored",
+    rewrites: [["http://enterprise.lemmy.ml", "{kith}"]],
+    related: false,
+    setup: (h, json) => h.localStatus(json.object).then(() => undefined),
+    check: async (h, json) => {
+      await reportedOnce(h, json, "lain", 1);
+      const { comment } = await h.kith.db.kysely
+        .selectFrom("reports")
+        .select("comment")
+        .executeTakeFirstOrThrow();
+      assert.equal(comment, "report this post");
+    },
+  },
   { file: "lemmy/create-comment.json", expect: "stored" },
   {
     file: "lemmy/update-page.json",

@@ -47,6 +47,8 @@ const TABLES = [
   "notifications",
   "poll_votes",
   "polls",
+  "report_statuses",
+  "reports",
   "home_feed",
   "status_mentions",
   "status_tags",

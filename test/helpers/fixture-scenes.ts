@@ -1,6 +1,7 @@
 // Building blocks for the fixture cases (test/federation/fixture-cases-*.ts): what a case
 // says, and scenes several cases need (a note served by a remote server, a Create of one, a
 // raw HTTP actor response served and fetched, WebFinger over the fake fediverse).
+import assert from "node:assert/strict";
 import { resolveActor } from "../../src/federation/remote/actors.ts";
 import { createWebFinger } from "../../src/federation/remote/webfinger.ts";
 import type { FixtureHarness, Json, Outcome, Result } from "./fixture-harness.ts";
@@ -89,4 +90,24 @@ export async function fetchRawActor(h: FixtureHarness, file: string): Promise<Ou
   const id = JSON.parse(raw.slice(raw.search(/\r?\n\r?\n/)).trim()).id as string;
   h.fake.serveRaw(id, raw);
   return h.attempt(() => resolveActor(h.env, id), "actor stored");
+}
+
+/** A Flag made one report about local `username`, from the Flag's actor, with `statuses` attached. */
+export async function reportedOnce(
+  h: FixtureHarness,
+  json: Json,
+  username: string,
+  statuses: number,
+) {
+  const reports = await h.kith.db.kysely
+    .selectFrom("reports")
+    .innerJoin("accounts as target", "target.id", "reports.target_account_id")
+    .innerJoin("accounts as reporter", "reporter.id", "reports.account_id")
+    .select(["target.username", "target.domain", "reporter.uri as reporter", "reports.uri"])
+    .execute();
+  assert.deepEqual(
+    reports.map((r) => ({ ...r })),
+    [{ username, domain: null, reporter: json.actor, uri: json.id }],
+  );
+  assert.equal(await h.count("report_statuses"), statuses);
 }

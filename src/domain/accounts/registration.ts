@@ -11,6 +11,7 @@ import { createLocalAccount } from "./admin.ts";
 import { passwordProblem } from "./passwords.ts";
 import { consumeInvite, findUsableInvite } from "./registration-invites.ts";
 import { sendConfirmationMail } from "./registration-mail.ts";
+import { staffAccountIds } from "./staff.ts";
 import { emailProblem, usernameProblem } from "./usernames.ts";
 
 const log = logger("registration");
@@ -169,18 +170,10 @@ export async function signUp(ctx: Context, input: SignUp): Promise<SignedUp> {
 /** Tells every admin and moderator about the new account (Mastodon's admin.sign_up). */
 async function notifyStaff(ctx: Context, accountId: string): Promise<void> {
   try {
-    const staff = await ctx.db.kysely
-      .selectFrom("users")
-      .innerJoin("accounts", "accounts.id", "users.account_id")
-      .select("users.account_id")
-      .where("users.role", "in", ["admin", "moderator"])
-      .where("users.disabled", "=", 0)
-      .where("accounts.suspended_at", "is", null)
-      .execute();
-    for (const { account_id } of staff) {
+    for (const recipientId of await staffAccountIds(ctx)) {
       await notify(ctx, {
         type: "admin.sign_up",
-        recipientId: account_id,
+        recipientId,
         fromAccountId: accountId,
       });
     }

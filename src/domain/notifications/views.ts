@@ -3,6 +3,8 @@
 // A reblog notification is about the reblogged original, as Mastodon's `target_status`.
 import { type AccountRow, getAccounts } from "../accounts/queries.ts";
 import type { Context } from "../context.ts";
+import { getReports } from "../reports/queries.ts";
+import { loadReportViews, type ReportView } from "../reports/views.ts";
 import { getStatusRows } from "../statuses/queries.ts";
 import { loadStatusViews, type StatusView } from "../statuses/views.ts";
 import type { Viewer } from "../viewer.ts";
@@ -13,6 +15,8 @@ export interface NotificationViews {
   accounts: Map<string, AccountRow>;
   /** by notification ID */
   statuses: Map<string, StatusView>;
+  /** by notification ID, for admin.report */
+  reports: Map<string, ReportView>;
 }
 
 /**
@@ -57,5 +61,24 @@ export async function loadNotificationViews(
     ...rows.flatMap((r) => (r.from_account_id ? [r.from_account_id] : [])),
     ...extraAccountIds,
   ]);
-  return { accounts, statuses };
+  return { accounts, statuses, reports: await reportsOf(ctx, rows) };
+}
+
+async function reportsOf(
+  ctx: Context,
+  rows: readonly NotificationRow[],
+): Promise<Map<string, ReportView>> {
+  const withReport = rows.filter((r) => r.type === "admin.report" && r.report_id);
+  const found = await getReports(
+    ctx,
+    withReport.map((r) => r.report_id!),
+  );
+  const views = await loadReportViews(ctx, [...found.values()]);
+  const byId = new Map(views.map((v) => [v.report.id, v]));
+  const reports = new Map<string, ReportView>();
+  for (const r of withReport) {
+    const view = byId.get(r.report_id!);
+    if (view) reports.set(r.id, view);
+  }
+  return reports;
 }

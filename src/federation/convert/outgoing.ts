@@ -13,6 +13,7 @@ import {
   Collection,
   Create,
   Delete,
+  Flag,
   Follow,
   Hashtag,
   LanguageString,
@@ -306,4 +307,22 @@ export function featuredActivity(
     to: actor.followers,
   };
   return kind === "add" ? new Add(values) : new Remove(values);
+}
+
+/**
+ * A forwarded report, as Mastodon's FlagSerializer: from the server's actor, `object` the
+ * reported account then its statuses, `content` the comment. The reporter is not named.
+ */
+export function flagActivity(
+  actor: URL,
+  flag: { flagUri: string; comment: string; objectUris: readonly string[] },
+): Flag {
+  const [account] = flag.objectUris;
+  return new Flag({
+    id: url(flag.flagUri),
+    actor,
+    objects: flag.objectUris.map(url),
+    content: flag.comment,
+    to: account ? url(account) : null,
+  });
 }

@@ -1,15 +1,15 @@
-// Flag: a report from another server about local accounts or statuses. Kith has no reports
-// table yet, so a report that names something local is logged for the admins (at warning
-// level, with the reporter, the comment and what it names) and otherwise dropped; a report
-// about nothing local (Lemmy reports to a community elsewhere) is ignored.
+// Flag: a report from another server about local accounts or statuses. It becomes a report in
+// the moderators' queue (domain/reports/receive.ts), with the remote actor as reporter, the
+// comment as sent (Lemmy and Mbin put it in `summary`) and the Flag's id, so that a repeated
+// delivery is stored once. A Flag about nothing local (Lemmy reports to a community elsewhere)
+// is ignored.
 import type { Flag } from "@fedify/vocab";
 import type { AccountRow } from "../../domain/accounts/queries.ts";
 import { findAccountByUri } from "../../domain/accounts/remote.ts";
-import { logger } from "../../logging.ts";
+import { receiveRemoteReport } from "../../domain/reports/receive.ts";
 import { knownStatus } from "../remote/statuses.ts";
-import { type InboxEnv, ignored, type Outcome } from "./env.ts";
+import { type InboxEnv, ignored, type Outcome, stored } from "./env.ts";
 
-const log = logger("federation", "reports");
 const MAX_OBJECTS = 20;
 
 export async function handleFlag(
@@ -17,23 +17,26 @@ export async function handleFlag(
   activity: Flag,
   actor: AccountRow,
 ): Promise<Outcome> {
-  const accounts: string[] = [];
-  const statuses: string[] = [];
+  const accountIds: string[] = [];
+  const statusIds: string[] = [];
   for (const id of activity.objectIds.slice(0, MAX_OBJECTS)) {
     const account = await findAccountByUri(env.kith, id.href);
     if (account?.domain === null) {
-      accounts.push(account.username);
+      accountIds.push(account.id);
       continue;
     }
     const status = await knownStatus(env, id.href);
-    if (status?.local === 1) statuses.push(status.id);
+    if (status?.local === 1) statusIds.push(status.id);
   }
-  if (accounts.length === 0 && statuses.length === 0) return ignored("reports nothing local");
-  log.warning("Report from {reporter} about {accounts} {statuses}: {comment}", {
-    reporter: actor.uri,
-    accounts,
-    statuses,
-    comment: activity.content?.toString() ?? "",
+  if (accountIds.length === 0 && statusIds.length === 0) return ignored("reports nothing local");
+  const comment = (activity.content ?? activity.summary)?.toString() ?? "";
+  const reports = await receiveRemoteReport(env.kith, {
+    reporter: actor,
+    uri: activity.id?.href ?? null,
+    comment,
+    accountIds,
+    statusIds,
   });
-  return ignored("report logged for the admins (Kith has no reports table yet)");
+  if (reports.length === 0) return ignored("report already stored, or about nobody reportable");
+  return stored(`report about ${reports.length} local account(s) stored`);
 }

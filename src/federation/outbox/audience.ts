@@ -26,6 +26,8 @@ export interface LocalSender {
   id: string;
   username: string;
   uri: string;
+  /** The instance actor (instance-sender.ts): no account row, signed with its own keys. */
+  instance?: true;
 }
 
 export interface AccountRef {

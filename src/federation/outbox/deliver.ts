@@ -2,7 +2,7 @@
 // Fedify's sendActivity, which signs it and enqueues one message per inbox, or one fan-out
 // message for many, in Kith's database queue; the worker delivers them with retries. Loaded
 // only when a plan exists, so it may import Fedify.
-import type { RequestContext } from "@fedify/fedify";
+import type { RequestContext, SenderKeyPair } from "@fedify/fedify";
 import type { Activity } from "@fedify/vocab";
 import type { Context as KithContext } from "../../domain/context.ts";
 import {
@@ -14,6 +14,7 @@ import {
   createActivity,
   deleteActivity,
   featuredActivity,
+  flagActivity,
   followActivity,
   likeActivity,
   pollUpdateActivity,
@@ -25,6 +26,8 @@ import {
   voteActivity,
 } from "../convert/outgoing.ts";
 import { kithFederation } from "../federation.ts";
+import { instanceActorUri, instanceKeyId } from "../instance-actor.ts";
+import { instanceKeyPairs } from "../keys.ts";
 import { toRecipient } from "./audience.ts";
 import type { Plan } from "./plans.ts";
 import { loadNoteSources } from "./status-data.ts";
@@ -108,18 +111,31 @@ async function buildActivity(
     case "add":
     case "remove":
       return featuredActivity(plan.kind, actor, fctx.getFeaturedUri(identifier), plan.statusUri);
+    case "flag":
+      return flagActivity(new URL(plan.sender.uri), plan);
   }
 }
 
 export async function deliver(kith: KithContext, plan: Plan): Promise<void> {
   // A request context, so that the actor dispatcher can build the Person for Update.
   const fctx = kithFederation(kith).createContext(new Request(kith.config.origin), kith);
+  const sender = plan.sender.instance
+    ? await instanceSigner(kith)
+    : { identifier: plan.sender.username };
   for (const activity of await buildActivities(fctx, kith, plan)) {
-    await fctx.sendActivity(
-      { identifier: plan.sender.username },
-      plan.recipients.map(toRecipient),
-      activity,
-      { preferSharedInbox: plan.shared, orderingKey: plan.orderingKey },
-    );
+    await fctx.sendActivity(sender, plan.recipients.map(toRecipient), activity, {
+      preferSharedInbox: plan.shared,
+      orderingKey: plan.orderingKey,
+    });
   }
+}
+
+/** The instance actor's keys, as Fedify signs with them (it is no dispatched actor). */
+async function instanceSigner(kith: KithContext): Promise<SenderKeyPair[]> {
+  const [rsa, ed25519] = await instanceKeyPairs(kith);
+  const uri = instanceActorUri(kith.config.origin);
+  return [
+    { keyId: new URL(instanceKeyId(kith.config.origin)), privateKey: rsa!.privateKey },
+    { keyId: new URL(`${uri}#ed25519-key`), privateKey: ed25519!.privateKey },
+  ];
 }

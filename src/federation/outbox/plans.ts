@@ -5,6 +5,7 @@
 // is local, its remote followers); single-target activities go to that one account.
 import type { Context } from "../../domain/context.ts";
 import type { DomainEvent, FollowFacts } from "../../domain/events.ts";
+import { reportedStatusRows } from "../../domain/reports/snapshots.ts";
 import type { StatusRow } from "../../domain/statuses/queries.ts";
 import {
   accountRefs,
@@ -16,6 +17,7 @@ import {
   remoteFollowers,
   uniqueRecipients,
 } from "./audience.ts";
+import { instanceSender } from "./instance-sender.ts";
 
 interface PlanBase {
   sender: LocalSender;
@@ -50,6 +52,7 @@ export type Plan = PlanBase &
     | { kind: "accept" | "reject"; followId: string; followUri: string; followerUri: string }
     | { kind: "block" | "undo-block"; blockId: string; blockUri: string | null; objectUri: string }
     | { kind: "update-actor" }
+    | { kind: "flag"; flagUri: string; comment: string; objectUris: string[] }
   );
 
 const listed = (v: string) => v === "public" || v === "unlisted";
@@ -240,6 +243,49 @@ async function followPlan(
   return { ...base, kind, followUri: facts.uri, followerUri: remote.uri };
 }
 
+/**
+ * A forwarded report (Mastodon's ReportService): a Flag from the server, never the reporter,
+ * naming the account and the reported statuses, to the account's server when the report was
+ * forwarded, and to the servers among `forwardToDomains` whose accounts the statuses replied to.
+ */
+async function flagPlan(
+  ctx: Context,
+  reportId: string,
+  forwardToDomains: readonly string[],
+): Promise<Plan | null> {
+  const report = await ctx.db.kysely
+    .selectFrom("reports")
+    .selectAll()
+    .where("id", "=", reportId)
+    .executeTakeFirst();
+  const target =
+    report && (await accountRefs(ctx, [report.target_account_id])).get(report.target_account_id);
+  if (!report?.uri || !target || target.domain === null) return null;
+  const statuses = await reportedStatusRows(ctx, report.id);
+  const repliedTo = await accountRefs(
+    ctx,
+    statuses.flatMap((s) => s.in_reply_to_account_id ?? []),
+  );
+  const domains = new Set(forwardToDomains);
+  const repliedToIds = [...repliedTo.values()]
+    .filter((a) => a.domain !== null && domains.has(a.domain.toLowerCase()) && a.id !== target.id)
+    .map((a) => a.id);
+  const origin = report.forwarded === 1 ? await remoteAccounts(ctx, [target.id]) : [];
+  const recipients = uniqueRecipients(origin, await remoteAccounts(ctx, repliedToIds));
+  if (recipients.length === 0) return null;
+  const sender = instanceSender(ctx);
+  return {
+    kind: "flag",
+    flagUri: report.uri,
+    comment: report.comment,
+    objectUris: [target.uri, ...statuses.map((s) => s.uri)],
+    sender,
+    recipients,
+    shared: true,
+    orderingKey: report.uri,
+  };
+}
+
 export async function planDelivery(ctx: Context, event: DomainEvent): Promise<Plan | null> {
   let plan: Plan | null = null;
   switch (event.type) {
@@ -325,6 +371,9 @@ export async function planDelivery(ctx: Context, event: DomainEvent): Promise<Pl
       plan = { kind: "update-actor", sender, recipients, shared: true, orderingKey: sender.uri };
       break;
     }
+    case "report.created":
+      plan = await flagPlan(ctx, event.reportId, event.forwardToDomains);
+      break;
   }
   return plan && plan.recipients.length > 0 ? plan : null;
 }

@@ -8,6 +8,7 @@ import type { NotificationRow } from "../../domain/notifications/queries.ts";
 import type { NotificationViews } from "../../domain/notifications/views.ts";
 import type { StatusView } from "../../domain/statuses/views.ts";
 import { renderAccount, renderPartialAccount } from "./account.ts";
+import { renderReport } from "./report.ts";
 import { renderStatus } from "./status.ts";
 
 export type ExpandAccounts = "full" | "partial_avatars";
@@ -31,8 +32,11 @@ export function renderNotification(
     if (!status) return null;
     out.status = renderStatus(config, status);
   }
-  // Kith has no reports yet; the attribute is there for the type's sake.
-  if (n.type === "admin.report") out.report = null;
+  if (n.type === "admin.report") {
+    const report = views.reports.get(n.id);
+    if (!report) return null;
+    out.report = renderReport(config, report);
+  }
   return out;
 }
 
@@ -57,6 +61,7 @@ export function renderGroupedNotifications(
   const shown = groups.filter((g) => {
     const sender = g.notification.from_account_id;
     if (!sender || !views.accounts.has(sender)) return false;
+    if (g.type === "admin.report") return views.reports.has(g.notification.id);
     return !STATUS_TYPES.has(g.type) || views.statuses.has(g.notification.id);
   });
   const statuses = new Map<string, StatusView>();
@@ -77,7 +82,7 @@ export function renderGroupedNotifications(
   const result: Record<string, unknown> = {
     accounts: full.map((id) => renderAccount(config, views.accounts.get(id)!)),
     statuses: [...statuses.values()].map((s) => renderStatus(config, s)),
-    notification_groups: shown.map((g) => renderGroup(g, views)),
+    notification_groups: shown.map((g) => renderGroup(config, g, views)),
   };
   if (expand === "partial_avatars")
     result.partial_accounts = partial
@@ -86,7 +91,7 @@ export function renderGroupedNotifications(
   return result;
 }
 
-function renderGroup(g: NotificationGroup, views: NotificationViews) {
+function renderGroup(config: Config, g: NotificationGroup, views: NotificationViews) {
   const out: Record<string, unknown> = {
     group_key: g.groupKey,
     notifications_count: g.count,
@@ -102,6 +107,7 @@ function renderGroup(g: NotificationGroup, views: NotificationViews) {
   out.sample_account_ids = g.sampleAccountIds.filter((id) => views.accounts.has(id));
   if (STATUS_TYPES.has(g.type))
     out.status_id = views.statuses.get(g.notification.id)?.row.id ?? null;
-  if (g.type === "admin.report") out.report = null;
+  const report = views.reports.get(g.notification.id);
+  if (report) out.report = renderReport(config, report);
   return out;
 }
