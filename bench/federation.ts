@@ -8,7 +8,11 @@
 // plus `kith worker` (--mode split), on a throwaway database that is dropped at the end.
 //
 // Usage: node bench/federation.ts [--db sqlite|postgres|both] [--mode serve|split]
-//          [--instances N] [--inbound N] [--concurrency N]
+//          [--part outbound|inbound|both] [--instances N] [--latency MS] [--inbound N]
+//          [--concurrency N] [--federation-concurrency N]
+// --latency: each fake instance answers a delivery after this many milliseconds (default 0);
+// --federation-concurrency: KITH_FEDERATION_CONCURRENCY for Kith (default: Kith's own).
+// KITH_BENCH_NODE_OPTIONS is passed to Kith's processes as NODE_OPTIONS (e.g. --cpu-prof).
 // PostgreSQL: KITH_BENCH_DATABASE_URL, else KITH_TEST_DATABASE_URL, else
 // postgres://postgres@127.0.0.1:5432/postgres; skipped with a message when unreachable.
 import { cpus, loadavg } from "node:os";
@@ -22,21 +26,28 @@ const { values } = parseArgs({
   options: {
     db: { type: "string", default: "both" },
     mode: { type: "string", default: "serve" },
+    part: { type: "string", default: "both" },
     instances: { type: "string", default: "1000" },
     inbound: { type: "string", default: "2000" },
     concurrency: { type: "string", default: "16" },
+    latency: { type: "string", default: "0" },
+    "federation-concurrency": { type: "string" },
   },
 });
-const count = (name: "instances" | "inbound" | "concurrency") => {
+const count = (name: "instances" | "inbound" | "concurrency" | "latency", min = 1) => {
   const n = Number(values[name]);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number`);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be a positive whole number`);
   return n;
 };
 const opts = {
   instances: count("instances"),
   inbound: count("inbound"),
   concurrency: count("concurrency"),
+  latencyMs: count("latency", 0),
 };
+const kithEnv: Record<string, string> = {};
+if (values["federation-concurrency"])
+  kithEnv.KITH_FEDERATION_CONCURRENCY = values["federation-concurrency"];
 if (!["sqlite", "postgres", "both"].includes(values.db!))
   throw new Error("--db must be sqlite, postgres or both");
 if (!["serve", "split"].includes(values.mode!)) throw new Error("--mode must be serve or split");
@@ -67,7 +78,7 @@ async function postgresReachable(): Promise<string | null> {
 const load = () => loadavg()[0]!.toFixed(1);
 const lines: string[] = [];
 let failed = false;
-const processes = mode === "serve" ? "kith serve" : "kith web + kith worker";
+const processes = `${mode === "serve" ? "kith serve" : "kith web + kith worker"}, KITH_FEDERATION_CONCURRENCY=${values["federation-concurrency"] ?? "default"}`;
 for (const kind of kinds) {
   if (kind === "postgres") {
     const problem = await postgresReachable();
@@ -79,16 +90,17 @@ for (const kind of kinds) {
     }
   }
   for (const part of ["outbound", "inbound"] as const) {
+    if (values.part !== "both" && values.part !== part) continue;
     // A fresh Kith and database for each part, so neither sees the other's rows or jobs.
     let kith: Awaited<ReturnType<typeof startBenchKith>> | undefined;
     try {
-      kith = await startBenchKith(kind, mode, PG_ADMIN_URL);
+      kith = await startBenchKith(kind, mode, PG_ADMIN_URL, kithEnv);
       if (part === "outbound") {
-        const r = await measureOutbound(kith, opts.instances, TIMEOUT_MS);
+        const r = await measureOutbound(kith, opts.instances, opts.latencyMs, TIMEOUT_MS);
         const line =
-          `| ${kith.version} | outbound: 1 post to ${r.instances} instances | ${(r.lastMs / 1000).toFixed(2)} s to the last inbox ` +
+          `| ${kith.version} | outbound: 1 post to ${r.instances} instances${opts.latencyMs ? ` answering after ${opts.latencyMs} ms` : ""} | ${(r.lastMs / 1000).toFixed(2)} s to the last inbox ` +
           `(first ${(r.firstMs / 1000).toFixed(2)} s, POST answered in ${r.postMs.toFixed(0)} ms) | ${r.perSecond.toFixed(0)} deliveries/s, ` +
-          `${r.duplicates} duplicates | ${r.cpuMsPerDelivery.toFixed(2)} | ${load()} | ${r.lastMs / 1000 <= TARGET_OUTBOUND_S ? "met" : "NOT met"} (≤ ${TARGET_OUTBOUND_S} s) |`;
+          `${r.duplicates} duplicates | ${r.cpuMsPerDelivery.toFixed(2)} | ${r.kithCpuMsPerDelivery.toFixed(2)} | ${load()} | ${r.lastMs / 1000 <= TARGET_OUTBOUND_S ? "met" : "NOT met"} (≤ ${TARGET_OUTBOUND_S} s) |`;
         lines.push(line);
         console.log(line);
       } else {
@@ -101,7 +113,7 @@ for (const kind of kinds) {
         const line =
           `| ${kith.version} | inbound: ${r.count} signed Create(Note), ${r.concurrency} at a time | ` +
           `${r.acceptedPerSecond.toFixed(0)}/s accepted (${(r.acceptMs / 1000).toFixed(2)} s) | ${r.storedPerSecond.toFixed(0)}/s stored (${(r.storeMs / 1000).toFixed(2)} s) | ` +
-          `${r.cpuMsPerActivity.toFixed(2)} | ${load()} | ${r.storedPerSecond >= TARGET_INBOUND_PER_S ? "met" : "NOT met"} (≥ ${TARGET_INBOUND_PER_S}/s stored) |`;
+          `${r.cpuMsPerActivity.toFixed(2)} | ${r.kithCpuMsPerActivity.toFixed(2)} | ${load()} | ${r.storedPerSecond >= TARGET_INBOUND_PER_S ? "met" : "NOT met"} (≥ ${TARGET_INBOUND_PER_S}/s stored) |`;
         lines.push(line);
         console.log(line);
       }
@@ -116,7 +128,7 @@ for (const kind of kinds) {
 console.log(
   `\n${processes}; Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${new Date().toISOString()}\n`,
 );
-console.log("| database | what | time | rate | CPU ms each | load | target |");
-console.log("|:--|:--|:--|:--|--:|--:|:--|");
+console.log("| database | what | time | rate | CPU ms each | of which Kith | load | target |");
+console.log("|:--|:--|:--|:--|--:|--:|--:|:--|");
 for (const line of lines) console.log(line);
 process.exitCode = failed ? 1 : 0;

@@ -21,6 +21,7 @@ export interface InboundResult {
   acceptMs: number;
   storeMs: number;
   cpuMsPerActivity: number;
+  kithCpuMsPerActivity: number;
 }
 
 function create(actor: FakeActor, n: number) {
@@ -106,7 +107,7 @@ export async function measureInbound(
     };
     // The first activities fetch the actor and load Fedify in the worker.
     await send(0, options.warmUp, 1);
-    const { value, cpuMs } = await kith.cpuDuring(() =>
+    const { value, cpuMs, kithCpuMs } = await kith.cpuDuring(() =>
       send(options.warmUp, options.count, options.concurrency),
     );
     return {
@@ -116,6 +117,7 @@ export async function measureInbound(
       acceptedPerSecond: (options.count * 1000) / value.acceptMs,
       storedPerSecond: (options.count * 1000) / value.storeMs,
       cpuMsPerActivity: cpuMs / options.count,
+      kithCpuMsPerActivity: kithCpuMs / options.count,
     };
   } finally {
     await fake.stop();

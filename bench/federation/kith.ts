@@ -19,8 +19,8 @@ export interface BenchKith {
   base: string;
   ctx: Context;
   version: string;
-  /** CPU milliseconds Kith (and local PostgreSQL backends) used while `work` ran. */
-  cpuDuring<T>(work: () => Promise<T>): Promise<{ value: T; cpuMs: number }>;
+  /** CPU milliseconds Kith and local PostgreSQL backends, and Kith alone, used while `work` ran. */
+  cpuDuring<T>(work: () => Promise<T>): Promise<{ value: T; cpuMs: number; kithCpuMs: number }>;
   stop(): Promise<void>;
 }
 
@@ -28,6 +28,7 @@ export async function startBenchKith(
   kind: DatabaseKind,
   mode: Mode,
   adminUrl: string,
+  extraEnv: Record<string, string> = {},
 ): Promise<BenchKith> {
   const throwaway = await createThrowawayDatabase(kind, adminUrl);
   const children: (ChildProcess & { output: () => string })[] = [];
@@ -47,6 +48,10 @@ export async function startBenchKith(
       KITH_SECRET_KEY: "bench-secret-bench-secret-bench-secret-0123",
       KITH_LOG_LEVEL: "error",
       KITH_RATE_LIMIT_API: "1000000",
+      ...extraEnv,
+      ...(process.env.KITH_BENCH_NODE_OPTIONS
+        ? { NODE_OPTIONS: process.env.KITH_BENCH_NODE_OPTIONS }
+        : {}),
     };
     const config = loadConfig(env);
     db = await openDatabase(config.database);
@@ -75,7 +80,9 @@ export async function startBenchKith(
         const before = sample(await pids());
         const value = await work();
         const after = sample(await pids());
-        return { value, cpuMs: used(before, after) };
+        const kith = new Set(children.map((c) => c.pid!));
+        const only = (cpu: typeof before) => new Map([...cpu].filter(([pid]) => kith.has(pid)));
+        return { value, cpuMs: used(before, after), kithCpuMs: used(only(before), only(after)) };
       },
       stop,
     };
@@ -90,6 +97,8 @@ async function databaseVersion(db: Db): Promise<string> {
     const { rows } = await sql<{ v: string }>`SELECT sqlite_version() AS v`.execute(db.kysely);
     return `SQLite ${rows[0]!.v}`;
   }
-  const { rows } = await sql<{ v: string }>`SHOW server_version`.execute(db.kysely);
+  const { rows } = await sql<{
+    v: string;
+  }>`SELECT current_setting('server_version') AS v`.execute(db.kysely);
   return `PostgreSQL ${rows[0]!.v.split(" ")[0]}`;
 }

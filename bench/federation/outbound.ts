@@ -19,6 +19,7 @@ export interface OutboundResult {
   lastMs: number;
   perSecond: number;
   cpuMsPerDelivery: number;
+  kithCpuMsPerDelivery: number;
   duplicates: number;
 }
 
@@ -56,9 +57,10 @@ async function postAndWait(
 export async function measureOutbound(
   kith: BenchKith,
   instances: number,
+  latencyMs: number,
   timeoutMs: number,
 ): Promise<OutboundResult> {
-  const farm = await startInboxFarm({ instances: instances + 1 });
+  const farm = await startInboxFarm({ instances: instances + 1, delayMs: latencyMs });
   try {
     const [warmUp, ...rest] = farm.instances;
     const author = await createUser(kith.ctx, { username: "author" });
@@ -72,7 +74,7 @@ export async function measureOutbound(
       rest.map((instance, n) => ({ username: `follower${n}`, instance, shared: true })),
     );
     if (inboxes.size !== instances) throw new Error("the followers' inboxes are not distinct");
-    const { value, cpuMs } = await kith.cpuDuring(() =>
+    const { value, cpuMs, kithCpuMs } = await kith.cpuDuring(() =>
       postAndWait(kith, author.token, farm, instances + 1, timeoutMs),
     );
     return {
@@ -80,6 +82,7 @@ export async function measureOutbound(
       ...value,
       perSecond: ((instances + 1) * 1000) / value.lastMs,
       cpuMsPerDelivery: cpuMs / (instances + 1),
+      kithCpuMsPerDelivery: kithCpuMs / (instances + 1),
     };
   } finally {
     await farm.close();

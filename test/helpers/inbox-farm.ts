@@ -10,9 +10,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { sql } from "kysely";
+import { newId } from "../../src/db/ids.ts";
 import type { Context } from "../../src/domain/context.ts";
-import { insertFollow } from "../federation/outbox-world.ts";
-import { insertRemoteAccount } from "./accounts.ts";
 
 export interface Arrival {
   /** Full URL of the inbox POSTed to. */
@@ -156,28 +156,57 @@ export interface RemoteFollower {
 
 /**
  * Stores each follower as a remote account on its fake instance following `targetId` (rows
- * only: no Follow activity, no events), and returns the inboxes a post to followers must reach:
- * the shared inbox of every instance with a `shared` follower, and the personal inbox of
- * every other follower.
+ * only, in one transaction: no Follow activity, no events), and returns the inboxes a post to
+ * followers must reach: the shared inbox of every instance with a `shared` follower, and the
+ * personal inbox of every other follower.
  */
 export async function addRemoteFollowers(
   ctx: Context,
   targetId: string,
   followers: readonly RemoteFollower[],
 ): Promise<Set<string>> {
+  const now = new Date().toISOString();
   const inboxes = new Set<string>();
-  for (const f of followers) {
+  const accounts = followers.map((f) => {
     const sharedInbox = f.shared ? f.instance.sharedInbox : null;
     const inbox = f.instance.inbox(f.username);
-    const id = await insertRemoteAccount(ctx.db, {
+    inboxes.add(sharedInbox ?? inbox);
+    return {
+      id: newId(),
       username: f.username,
       domain: f.instance.domain,
       uri: f.instance.actor(f.username),
-      inbox,
-      sharedInbox,
-    });
-    await insertFollow(ctx, id, targetId);
-    inboxes.add(sharedInbox ?? inbox);
-  }
+      inbox_url: inbox,
+      shared_inbox_url: sharedInbox,
+      created_at: now,
+      updated_at: now,
+    };
+  });
+  const follows = accounts.map((a) => ({
+    id: newId(),
+    account_id: a.id,
+    target_account_id: targetId,
+    languages: null,
+    uri: null,
+    created_at: now,
+  }));
+  await ctx.db.kysely.transaction().execute(async (trx) => {
+    // Chunks stay below SQLite's limit of bound parameters per statement.
+    for (let i = 0; i < accounts.length; i += 200) {
+      await trx
+        .insertInto("accounts")
+        .values(accounts.slice(i, i + 200))
+        .execute();
+      await trx
+        .insertInto("follows")
+        .values(follows.slice(i, i + 200))
+        .execute();
+    }
+    await trx
+      .updateTable("accounts")
+      .set({ followers_count: sql`followers_count + ${followers.length}` })
+      .where("id", "=", targetId)
+      .execute();
+  });
   return inboxes;
 }
