@@ -43,6 +43,8 @@ export interface Config {
   maxStatusChars: number;
   maxBodyBytes: number;
   shutdownTimeoutMs: number;
+  /** Federation messages (deliveries, received activities) each worker process handles at once. */
+  federationConcurrency: number;
   /** Outgoing mail (sign-up confirmations); null sends nothing and confirms accounts at once. */
   smtp: { url: string; from: string } | null;
   /** Serve HTTPS with this PEM certificate (chain) and key; null serves plain HTTP. */
@@ -125,6 +127,7 @@ const schema = z.object({
   KITH_MAX_STATUS_CHARS: integer(1, 100000).default(500),
   KITH_MAX_BODY_BYTES: integer(1024, 1024 * 1024 * 1024).default(1024 * 1024),
   KITH_SHUTDOWN_TIMEOUT_MS: integer(0, 600000).default(10000),
+  KITH_FEDERATION_CONCURRENCY: integer(1, 256).default(16),
   KITH_SMTP_URL: z
     .string()
     .trim()
@@ -209,6 +212,7 @@ export function loadConfig(env: Env = process.env): Config {
     maxStatusChars: e.KITH_MAX_STATUS_CHARS,
     maxBodyBytes: e.KITH_MAX_BODY_BYTES,
     shutdownTimeoutMs: e.KITH_SHUTDOWN_TIMEOUT_MS,
+    federationConcurrency: e.KITH_FEDERATION_CONCURRENCY,
     smtp: e.KITH_SMTP_URL
       ? { url: e.KITH_SMTP_URL, from: e.KITH_SMTP_FROM || `kith@${domain.replace(/:\d+$/, "")}` }
       : null,

@@ -1,5 +1,6 @@
 // Log set-up: LogTape to standard error, one line per record. Fedify logs through LogTape as
 // well, under the "fedify" category, so its records share the level and the format.
+import { AsyncLocalStorage } from "node:async_hooks";
 import { inspect } from "node:util";
 import {
   configure,
@@ -20,6 +21,9 @@ export async function setUpLogging(level: LogLevel): Promise<void> {
   };
   await configure({
     reset: true,
+    // Fedify wraps each queued message in withContext(); without a store LogTape warned about
+    // it twice per delivery, on every delivery.
+    contextLocalStorage: new AsyncLocalStorage(),
     sinks: { stderr },
     loggers: [
       { category: ["kith"], lowestLevel: level, sinks: ["stderr"] },

@@ -9,6 +9,7 @@ import { subscribeOutbox } from "./federation/outbox/subscribe.ts";
 import { startFederationQueue } from "./federation/worker.ts";
 import { createApp } from "./http/app.ts";
 import { closeServer, listen } from "./http/server.ts";
+import { releaseDeadLeases } from "./jobs/queue.ts";
 import { jobHandlers } from "./jobs/registry.ts";
 import { startWorker, type Worker } from "./jobs/worker.ts";
 import { logger } from "./logging.ts";
@@ -51,7 +52,15 @@ export async function startKith(config: Config, options: KithOptions): Promise<K
   // handling (e.g. accepting a follow) in workers. Fedify loads only when something goes out.
   const unsubscribeOutbox = subscribeOutbox(ctx);
   let worker: Worker | undefined;
-  if (options.worker) worker = startWorker(db, jobHandlers(ctx));
+  if (options.worker) {
+    // A worker restarted after a crash takes up at once what it (or a sibling) had in hand.
+    const released = await releaseDeadLeases(db).catch((error) => {
+      log.error("Could not release stale job leases: {error}", { error: String(error) });
+      return 0;
+    });
+    if (released > 0) log.info("Took back {released} jobs from stopped workers", { released });
+    worker = startWorker(db, jobHandlers(ctx));
+  }
   // Fedify's queue runs in worker processes only (it loads Fedify with its first message).
   const federationQueue = options.worker ? startFederationQueue(ctx) : undefined;
 

@@ -12,8 +12,6 @@
 // SECRET: Fedify's outbox and fan-out messages carry the sender's private keys (JWK). The rows
 // of the `fedify` queue (and `dead:fedify`) must never be logged, exported or shown; dead ones
 // are deleted after a few days (federationCleanup).
-import { randomBytes } from "node:crypto";
-import { hostname } from "node:os";
 import type {
   MessageQueue,
   MessageQueueDepth,
@@ -30,6 +28,8 @@ import {
   extendLease,
   fail,
   type Job,
+  newWorkerId,
+  retireWorkerId,
 } from "../jobs/queue.ts";
 import { logger } from "../logging.ts";
 import { durationMs } from "./duration.ts";
@@ -131,7 +131,7 @@ export class KithMessageQueue implements MessageQueue {
     options: MessageQueueListenOptions = {},
   ): Promise<void> {
     const { signal } = options;
-    const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+    const workerId = newWorkerId();
     const running = new Set<Promise<void>>();
     // A poke (a message enqueued here, a handler done, abort) cuts the current sleep short, or
     // the next one if it comes while the loop is busy claiming.
@@ -186,6 +186,7 @@ export class KithMessageQueue implements MessageQueue {
       set.delete(poke);
       signal?.removeEventListener("abort", poke);
       await Promise.allSettled([...running]);
+      retireWorkerId(workerId);
     }
   }
 

@@ -14,7 +14,9 @@ const log = logger("federation");
 
 export function startFederationQueue(ctx: Context): FederationQueueWorker {
   const controller = new AbortController();
-  const listening = new KithMessageQueue(ctx.db).listen(
+  const listening = new KithMessageQueue(ctx.db, {
+    concurrency: ctx.config.federationConcurrency,
+  }).listen(
     async (message) => {
       const { kithFederation } = await import("./federation.ts");
       await kithFederation(ctx).processQueuedTask(ctx, message);

@@ -3,6 +3,8 @@
 // again. PostgreSQL workers claim with FOR UPDATE SKIP LOCKED; SQLite has a single writer.
 // Jobs that share an ordering key run one at a time, in the order they were enqueued.
 
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import type { Selectable } from "kysely";
 import { sql } from "kysely";
 import type { Db } from "../db/database.ts";
@@ -27,6 +29,65 @@ export interface Job {
 }
 
 export const DEAD_PREFIX = "dead:";
+
+// Workers of this process that are running, so that leases under this process's own pid
+// that none of them holds are known to be a dead predecessor's (a container's pid 1 again).
+const workersHere = new Set<string>();
+
+/** An id for a worker of this process, `host:pid:random`; retire it when the worker stops. */
+export function newWorkerId(): string {
+  const id = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  workersHere.add(id);
+  return id;
+}
+
+export function retireWorkerId(id: string): void {
+  workersHere.delete(id);
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * Frees the jobs leased by workers that ran on this host and no longer run (a crash, a
+ * SIGKILL, an OOM kill), so that a restarted worker takes them up at once rather than when
+ * their leases run out. Only this host's workers can be checked: leases of other hosts'
+ * workers still run out by themselves. Hosts must therefore have distinct host names.
+ */
+export async function releaseDeadLeases(db: Db): Promise<number> {
+  const prefix = `${hostname()}:`;
+  const now = new Date().toISOString();
+  const rows = await db.kysely
+    .selectFrom("jobs")
+    .select("locked_by")
+    .distinct()
+    .where("locked_until", ">", now)
+    .where("locked_by", "is not", null)
+    .execute();
+  const dead = rows
+    .map((r) => r.locked_by!)
+    .filter((id) => {
+      if (!id.startsWith(prefix)) return false;
+      const pid = Number(id.slice(prefix.length).split(":")[0]);
+      if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+      return pid === process.pid ? !workersHere.has(id) : !processExists(pid);
+    });
+  if (dead.length === 0) return 0;
+  const result = await db.kysely
+    .updateTable("jobs")
+    .set({ locked_until: null, locked_by: null })
+    .where("locked_by", "in", dead)
+    .where("locked_until", ">", now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
 
 export async function enqueue(
   db: Db,

@@ -1,11 +1,9 @@
 // The background worker: claims due jobs and runs their handlers, a few at a time, and runs
 // periodic tasks. Stopping lets the jobs in hand finish; a job cut off by a crash is picked
 // up again when its lease runs out.
-import { randomBytes } from "node:crypto";
-import { hostname } from "node:os";
 import type { Db } from "../db/database.ts";
 import { logger } from "../logging.ts";
-import { claim, complete, enqueue, fail, type Job } from "./queue.ts";
+import { claim, complete, enqueue, fail, type Job, newWorkerId, retireWorkerId } from "./queue.ts";
 
 export type JobHandler = (payload: unknown, job: Job) => Promise<void>;
 
@@ -32,7 +30,7 @@ export interface Worker {
 const log = logger("worker");
 
 export function startWorker(db: Db, options: WorkerOptions): Worker {
-  const id = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+  const id = newWorkerId();
   const queues = Object.keys(options.handlers);
   const concurrency = options.concurrency ?? 4;
   const pollMs = options.pollMs ?? 1000;
@@ -126,6 +124,7 @@ export function startWorker(db: Db, options: WorkerOptions): Worker {
       stopping = true;
       if (timer) clearTimeout(timer);
       await Promise.allSettled([...running]);
+      retireWorkerId(id);
       log.info("Worker {id} stopped", { id });
     },
   };

@@ -5,7 +5,15 @@ import { newId } from "../../src/db/ids.ts";
 
 export async function insertRemoteAccount(
   db: Db,
-  account: { username: string; domain: string; id?: string; uri?: string },
+  account: {
+    username: string;
+    domain: string;
+    id?: string;
+    uri?: string;
+    /** Where deliveries go; without one, nothing is ever sent to the account. */
+    inbox?: string;
+    sharedInbox?: string | null;
+  },
 ): Promise<string> {
   const now = new Date().toISOString();
   const id = account.id ?? newId();
@@ -16,6 +24,8 @@ export async function insertRemoteAccount(
       username: account.username,
       domain: account.domain,
       uri: account.uri ?? `https://${account.domain}/users/${account.username}`,
+      ...(account.inbox ? { inbox_url: account.inbox } : {}),
+      ...(account.sharedInbox ? { shared_inbox_url: account.sharedInbox } : {}),
       created_at: now,
       updated_at: now,
     })

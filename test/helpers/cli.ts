@@ -44,7 +44,9 @@ export function spawnKith(
 
 export function exitOf(child: ChildProcess, timeoutMs = 15_000): Promise<number | string> {
   return new Promise((resolve, reject) => {
-    if (child.exitCode !== null) return resolve(child.exitCode);
+    // A child killed by a signal has no exit code, only its signal.
+    if (child.exitCode !== null || child.signalCode !== null)
+      return resolve(child.exitCode ?? child.signalCode!);
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
       reject(new Error("process did not exit in time"));

@@ -28,7 +28,11 @@ export interface ThrowawayDatabase {
   drop(): Promise<void>;
 }
 
-export async function createThrowawayDatabase(kind: DatabaseKind): Promise<ThrowawayDatabase> {
+/** `adminUrl` (a server where databases may be created) is for the benchmarks. */
+export async function createThrowawayDatabase(
+  kind: DatabaseKind,
+  adminUrl = POSTGRES_ADMIN_URL,
+): Promise<ThrowawayDatabase> {
   const dataDir = mkdtempSync(join(tmpdir(), `kith-test-${kind}-`));
   if (kind === "sqlite") {
     return {
@@ -42,18 +46,18 @@ export async function createThrowawayDatabase(kind: DatabaseKind): Promise<Throw
   }
   const { default: pg } = await import("pg");
   const name = `kith_test_${process.pid}_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+  const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
-  const url = new URL(POSTGRES_ADMIN_URL);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     kind,
     dataDir,
     env: { KITH_DATA_DIR: dataDir, DATABASE_URL: url.toString() },
     async drop() {
-      const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL });
+      const client = new pg.Client({ connectionString: adminUrl });
       await client.connect();
       await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await client.end();

@@ -1,7 +1,19 @@
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { hostname } from "node:os";
 import { it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { claim, complete, counts, DEAD_PREFIX, enqueue, fail } from "../../src/jobs/queue.ts";
+import {
+  claim,
+  complete,
+  counts,
+  DEAD_PREFIX,
+  enqueue,
+  fail,
+  newWorkerId,
+  releaseDeadLeases,
+  retireWorkerId,
+} from "../../src/jobs/queue.ts";
 import { startWorker } from "../../src/jobs/worker.ts";
 import { eachDatabase } from "../helpers/databases.ts";
 
@@ -120,5 +132,36 @@ eachDatabase("job queue", (fixture) => {
     assert.equal(row.queue, "flaky");
     assert.equal(row.last_error, "not yet");
     await db.kysely.deleteFrom("jobs").execute();
+  });
+
+  it("takes back at once the jobs of this host's workers that no longer run", async () => {
+    const { db } = fixture();
+    const host = hostname();
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid; // a process that has exited
+    const live = newWorkerId(); // a worker of this process
+    const holders = {
+      dead: `${host}:${gone}:aaaaaa`,
+      // this process's pid, but no worker here has that id: a predecessor with the same pid
+      samePidDead: `${host}:${process.pid}:bbbbbb`,
+      live,
+      parent: `${host}:${process.ppid}:cccccc`,
+      otherHost: `elsewhere.${host}:${gone}:dddddd`,
+    };
+    for (const [queue, holder] of Object.entries(holders)) {
+      await enqueue(db, `lease-${queue}`, {});
+      assert.ok(await claim(db, [`lease-${queue}`], holder, 60_000));
+    }
+    try {
+      assert.equal(await releaseDeadLeases(db), 2);
+      const free = async (queue: string) => !!(await claim(db, [`lease-${queue}`], "next", 1000));
+      assert.equal(await free("dead"), true);
+      assert.equal(await free("samePidDead"), true);
+      assert.equal(await free("live"), false, "a running worker keeps its jobs");
+      assert.equal(await free("parent"), false, "a running process keeps its jobs");
+      assert.equal(await free("otherHost"), false, "other hosts' leases run out by themselves");
+    } finally {
+      retireWorkerId(live);
+      await db.kysely.deleteFrom("jobs").execute();
+    }
   });
 });
