@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { deliveriesOf, deliveriesWhere, list } from "../helpers/recording-inbox.ts";
 import { eachServer } from "../helpers/server.ts";
-import { api, createUser, type TestUser } from "../helpers/users.ts";
+import { api } from "../helpers/users.ts";
 import { inboxesOf, insertRemoteStatus, setUpWorld, type World } from "./outbox-world.ts";
 
 eachServer("forwarded reports", (server) => {
