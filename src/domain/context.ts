@@ -1,9 +1,26 @@
 // What every domain operation needs: the configuration and the database. Passed explicitly so
 // tests can build one per database and the CLI, web and worker processes share the code.
+
+import type { Kysely } from "kysely";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/database.ts";
+import type { Database } from "../db/schema.ts";
 
 export interface Context {
   config: Config;
   db: Db;
+}
+
+/**
+ * Runs `work` in one transaction with a Context whose queries, and the domain events emitted
+ * through it, join that transaction. Inside a transaction already, joins that one.
+ */
+export async function inTransaction<T>(
+  ctx: Context,
+  work: (tctx: Context, trx: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  if (ctx.db.kysely.isTransaction) return work(ctx, ctx.db.kysely);
+  return ctx.db.kysely
+    .transaction()
+    .execute((trx) => work({ config: ctx.config, db: { ...ctx.db, kysely: trx } }, trx));
 }

@@ -1,5 +1,10 @@
 // Which queue runs which domain operation. The worker process is built from this list.
 import type { Context } from "../domain/context.ts";
+import {
+  DOMAIN_EVENTS_QUEUE,
+  type DomainEvent,
+  tellDomainEventListeners,
+} from "../domain/events.ts";
 import { housekeeping } from "../domain/housekeeping.ts";
 import { FAN_OUT_QUEUE, fanOutJob } from "../domain/timelines/home-feed.ts";
 import { FEDERATION_CLEANUP_QUEUE, federationCleanup } from "../federation/cleanup.ts";
@@ -8,6 +13,8 @@ import type { WorkerOptions } from "./worker.ts";
 export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "periodic"> {
   return {
     handlers: {
+      // Domain events recorded with their change: the outbox's deliveries (events.ts).
+      [DOMAIN_EVENTS_QUEUE]: (payload) => tellDomainEventListeners(ctx, payload as DomainEvent),
       housekeeping: async () => {
         await housekeeping(ctx);
       },
