@@ -245,6 +245,17 @@ export interface TombstonesTable {
   created_at: Timestamp;
 }
 
+/** A remote host whose inboxes keep failing; unavailable from the 7th failure day (0014). */
+export interface DeliveryFailuresTable {
+  host: string;
+  failure_days: number;
+  last_failure_day: string;
+  first_failed_at: Timestamp;
+  last_failed_at: Timestamp;
+  last_error: string | null;
+  unavailable_since: Timestamp | null;
+}
+
 /** follows and follow_requests share this shape */
 export interface FollowsTable {
   id: string;
@@ -369,4 +380,5 @@ export interface Database {
   server_rules: ServerRulesTable;
   custom_emojis: CustomEmojisTable;
   tombstones: TombstonesTable;
+  delivery_failures: DeliveryFailuresTable;
 }

@@ -4,6 +4,7 @@
 import type { Context } from "../domain/context.ts";
 import { logger } from "../logging.ts";
 import { KithMessageQueue } from "./message-queue.ts";
+import { settleQueuedMessage } from "./outbox/outcomes.ts";
 
 export interface FederationQueueWorker {
   /** Stops taking messages and waits for those in hand. */
@@ -16,8 +17,10 @@ export function startFederationQueue(ctx: Context): FederationQueueWorker {
   const controller = new AbortController();
   const listening = new KithMessageQueue(ctx.db).listen(
     async (message) => {
-      const { kithFederation } = await import("./federation.ts");
-      await kithFederation(ctx).processQueuedTask(ctx, message);
+      await settleQueuedMessage(ctx, message, async () => {
+        const { kithFederation } = await import("./federation.ts");
+        await kithFederation(ctx).processQueuedTask(ctx, message);
+      });
     },
     { signal: controller.signal },
   );

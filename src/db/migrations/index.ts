@@ -8,6 +8,7 @@ import * as m0005 from "./0005_account_sources.ts";
 import * as m0006 from "./0006_timeline_indexes.ts";
 import * as m0008 from "./0008_federation.ts";
 import * as m0010 from "./0010_remote_federation.ts";
+import * as m0014 from "./0014_delivery_failures.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   "0006_timeline_indexes": m0006,
   "0008_federation": m0008,
   "0010_remote_federation": m0010,
+  "0014_delivery_failures": m0014,
 };
