@@ -248,6 +248,7 @@ export interface TombstonesTable {
 /** A remote host whose inboxes keep failing; unavailable from the 7th failure day (0014). */
 export interface DeliveryFailuresTable {
   host: string;
+  origin: string;
   failure_days: number;
   last_failure_day: string;
   first_failed_at: Timestamp;

@@ -8,6 +8,7 @@ import {
 import { housekeeping } from "../domain/housekeeping.ts";
 import { FAN_OUT_QUEUE, fanOutJob } from "../domain/timelines/home-feed.ts";
 import { FEDERATION_CLEANUP_QUEUE, federationCleanup } from "../federation/cleanup.ts";
+import { PROBE_QUEUE, probeUnavailableHosts } from "../federation/outbox/probe.ts";
 import type { WorkerOptions } from "./worker.ts";
 
 export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "periodic"> {
@@ -24,10 +25,15 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       [FEDERATION_CLEANUP_QUEUE]: async () => {
         await federationCleanup(ctx);
       },
+      // Whether unavailable hosts are back (federation/outbox/probe.ts).
+      [PROBE_QUEUE]: async () => {
+        await probeUnavailableHosts(ctx);
+      },
     },
     periodic: [
       { queue: "housekeeping", everyMs: 3600_000 },
       { queue: FEDERATION_CLEANUP_QUEUE, everyMs: 3600_000 },
+      { queue: PROBE_QUEUE, everyMs: 6 * 3600_000 },
     ],
   };
 }

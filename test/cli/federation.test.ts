@@ -40,8 +40,18 @@ for (const kind of ["sqlite", "postgres"] as const) {
       try {
         await migrateToLatest(db);
         for (let ago = FAILURE_DAYS_THRESHOLD - 1; ago >= 0; ago--)
-          await recordDeliveryFailure(ctx, "down.example", "fetch failed", daysAgo(ago));
-        await recordDeliveryFailure(ctx, "flaky.example:8443", "HTTP 502", daysAgo(1));
+          await recordDeliveryFailure(
+            ctx,
+            "https://down.example/inbox",
+            "fetch failed",
+            daysAgo(ago),
+          );
+        await recordDeliveryFailure(
+          ctx,
+          "https://flaky.example:8443/inbox",
+          "HTTP 502",
+          daysAgo(1),
+        );
 
         const listed = await kith("unavailable");
         assert.equal(listed.code, 0, listed.stderr);

@@ -1,7 +1,8 @@
 // Unavailable hosts, as Mastodon's: deliveries that fail (a server that refuses connections)
 // are counted once a day per host; on the seventh failure day the host is marked unavailable
 // and nothing more is planned or sent to it, until it answers again: a verified activity from
-// it, a delivery it accepts, or an admin clearing it. Over real HTTP on both databases.
+// it, a probe it answers, or an admin clearing it; a delivery it accepts forgets its failures.
+// Over real HTTP on both databases.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { createExponentialBackoffPolicy } from "@fedify/fedify";
@@ -14,10 +15,11 @@ import {
   recordDeliveryFailure,
 } from "../../src/federation/outbox/availability.ts";
 import { planDelivery } from "../../src/federation/outbox/plans.ts";
+import { probeUnavailableHosts } from "../../src/federation/outbox/probe.ts";
 import { OUTBOX_RETRY } from "../../src/federation/outbox/retry.ts";
 import { toDuration } from "../../src/federation/temporal.ts";
 import { type FakeActor, FakeFediverse } from "../helpers/fake-fediverse.ts";
-import { deliveriesOf } from "../helpers/recording-inbox.ts";
+import { deliveriesOf, deliveriesWhere } from "../helpers/recording-inbox.ts";
 import { eachServer } from "../helpers/server.ts";
 import { api } from "../helpers/users.ts";
 import { inboxesOf, setUpWorld, type World } from "./outbox-world.ts";
@@ -25,9 +27,10 @@ import { inboxesOf, setUpWorld, type World } from "./outbox-world.ts";
 const DAY_MS = 86_400_000;
 
 /** Failures on each of the last `days` days (today included), oldest first. */
-async function failOnDays(ctx: Context, host: string, days: number) {
+async function failOnDays(ctx: Context, origin: string, days: number) {
+  const inbox = `${origin}/inbox`;
   for (let ago = days - 1; ago >= 0; ago--)
-    await recordDeliveryFailure(ctx, host, "test failure", new Date(Date.now() - ago * DAY_MS));
+    await recordDeliveryFailure(ctx, inbox, "test failure", new Date(Date.now() - ago * DAY_MS));
 }
 
 async function failuresOf(ctx: Context, host: string) {
@@ -66,13 +69,14 @@ eachServer("unavailable hosts", (server) => {
 
   it("counts each failure day once and marks the host unavailable on the seventh", async () => {
     const host = "counted.example";
-    await failOnDays(w.ctx, host, FAILURE_DAYS_THRESHOLD - 1);
-    assert.equal(await recordDeliveryFailure(w.ctx, host, "again today"), false);
+    const inbox = `https://${host}/inbox`;
+    await failOnDays(w.ctx, `https://${host}`, FAILURE_DAYS_THRESHOLD - 1);
+    assert.equal(await recordDeliveryFailure(w.ctx, inbox, "again today"), false);
     const failing = await failuresOf(w.ctx, host);
     assert.equal(failing?.failureDays, FAILURE_DAYS_THRESHOLD - 1, "a day counts once");
     assert.equal(failing?.unavailableSince, null, "not before the seventh day");
     const tomorrow = new Date(Date.now() + DAY_MS);
-    assert.equal(await recordDeliveryFailure(w.ctx, host, "later", tomorrow), true);
+    assert.equal(await recordDeliveryFailure(w.ctx, inbox, "later", tomorrow), true);
     const marked = await failuresOf(w.ctx, host);
     assert.equal(marked?.failureDays, FAILURE_DAYS_THRESHOLD);
     assert.ok(marked?.unavailableSince);
@@ -109,7 +113,7 @@ eachServer("unavailable hosts", (server) => {
 
   it("plans and sends nothing to an unavailable host; clearing it resumes deliveries", async () => {
     const r1Host = hostOf(w.r1.origin);
-    await failOnDays(w.ctx, r1Host, FAILURE_DAYS_THRESHOLD);
+    await failOnDays(w.ctx, w.r1.origin, FAILURE_DAYS_THRESHOLD);
     const skipped = await post({ status: "Not for r1", visibility: "public" });
     const plan = await planDelivery(w.ctx, { type: "status.created", statusId: skipped.id });
     assert.deepEqual(
@@ -132,9 +136,38 @@ eachServer("unavailable hosts", (server) => {
     ]);
   });
 
+  it("drops a delivery queued before its host became unavailable", async () => {
+    const plan = await planDelivery(w.ctx, {
+      type: "account.updated",
+      accountId: w.alice.accountId,
+    });
+    assert.ok(plan);
+    await failOnDays(w.ctx, w.r3.origin, FAILURE_DAYS_THRESHOLD);
+    const { deliver } = await import("../../src/federation/outbox/deliver.ts");
+    await deliver(w.ctx, plan);
+    const updates = await deliveriesWhere(w.all, (d) => d.activity?.type === "Update", 1);
+    assert.deepEqual(inboxesOf(updates), [`${w.r1.origin}/inbox`]);
+    // Fedify queued a message for frank's inbox too; the worker drops it unsent.
+    const toR3 = async () => {
+      const rows = await w.ctx.db.kysely
+        .selectFrom("jobs")
+        .select("payload")
+        .where("queue", "=", "fedify")
+        .execute();
+      return rows.filter((r) => JSON.parse(r.payload).inbox?.startsWith(w.r3.origin)).length;
+    };
+    assert.equal(await until(async () => (await toR3()) === 0), true);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.deepEqual(
+      w.r3.deliveries.filter((d) => d.activity?.type === "Update"),
+      [],
+    );
+    assert.equal(await clearDeliveryFailures(w.ctx, hostOf(w.r3.origin)), true);
+  });
+
   it("forgets a failing host's failures when it accepts a delivery", async () => {
     const r3Host = hostOf(w.r3.origin);
-    await failOnDays(w.ctx, r3Host, 3);
+    await failOnDays(w.ctx, w.r3.origin, 3);
     const status = await post({ status: "r3 is back", visibility: "public" });
     assert.equal((await deliveriesOf([w.r3], `${status.uri}/activity`, 1)).length, 1);
     assert.equal(await until(async () => !(await failuresOf(w.ctx, r3Host))), true);
@@ -142,7 +175,7 @@ eachServer("unavailable hosts", (server) => {
 
   it("makes a host available again when it sends a verified activity", async () => {
     const host = new URL(fake.origin).host;
-    await failOnDays(w.ctx, host, FAILURE_DAYS_THRESHOLD);
+    await failOnDays(w.ctx, fake.origin, FAILURE_DAYS_THRESHOLD);
     assert.ok((await failuresOf(w.ctx, host))?.unavailableSince);
     const follow = {
       "@context": "https://www.w3.org/ns/activitystreams",
@@ -159,6 +192,16 @@ eachServer("unavailable hosts", (server) => {
     );
     assert.equal(accept.json.actor, w.aliceUri);
     assert.equal(await failuresOf(w.ctx, host), undefined);
+  });
+
+  it("probes unavailable hosts: one that answers is back, one that does not stays out", async () => {
+    const answering = new URL(fake.origin).host;
+    const down = hostOf(w.r2.origin); // closed since the second test
+    await failOnDays(w.ctx, fake.origin, FAILURE_DAYS_THRESHOLD);
+    assert.deepEqual(await probeUnavailableHosts(w.ctx), [answering]);
+    assert.ok(fake.requested.includes(`${fake.origin}/.well-known/nodeinfo`));
+    assert.equal(await failuresOf(w.ctx, answering), undefined);
+    assert.ok((await failuresOf(w.ctx, down))?.unavailableSince, "still unavailable");
   });
 });
 

@@ -10,6 +10,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable("delivery_failures")
     // An inbox URL's host (with its port when not the default), lower-case.
     .addColumn("host", "text", (c) => c.primaryKey())
+    // Scheme, host and port, for probing whether it is up again.
+    .addColumn("origin", "text", (c) => c.notNull())
     .addColumn("failure_days", "integer", (c) => c.notNull())
     // The UTC date (YYYY-MM-DD) of the last failure: a later one on that day counts no more.
     .addColumn("last_failure_day", "text", (c) => c.notNull())

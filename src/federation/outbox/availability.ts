@@ -1,8 +1,9 @@
 // Unavailable hosts, as Mastodon's DeliveryFailureTracker: each day on which a delivery to a
 // host's inbox fails counts once; on the seventh such day without the host answering in
 // between, it is marked unavailable, and deliveries to it are skipped (not queued) until it
-// answers again: a delivery it accepts (or answers with a client error: it is up), any
-// verified activity it sends us, or an admin's `kith federation clear`. Hosts are inbox URL
+// answers again: any verified activity it sends us, a probe it answers (probe.ts), or an
+// admin's `kith federation clear`. A delivery it accepts (or answers with a client error: it
+// is up) forgets the failures of a host not yet unavailable. Hosts are inbox URL
 // hosts (`example.com`, or `127.0.0.1:8080` with a port), which Fedify's circuit breaker
 // counts by too. No Fedify here: planning and the CLI use it.
 import { sql } from "kysely";
@@ -27,13 +28,14 @@ export interface DeliveryFailures {
 /** The host deliveries to `url` go to, as it is recorded here. */
 export const hostOf = (url: string | URL): string => new URL(url).host;
 
-/** Counts a failed delivery to `host`; true when this failure made it unavailable. */
+/** Counts a failed delivery to `inbox`'s host; true when this failure made it unavailable. */
 export async function recordDeliveryFailure(
   ctx: Context,
-  host: string,
+  inbox: string | URL,
   error: string,
   now = new Date(),
 ): Promise<boolean> {
+  const { host, origin } = new URL(inbox);
   const at = now.toISOString();
   const day = at.slice(0, 10);
   const { kysely } = ctx.db;
@@ -41,6 +43,7 @@ export async function recordDeliveryFailure(
     .insertInto("delivery_failures")
     .values({
       host,
+      origin,
       failure_days: 1,
       last_failure_day: day,
       first_failed_at: at,
@@ -54,6 +57,7 @@ export async function recordDeliveryFailure(
           THEN delivery_failures.failure_days + 1 ELSE delivery_failures.failure_days END`,
         last_failure_day: sql<string>`CASE WHEN excluded.last_failure_day > delivery_failures.last_failure_day
           THEN excluded.last_failure_day ELSE delivery_failures.last_failure_day END`,
+        origin: eb.ref("excluded.origin"),
         last_failed_at: eb.ref("excluded.last_failed_at"),
         last_error: eb.ref("excluded.last_error"),
       })),
@@ -84,6 +88,18 @@ export async function recordHostsAnswered(ctx: Context, hosts: readonly string[]
     .execute();
   for (const row of cleared)
     if (row.unavailable_since) log.info("{host} answers again: available", { host: row.host });
+}
+
+/** The unavailable hosts with the origin their inboxes were on. */
+export async function unavailableOrigins(
+  ctx: Context,
+): Promise<{ host: string; origin: string }[]> {
+  return ctx.db.kysely
+    .selectFrom("delivery_failures")
+    .select(["host", "origin"])
+    .where("unavailable_since", "is not", null)
+    .orderBy("host")
+    .execute();
 }
 
 export async function unavailableHosts(ctx: Context): Promise<Set<string>> {

@@ -48,7 +48,7 @@ export async function settleQueuedMessage(
   const attempt: Attempt = { outcome: "sent" };
   await attempts.run(attempt, process);
   if (attempt.outcome === "failed")
-    await recordDeliveryFailure(ctx, host, attempt.error ?? "delivery failed");
+    await recordDeliveryFailure(ctx, inbox, attempt.error ?? "delivery failed");
   else if (attempt.outcome !== "held") await recordHostsAnswered(ctx, [host]);
 }
 
