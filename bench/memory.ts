@@ -35,6 +35,11 @@ const child = spawn(
   {
     env: {
       PATH: process.env.PATH ?? "",
+      // Passed on so that V8 settings (e.g. --max-semi-space-size) can be measured too.
+      ...(process.env.NODE_OPTIONS ? { NODE_OPTIONS: process.env.NODE_OPTIONS } : {}),
+      ...(process.env.NODE_COMPILE_CACHE
+        ? { NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE }
+        : {}),
       KITH_DATA_DIR: dataDir,
       PORT: String(port),
       KITH_LOG_LEVEL: "warning",

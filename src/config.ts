@@ -29,6 +29,11 @@ export interface Config {
   logLevel: LogLevel;
   /** Allows plain HTTP and private addresses for federation; for development and tests only. */
   devMode: boolean;
+  /**
+   * Secure mode: ActivityPub GETs of objects and collections must be signed (and not by an
+   * account the owner blocks); unsigned actor fetches get only keys and inboxes.
+   */
+  authorizedFetch: boolean;
   title: string;
   description: string;
   /** Where the source of the running code can be had, as the AGPL asks. */
@@ -46,6 +51,8 @@ export interface Config {
   rateLimits: {
     api: { limit: number; periodMs: number };
     signUp: { limit: number; periodMs: number };
+    /** Per IP address; each e-mail address also gets this many attempts an hour. */
+    signIn: { limit: number; periodMs: number };
   };
 }
 
@@ -106,6 +113,7 @@ const schema = z.object({
   KITH_SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
   KITH_LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
   KITH_DEV_MODE: bool.default(false),
+  KITH_AUTHORIZED_FETCH: bool.default(false),
   KITH_TITLE: z.string().trim().min(1).max(200).default("Kith"),
   KITH_DESCRIPTION: z
     .string()
@@ -137,6 +145,8 @@ const schema = z.object({
   KITH_RATE_LIMIT_API_PERIOD_S: integer(1, 86400).default(300),
   KITH_RATE_LIMIT_SIGN_UPS: integer(1, 1_000_000).default(5),
   KITH_RATE_LIMIT_SIGN_UP_PERIOD_S: integer(1, 86400).default(1800),
+  KITH_RATE_LIMIT_SIGN_INS: integer(1, 1_000_000).default(25),
+  KITH_RATE_LIMIT_SIGN_IN_PERIOD_S: integer(1, 86400).default(300),
 });
 
 /** Reads the environment into a Config; throws ConfigError with a one-line message. */
@@ -190,6 +200,7 @@ export function loadConfig(env: Env = process.env): Config {
     secretKey: e.KITH_SECRET_KEY ?? loadOrCreateSecret(dataDir),
     logLevel: e.KITH_LOG_LEVEL,
     devMode: e.KITH_DEV_MODE,
+    authorizedFetch: e.KITH_AUTHORIZED_FETCH,
     title: e.KITH_TITLE,
     description: e.KITH_DESCRIPTION,
     sourceUrl: e.KITH_SOURCE_URL ?? `${origin}/about#source`,
@@ -207,6 +218,10 @@ export function loadConfig(env: Env = process.env): Config {
       signUp: {
         limit: e.KITH_RATE_LIMIT_SIGN_UPS,
         periodMs: e.KITH_RATE_LIMIT_SIGN_UP_PERIOD_S * 1000,
+      },
+      signIn: {
+        limit: e.KITH_RATE_LIMIT_SIGN_INS,
+        periodMs: e.KITH_RATE_LIMIT_SIGN_IN_PERIOD_S * 1000,
       },
     },
   };

@@ -212,6 +212,8 @@ export interface StatusesTable {
 export interface StatusMentionsTable {
   status_id: string;
   account_id: string;
+  /** 1: dropped from the text by an edit; still grants access, no longer shown (0011) */
+  silent: Generated<Bool>;
 }
 
 export interface TagsTable {
@@ -287,6 +289,14 @@ export interface MutesTable {
   created_at: Timestamp;
 }
 
+export interface AccountDomainBlocksTable {
+  id: string;
+  account_id: string;
+  /** lower-case ASCII (punycode) host, compared with accounts.domain */
+  domain: string;
+  created_at: Timestamp;
+}
+
 export interface ConversationMutesTable {
   account_id: string;
   thread_id: string;
@@ -350,6 +360,21 @@ export interface CustomEmojisTable {
   created_at: Timestamp;
 }
 
+/** One revision of an edited status (0011); `text` is the source, empty for remote ones. */
+export interface StatusEditsTable {
+  id: string;
+  status_id: string;
+  /** who published this revision (the author) */
+  account_id: string;
+  /** sanitised HTML */
+  content: string;
+  text: Generated<string>;
+  spoiler_text: Generated<string>;
+  sensitive: Generated<Bool>;
+  language: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
   accounts: AccountsTable;
@@ -381,5 +406,7 @@ export interface Database {
   server_rules: ServerRulesTable;
   custom_emojis: CustomEmojisTable;
   tombstones: TombstonesTable;
+  status_edits: StatusEditsTable;
+  account_domain_blocks: AccountDomainBlocksTable;
   delivery_failures: DeliveryFailuresTable;
 }

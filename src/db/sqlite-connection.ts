@@ -2,6 +2,7 @@
 // SqliteDialect expects, so Kith needs no native SQLite addon.
 import { DatabaseSync, type StatementSync } from "node:sqlite";
 import type { SqliteDatabase, SqliteStatement } from "kysely";
+import { hasLink, searchText } from "./search-text.ts";
 
 type SqliteValue = null | number | bigint | string | Uint8Array;
 
@@ -46,6 +47,13 @@ export function openSqlite(path: string): SqliteDatabase {
   db.exec("PRAGMA synchronous = NORMAL");
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA busy_timeout = 5000");
+  // The search index's triggers and queries call these (search-text.ts).
+  db.function("kith_search_text", { deterministic: true }, (content, spoiler) =>
+    searchText(content as string | null, spoiler as string | null),
+  );
+  db.function("kith_has_link", { deterministic: true }, (content) =>
+    hasLink(content as string | null) ? 1 : 0,
+  );
   const cache = new Map<string, Statement>();
   return {
     close: () => {

@@ -5,10 +5,13 @@ import type { Kysely } from "kysely";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/database.ts";
 import type { Database } from "../db/schema.ts";
+import type { RemoteLookup } from "./search/resolve.ts";
 
 export interface Context {
   config: Config;
   db: Db;
+  /** Fetching what other servers hold, for search (federation provides it; see main.ts). */
+  remote?: RemoteLookup;
 }
 
 /**
@@ -22,5 +25,5 @@ export async function inTransaction<T>(
   if (ctx.db.kysely.isTransaction) return work(ctx, ctx.db.kysely);
   return ctx.db.kysely
     .transaction()
-    .execute((trx) => work({ config: ctx.config, db: { ...ctx.db, kysely: trx } }, trx));
+    .execute((trx) => work({ ...ctx, db: { ...ctx.db, kysely: trx } }, trx));
 }

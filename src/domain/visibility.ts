@@ -7,11 +7,14 @@
 //   direct           → the author and the accounts it mentions
 //
 // and, whatever the visibility: nobody sees a suspended author's statuses; a block in either
-// direction hides them (except from the author); a reblog is visible only if its original is.
+// direction hides them (except from the author), and so does the viewer's block of the
+// author's server unless the viewer still follows the author (relationships/exclusions.ts,
+// `notShutOut`); a reblog is visible only if its original is.
 // Staff get no exception here: moderation has its own tools.
 import { type Expression, type RawBuilder, type SqlBool, sql } from "kysely";
 import type { Visibility } from "../db/schema.ts";
 import type { Context } from "./context.ts";
+import { notShutOut, shutOut } from "./relationships/exclusions.ts";
 import type { Viewer } from "./viewer.ts";
 
 /** What the rule needs to know about one (viewer, status) pair. */
@@ -21,7 +24,7 @@ export interface VisibilityFacts {
   signedIn: boolean;
   isAuthor: boolean;
   authorSuspended: boolean;
-  /** A block between author and viewer, in either direction. */
+  /** A block between author and viewer in either direction, or the viewer's domain block. */
   blocked: boolean;
   following: boolean;
   mentioned: boolean;
@@ -93,17 +96,7 @@ async function canSeeOne(
   if (!viewer || facts.isAuthor || facts.authorSuspended) return mayView(facts);
   const me = viewer.accountId;
   const them = status.account_id;
-  const block = await kysely
-    .selectFrom("blocks")
-    .select("id")
-    .where((eb) =>
-      eb.or([
-        eb.and([eb("account_id", "=", them), eb("target_account_id", "=", me)]),
-        eb.and([eb("account_id", "=", me), eb("target_account_id", "=", them)]),
-      ]),
-    )
-    .executeTakeFirst();
-  facts.blocked = block !== undefined;
+  facts.blocked = await shutOut(ctx, me, them);
   if (facts.blocked || status.visibility === "public" || status.visibility === "unlisted")
     return mayView(facts);
   const mention = await kysely
@@ -159,8 +152,27 @@ function rule(me: ViewerRef, alias: string): RawBuilder<SqlBool> {
   const notSuspended = sql`NOT EXISTS (SELECT 1 FROM accounts vis_a WHERE vis_a.id = ${author} AND vis_a.suspended_at IS NOT NULL)`;
   const listed = sql`${visibility} IN ('public', 'unlisted')`;
   if (me === null) return sql<SqlBool>`(${listed} AND ${notSuspended})`;
-  const notBlocked = sql`NOT EXISTS (SELECT 1 FROM blocks vis_b WHERE vis_b.account_id = ${author} AND vis_b.target_account_id = ${me}) AND NOT EXISTS (SELECT 1 FROM blocks vis_b2 WHERE vis_b2.account_id = ${me} AND vis_b2.target_account_id = ${author})`;
+  const notBlocked = notShutOut(me, `${alias}.account_id`);
   const mentioned = sql`EXISTS (SELECT 1 FROM status_mentions vis_m WHERE vis_m.status_id = ${col("id")} AND vis_m.account_id = ${me})`;
   const following = sql`EXISTS (SELECT 1 FROM follows vis_f WHERE vis_f.account_id = ${me} AND vis_f.target_account_id = ${author})`;
   return sql<SqlBool>`(${notSuspended} AND (${author} = ${me} OR (${notBlocked} AND (${listed} OR (${visibility} = 'private' AND (${following} OR ${mentioned})) OR (${visibility} = 'direct' AND ${mentioned})))))`;
+}
+
+/** Those of `accountIds` that are local and may see the status (for notifications, feeds). */
+export async function localViewersAmong(
+  ctx: Context,
+  statusId: string,
+  accountIds: readonly string[],
+): Promise<string[]> {
+  const unique = [...new Set(accountIds)];
+  if (unique.length === 0) return [];
+  const rows = await ctx.db.kysely
+    .selectFrom("accounts as viewer")
+    .innerJoin("statuses as s", (join) => join.on("s.id", "=", statusId))
+    .select("viewer.id")
+    .where("viewer.id", "in", unique)
+    .where("viewer.domain", "is", null)
+    .where(visibleToAccountColumn("viewer.id", "s"))
+    .execute();
+  return rows.map((r) => r.id);
 }

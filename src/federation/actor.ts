@@ -13,6 +13,7 @@ import {
 } from "@fedify/vocab";
 import { findLocalActor, type LocalActor } from "../domain/accounts/local-actors.ts";
 import type { Context as KithContext } from "../domain/context.ts";
+import { blockedFetcher, signedFetcher } from "./authorized-fetch.ts";
 import { actorKeyPairs } from "./keys.ts";
 import { toInstant } from "./temporal.ts";
 
@@ -52,28 +53,62 @@ function urlOr(value: string | null, fallback: string): URL {
   return new URL(value ?? fallback);
 }
 
+/**
+ * The actor document; `minimal` keeps only what a peer needs to check a signature and
+ * deliver (authorized fetch for an unsigned request, as Mastodon does).
+ */
 async function buildActor(
   fctx: RequestContext<KithContext>,
   identifier: string,
   found: LocalActor,
+  minimal: boolean,
 ) {
-  const { account, movedToUri } = found;
+  const { account } = found;
   const { origin } = fctx.data.config;
   const keys = await fctx.getActorKeyPairs(identifier);
-  const fields = jsonList<{ name?: unknown; value?: unknown }>(account.fields);
-  const values = {
+  const keyValues = {
     id: fctx.getActorUri(identifier),
     preferredUsername: account.username,
+    url: urlOr(account.url, `${origin}/@${account.username}`),
+    inbox: urlOr(account.inbox_url, `${origin}/users/${account.username}/inbox`),
+    endpoints: new Endpoints({ sharedInbox: urlOr(account.shared_inbox_url, `${origin}/inbox`) }),
+    publicKey: keys[0]?.cryptographicKey ?? null,
+    assertionMethods: keys.map((k) => k.multikey),
+  };
+  const values = minimal
+    ? keyValues
+    : {
+        ...keyValues,
+        ...(await profileValues(fctx, identifier, found)),
+      };
+  switch (account.actor_type) {
+    case "Service":
+      return new Service(values);
+    case "Application":
+      return new Application(values);
+    case "Group":
+      return new Group(values);
+    default:
+      return new Person(values);
+  }
+}
+
+/** Everything of an actor but its keys and inboxes. */
+async function profileValues(
+  fctx: RequestContext<KithContext>,
+  identifier: string,
+  { account, movedToUri }: LocalActor,
+) {
+  const { origin } = fctx.data.config;
+  const fields = jsonList<{ name?: unknown; value?: unknown }>(account.fields);
+  return {
     name: account.display_name,
     summary: account.note,
-    url: urlOr(account.url, `${origin}/@${account.username}`),
     published: joinedDay(account.created_at),
-    inbox: urlOr(account.inbox_url, `${origin}/users/${account.username}/inbox`),
     outbox: fctx.getOutboxUri(identifier),
     followers: fctx.getFollowersUri(identifier),
     following: fctx.getFollowingUri(identifier),
     featured: fctx.getFeaturedUri(identifier),
-    endpoints: new Endpoints({ sharedInbox: urlOr(account.shared_inbox_url, `${origin}/inbox`) }),
     manuallyApprovesFollowers: account.locked === 1,
     discoverable: account.discoverable === 1,
     indexable: account.indexable === 1,
@@ -87,19 +122,7 @@ async function buildActor(
       typeof u === "string" && URL.canParse(u) ? [new URL(u)] : [],
     ),
     successor: movedToUri ? new URL(movedToUri) : null,
-    publicKey: keys[0]?.cryptographicKey ?? null,
-    assertionMethods: keys.map((k) => k.multikey),
   };
-  switch (account.actor_type) {
-    case "Service":
-      return new Service(values);
-    case "Application":
-      return new Application(values);
-    case "Group":
-      return new Group(values);
-    default:
-      return new Person(values);
-  }
 }
 
 /** The account behind an identifier: the exact username, as the actor's id is built from it. */
@@ -121,7 +144,11 @@ export function registerActor(federation: Federation<KithContext>): void {
       if (!found) return null;
       // Suspended: gone for other servers (Fedify answers 410), as Mastodon does.
       if (found.account.suspended_at) return new Tombstone({ id: fctx.getActorUri(identifier) });
-      return buildActor(fctx, identifier, found);
+      if (!fctx.data.config.authorizedFetch) return buildActor(fctx, identifier, found, false);
+      // Authorized fetch: a blocked signer finds nothing; no signature, only keys and inboxes.
+      if (await blockedFetcher(fctx, found.account.id)) return null;
+      const { signed } = await signedFetcher(fctx);
+      return buildActor(fctx, identifier, found, !signed);
     })
     .setKeyPairsDispatcher(async (fctx, identifier) => {
       const found = await actorFor(fctx.data, identifier);

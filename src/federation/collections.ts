@@ -5,13 +5,15 @@
 // paged collection has a first cursor, Fedify calls the followers dispatcher with a null cursor
 // only when it expands "followers" for a delivery: that call returns every remote follower with
 // its inbox and shared inbox. The outbox pages public and unlisted posts (Create) and boosts
-// (Announce), newest first; featured holds the pinned posts as Notes.
+// (Announce), newest first; featured holds the pinned posts as Notes. In authorized-fetch mode
+// each needs a signed request from an account not blocked by the owner (authorized-fetch.ts).
 import type { Federation, RequestContext } from "@fedify/fedify";
 import type { Activity, Recipient } from "@fedify/vocab";
 import { isId } from "../db/ids.ts";
 import { findLocalActor } from "../domain/accounts/local-actors.ts";
 import type { Context as KithContext } from "../domain/context.ts";
 import { visibleStatusFilter } from "../domain/visibility.ts";
+import { fetchAuthorized } from "./authorized-fetch.ts";
 import { announceActivity, createActivity, toNote } from "./convert/outgoing.ts";
 import { remoteFollowers, toRecipient } from "./outbox/audience.ts";
 import { loadNoteSources, rebloggedObjects } from "./outbox/status-data.ts";
@@ -26,6 +28,9 @@ async function visible(kith: KithContext, identifier: string) {
   if (!found || found.account.username !== identifier || found.account.suspended_at) return null;
   return found.account;
 }
+
+const authorize = async (fctx: RequestContext<KithContext>, identifier: string) =>
+  fetchAuthorized(fctx, (await visible(fctx.data, identifier))?.id ?? null);
 
 const actorUris = (fctx: RequestContext<KithContext>, identifier: string) => ({
   id: fctx.getActorUri(identifier),
@@ -118,7 +123,8 @@ export function registerCollections(federation: Federation<KithContext>): void {
     )
     .setFirstCursor(async (fctx, identifier) =>
       (await visible(fctx.data, identifier)) ? NEWEST : null,
-    );
+    )
+    .authorize(authorize);
 
   federation
     .setFollowersDispatcher("/users/{identifier}/followers", async (fctx, identifier, cursor) => {
@@ -143,7 +149,8 @@ export function registerCollections(federation: Federation<KithContext>): void {
     )
     .setFirstCursor(async (fctx, identifier) =>
       (await visible(fctx.data, identifier)) ? "1" : null,
-    );
+    )
+    .authorize(authorize);
 
   federation
     .setFollowingDispatcher("/users/{identifier}/following", async (fctx, identifier, cursor) => {
@@ -163,11 +170,11 @@ export function registerCollections(federation: Federation<KithContext>): void {
     )
     .setFirstCursor(async (fctx, identifier) =>
       (await visible(fctx.data, identifier)) ? "1" : null,
-    );
+    )
+    .authorize(authorize);
 
-  federation.setFeaturedDispatcher(
-    "/users/{identifier}/collections/featured",
-    async (fctx, identifier) => {
+  federation
+    .setFeaturedDispatcher("/users/{identifier}/collections/featured", async (fctx, identifier) => {
       const kith = fctx.data;
       const account = await visible(kith, identifier);
       if (!account) return null;
@@ -183,6 +190,6 @@ export function registerCollections(federation: Federation<KithContext>): void {
       const actor = actorUris(fctx, identifier);
       const sources = await loadNoteSources(kith, pinned);
       return { items: sources.map((s) => toNote(s, actor, kith.config.origin)) };
-    },
-  );
+    })
+    .authorize(authorize);
 }

@@ -9,8 +9,10 @@ import { createExponentialBackoffPolicy, createFederation, type Federation } fro
 import type { Context as KithContext } from "../domain/context.ts";
 import { KITH_VERSION } from "../version.ts";
 import { registerActor } from "./actor.ts";
+import { unauthorizedResponse } from "./authorized-fetch.ts";
 import { registerCollections } from "./collections.ts";
 import { registerInbox } from "./inbox/index.ts";
+import { instanceWebFinger, registerInstanceActor } from "./instance-actor.ts";
 import { KithKvStore } from "./kv-store.ts";
 import { KithMessageQueue } from "./message-queue.ts";
 import { nodeInfo20Response, nodeInfoLinksResponse, registerNodeInfo } from "./nodeinfo.ts";
@@ -47,6 +49,7 @@ export function kithFederation(kith: KithContext): Federation<KithContext> {
     userAgent: { software: `Kith/${KITH_VERSION}`, url: config.origin },
   });
   registerActor(federation);
+  registerInstanceActor(federation);
   registerCollections(federation);
   registerStatusObjects(federation);
   registerOutbox(federation);
@@ -75,12 +78,20 @@ export async function handleFederationRequest(
   request: Request,
   fallthrough: Fallthrough,
 ): Promise<Response> {
-  const { pathname } = new URL(request.url);
+  const { pathname, searchParams } = new URL(request.url);
   if (request.method === "GET" || request.method === "HEAD") {
     if (pathname === "/.well-known/nodeinfo") return nodeInfoLinksResponse(kith);
     if (pathname === "/nodeinfo/2.0") return nodeInfo20Response(kith);
+    if (pathname === "/.well-known/webfinger") {
+      const instance = instanceWebFinger(kith, searchParams.get("resource"));
+      if (instance) return instance;
+    }
   }
-  const response = await kithFederation(kith).fetch(request, { contextData: kith, ...fallthrough });
+  const response = await kithFederation(kith).fetch(request, {
+    contextData: kith,
+    ...fallthrough,
+    onUnauthorized: unauthorizedResponse,
+  });
   if (pathname === "/.well-known/webfinger" && response.status === 200) {
     return canonicalWebFinger(response, kith.config.origin, kith.config.domain);
   }

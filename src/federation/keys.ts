@@ -1,11 +1,13 @@
 // The key pairs dispatcher's data: each local actor's RSA pair (first, so it becomes
 // `publicKey` #main-key for HTTP signatures) and Ed25519 pair (second, a Multikey for object
-// proofs). Fedify asks on every actor fetch and every send, so imported keys are cached.
+// proofs). Fedify asks on every actor fetch and every send, so imported keys are cached. The
+// instance actor's pairs (instance-actor.ts) are made the same way.
 import { createPrivateKey, createPublicKey, type webcrypto } from "node:crypto";
 import { importJwk } from "@fedify/fedify";
 import type { Db } from "../db/database.ts";
-import { localAccountKeys } from "../domain/accounts/local-actors.ts";
+import { type AccountKeys, localAccountKeys } from "../domain/accounts/local-actors.ts";
 import type { Context } from "../domain/context.ts";
+import { instanceActorKeys } from "../domain/instance-actor.ts";
 
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
 
@@ -17,7 +19,7 @@ export function actorKeyPairs(ctx: Context, accountId: string): Promise<CryptoKe
   if (!cache) caches.set(ctx.db, (cache = new Map()));
   let pairs = cache.get(accountId);
   if (!pairs) {
-    pairs = loadKeyPairs(ctx, accountId);
+    pairs = localAccountKeys(ctx, accountId).then(importKeyPairs);
     // A failed load is not remembered; the oldest entry makes room.
     pairs.catch(() => cache.delete(accountId));
     if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!);
@@ -26,8 +28,20 @@ export function actorKeyPairs(ctx: Context, accountId: string): Promise<CryptoKe
   return pairs;
 }
 
-async function loadKeyPairs(ctx: Context, accountId: string): Promise<CryptoKeyPair[]> {
-  const keys = await localAccountKeys(ctx, accountId);
+const instanceCaches = new WeakMap<Db, Promise<CryptoKeyPair[]>>();
+
+/** The instance actor's RSA and Ed25519 pairs, in that order. */
+export function instanceKeyPairs(ctx: Context): Promise<CryptoKeyPair[]> {
+  let pairs = instanceCaches.get(ctx.db);
+  if (!pairs) {
+    pairs = instanceActorKeys(ctx).then(importKeyPairs);
+    pairs.catch(() => instanceCaches.delete(ctx.db));
+    instanceCaches.set(ctx.db, pairs);
+  }
+  return pairs;
+}
+
+async function importKeyPairs(keys: AccountKeys): Promise<CryptoKeyPair[]> {
   // PEMs may be PKCS#1 or PKCS#8 (keys imported from elsewhere); JWK is one format for both.
   const rsaJwk = (jwk: webcrypto.JsonWebKey) => ({ ...jwk, alg: "RS256" });
   const rsa: CryptoKeyPair = {

@@ -6,6 +6,9 @@ import type { MiddlewareHandler } from "hono";
 import type { Context } from "../domain/context.ts";
 import { hostMetaJson, hostMetaXml } from "./host-meta.ts";
 
+/** The instance actor's path (see instance-actor.ts; here so that this check loads no Fedify). */
+export const INSTANCE_ACTOR_PATH = "/actor";
+
 const FEDIFY_PATHS = new Set([
   "/.well-known/webfinger",
   "/.well-known/nodeinfo",
@@ -20,7 +23,7 @@ const FEDIFY_PATHS = new Set([
 export function isFederationRequest(method: string, path: string, accept?: string): boolean {
   if (method !== "GET" && method !== "HEAD") return false;
   if (FEDIFY_PATHS.has(path)) return true;
-  return path.startsWith("/users/") && /json/i.test(accept ?? "");
+  return (path.startsWith("/users/") || path === INSTANCE_ACTOR_PATH) && /json/i.test(accept ?? "");
 }
 
 /** The personal inboxes and the shared inbox, where other servers POST activities. */

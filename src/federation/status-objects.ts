@@ -2,14 +2,15 @@
 // Create (or, for a boost, the Announce) at …/activity. Public and unlisted statuses are served
 // to anyone; a followers-only or direct one only to a signed request whose key belongs to a
 // remote account the visibility rule lets see it. Everything else is "not found", so the
-// answer never tells whether a status exists.
+// answer never tells whether a status exists. In authorized-fetch mode every one needs a
+// signature, and an account blocked by the author (or blocking it) finds nothing.
 import type { Federation, RequestContext } from "@fedify/fedify";
 import { Activity, Note } from "@fedify/vocab";
 import { isId } from "../db/ids.ts";
 import type { Context as KithContext } from "../domain/context.ts";
 import type { StatusRow } from "../domain/statuses/queries.ts";
-import type { Viewer } from "../domain/viewer.ts";
 import { canSee } from "../domain/visibility.ts";
+import { blockedFetcher, fetchAuthorized, signedViewer } from "./authorized-fetch.ts";
 import { announceActivity, createActivity, toNote } from "./convert/outgoing.ts";
 import { loadNoteSources, rebloggedObjects } from "./outbox/status-data.ts";
 
@@ -30,25 +31,8 @@ async function localStatus(kith: KithContext, values: Values): Promise<StatusRow
   return row ?? null;
 }
 
-/**
- * The remote account that signed the request, as a viewer for the visibility rule (which
- * reads only the account id), or null for an unsigned request or an unknown signer.
- */
-async function signedViewer(fctx: RequestContext<KithContext>): Promise<Viewer | null> {
-  const owner = await fctx.getSignedKeyOwner();
-  if (!owner?.id) return null;
-  const account = await fctx.data.db.kysely
-    .selectFrom("accounts")
-    .select(["id", "username"])
-    .where("uri", "=", owner.id.href)
-    .where("domain", "is not", null)
-    .executeTakeFirst();
-  return account
-    ? { accountId: account.id, userId: "", username: account.username, role: "user" }
-    : null;
-}
-
 async function mayFetch(fctx: RequestContext<KithContext>, status: StatusRow): Promise<boolean> {
+  if (await blockedFetcher(fctx, status.account_id)) return false;
   if (await canSee(fctx.data, null, status)) return true;
   if (status.visibility === "public" || status.visibility === "unlisted") return false;
   const viewer = await signedViewer(fctx);
@@ -61,31 +45,34 @@ const actorUris = (fctx: RequestContext<KithContext>, identifier: string) => ({
 });
 
 export function registerStatusObjects(federation: Federation<KithContext>): void {
-  federation.setObjectDispatcher(
-    Note,
-    "/users/{identifier}/statuses/{id}",
-    async (fctx, values) => {
+  // Blocked signers were already turned away by mayFetch (not found); what is left is the
+  // signature itself.
+  const authorize = (fctx: RequestContext<KithContext>) => fetchAuthorized(fctx, null);
+  federation
+    .setObjectDispatcher(Note, "/users/{identifier}/statuses/{id}", async (fctx, values) => {
       const status = await localStatus(fctx.data, values);
       if (!status || status.reblog_of_id || !(await mayFetch(fctx, status))) return null;
       const [source] = await loadNoteSources(fctx.data, [status]);
       if (!source) return null;
       return toNote(source, actorUris(fctx, values.identifier), fctx.data.config.origin);
-    },
-  );
-  federation.setObjectDispatcher(
-    Activity,
-    "/users/{identifier}/statuses/{id}/activity",
-    async (fctx, values) => {
-      const status = await localStatus(fctx.data, values);
-      if (!status || !(await mayFetch(fctx, status))) return null;
-      const actor = actorUris(fctx, values.identifier);
-      if (status.reblog_of_id) {
-        const original = (await rebloggedObjects(fctx.data, [status])).get(status.reblog_of_id);
-        return original ? announceActivity(status, actor, original) : null;
-      }
-      const [source] = await loadNoteSources(fctx.data, [status]);
-      if (!source) return null;
-      return createActivity(toNote(source, actor, fctx.data.config.origin), source, actor);
-    },
-  );
+    })
+    .authorize(authorize);
+  federation
+    .setObjectDispatcher(
+      Activity,
+      "/users/{identifier}/statuses/{id}/activity",
+      async (fctx, values) => {
+        const status = await localStatus(fctx.data, values);
+        if (!status || !(await mayFetch(fctx, status))) return null;
+        const actor = actorUris(fctx, values.identifier);
+        if (status.reblog_of_id) {
+          const original = (await rebloggedObjects(fctx.data, [status])).get(status.reblog_of_id);
+          return original ? announceActivity(status, actor, original) : null;
+        }
+        const [source] = await loadNoteSources(fctx.data, [status]);
+        if (!source) return null;
+        return createActivity(toNote(source, actor, fctx.data.config.origin), source, actor);
+      },
+    )
+    .authorize(authorize);
 }

@@ -94,6 +94,7 @@ export function instanceEnv(
     // One person drives every instance from one address: limits would only get in the way.
     KITH_RATE_LIMIT_API: "1000000",
     KITH_RATE_LIMIT_SIGN_UPS: "1000000",
+    KITH_RATE_LIMIT_SIGN_INS: "1000000",
     ...(plan.databaseUrl ? { DATABASE_URL: plan.databaseUrl } : {}),
     ...extra,
   };

@@ -108,3 +108,11 @@ export async function insertBlock(ctx: Context, blocker: string, target: string)
     })
     .execute();
 }
+
+/** A user-level block of a whole server (account_domain_blocks). */
+export async function insertDomainBlock(ctx: Context, accountId: string, domain: string) {
+  await ctx.db.kysely
+    .insertInto("account_domain_blocks")
+    .values({ id: newId(), account_id: accountId, domain, created_at: new Date().toISOString() })
+    .execute();
+}

@@ -9,7 +9,13 @@ import {
   visibleStatusFilter,
 } from "../../src/domain/visibility.ts";
 import { eachDatabase } from "../helpers/databases.ts";
-import { insertAccount, insertBlock, insertFollow, insertStatus } from "./visibility-fixtures.ts";
+import {
+  insertAccount,
+  insertBlock,
+  insertDomainBlock,
+  insertFollow,
+  insertStatus,
+} from "./visibility-fixtures.ts";
 
 const VISIBILITIES: Visibility[] = ["public", "unlisted", "private", "direct"];
 
@@ -131,10 +137,13 @@ eachDatabase("visibility in the database", (fixture) => {
     viewer = { accountId: viewerId, userId: "0", username: "viewer", role: "admin" };
     const bystander = await insertAccount(ctx, "bystander");
     let n = 0;
+    // The viewer blocks a whole server: its authors are hidden unless followed.
+    await insertDomainBlock(ctx, viewerId, "blocked.example");
     for (const suspended of [false, true])
-      for (const block of ["none", "by-author", "by-viewer"] as const)
+      for (const block of ["none", "by-author", "by-viewer", "by-domain"] as const)
         for (const following of [false, true]) {
-          const author = await insertAccount(ctx, `author${n++}`, { suspended });
+          const domain = block === "by-domain" ? "blocked.example" : null;
+          const author = await insertAccount(ctx, `author${n++}`, { suspended, domain });
           if (block === "by-author") await insertBlock(ctx, author, viewerId);
           if (block === "by-viewer") await insertBlock(ctx, viewerId, author);
           if (following) await insertFollow(ctx, viewerId, author);
@@ -148,7 +157,8 @@ eachDatabase("visibility in the database", (fixture) => {
                 signedIn: true,
                 isAuthor: false,
                 authorSuspended: suspended,
-                blocked: block !== "none",
+                // A domain block spares the accounts the viewer still follows.
+                blocked: block === "by-domain" ? !following : block !== "none",
                 following,
                 mentioned,
               };

@@ -1,7 +1,7 @@
 // Statuses from another server, on both databases, through a running Kith and a fake remote:
 // a public note reaches its local followers' home timelines; a direct note reaches only the
 // person it mentions (and notifies them); a followers-only note only the followers; replies
-// count on the parent; an Update edits, a Delete removes (and a late Create stays out); a
+// count on the parent; an Update edits (kept in the history), a Delete removes (and a late Create stays out); a
 // Block hides; the same delivery twice changes nothing.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
@@ -181,13 +181,28 @@ eachServer("inbound statuses", (server) => {
       actor: bob.id,
       object: { ...object, content, updated },
     });
-    await deliver(update("<p>edited</p>", new Date(Date.now() + 1000).toISOString()));
+    const updated = new Date(Date.now() + 1000).toISOString();
+    await deliver(update("<p>edited</p>", updated));
     await fake.waitFor(async () => (await statusByUri(object.id))?.content === "<p>edited</p>");
     await deliver(update("<p>older</p>", new Date(Date.now() - 3600_000).toISOString()));
     await sleep(500);
     const status = await get(`/api/v1/statuses/${row.id}`, alice);
     assert.equal(status.json.content, "<p>edited</p>");
-    assert.ok(status.json.edited_at);
+    assert.equal(status.json.edited_at, updated);
+    // The edit is kept in the history, after the original, as a local edit is.
+    const history = await get(`/api/v1/statuses/${row.id}/history`);
+    assert.equal(history.status, 200);
+    assert.deepEqual(
+      history.json.map((v: { content: string; created_at: string; account: { id: string } }) => [
+        v.content,
+        v.created_at,
+        v.account.id,
+      ]),
+      [
+        [object.content, row.created_at, row.account_id],
+        ["<p>edited</p>", updated, row.account_id],
+      ],
+    );
   });
 
   it("removes a deleted status, and ignores a Create of it that comes late", async () => {

@@ -1,13 +1,15 @@
 // Outbound follows and blocks over real HTTP on both databases: a Follow to a remote account
 // (its id kept in follow_requests.uri) and its Undo; Accept and Reject of a remote account's
 // Follow, naming that Follow's own id, whether the local account approves it through the API,
-// needs no approval, turns it down or removes the follower later; Block and its Undo. Each goes
-// to the other account's own inbox only.
+// needs no approval, turns it down or removes the follower later; a block through the API (with
+// the Undo{Follow} and Reject{Follow} of the follows it ends, as Mastodon) and its Undo; a user's
+// domain block rejecting that server's follows; mutes sending nothing. Each goes to the other
+// account's own inbox only.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { newId } from "../../src/db/ids.ts";
-import { emitDomainEvent } from "../../src/domain/events.ts";
 import { follow } from "../../src/domain/relationships/follow.ts";
+import { followAccepted } from "../../src/domain/relationships/remote.ts";
 import { deliveriesOf, deliveriesWhere } from "../helpers/recording-inbox.ts";
 import { eachServer } from "../helpers/server.ts";
 import { api, createUser, type TestUser } from "../helpers/users.ts";
@@ -137,29 +139,103 @@ eachServer("outbound follows and blocks", (server) => {
     assert.deepEqual(inboxesOf(rejected), [carol.inbox]);
   });
 
-  it("sends Block and Undo{Block} to the blocked account (domain events; no block API yet)", async () => {
+  it("blocking a remote account undoes our follow, rejects theirs, sends Block; then Undo{Block}", async () => {
     const dave = w.r2.user("dave");
-    const facts = {
-      blockId: newId(),
-      accountId: w.alice.accountId,
-      targetId: dave.accountId,
-      uri: null,
-    };
-    await emitDomainEvent(w.ctx, { type: "block.created", ...facts });
-    const blockId = `${w.aliceUri}#blocks/${facts.blockId}`;
-    const got = await deliveriesOf(w.all, blockId, 1);
-    assert.deepEqual(inboxesOf(got), [dave.inbox]);
-    assert.equal(got[0]!.activity.type, "Block");
-    assert.equal(got[0]!.activity.object, dave.uri);
-    await emitDomainEvent(w.ctx, { type: "block.removed", ...facts });
+    // Alice follows Dave (he accepted) and Dave follows Alice, each with its Follow's id.
+    await call(w.alice, `/api/v1/accounts/${dave.accountId}/follow`);
+    const aliceFollow = (
+      await w.ctx.db.kysely
+        .selectFrom("follow_requests")
+        .select("uri")
+        .where("account_id", "=", w.alice.accountId)
+        .where("target_account_id", "=", dave.accountId)
+        .executeTakeFirstOrThrow()
+    ).uri!;
+    assert.equal(
+      await followAccepted(w.ctx, {
+        uri: aliceFollow,
+        followerId: w.alice.accountId,
+        targetId: dave.accountId,
+      }),
+      true,
+    );
+    const daveFollow = `${dave.uri}#follows/${newId()}`;
+    await follow(w.ctx, dave.accountId, w.alice.accountId, { uri: daveFollow });
+    await deliveriesWhere(w.all, (d) => d.activity.object?.id === daveFollow, 1);
+
+    const relationship = await call(w.alice, `/api/v1/accounts/${dave.accountId}/block`);
+    assert.deepEqual([relationship.blocking, relationship.following], [true, false]);
+    const row = await w.ctx.db.kysely
+      .selectFrom("blocks")
+      .select("id")
+      .where("account_id", "=", w.alice.accountId)
+      .executeTakeFirstOrThrow();
+    const blockId = `${w.aliceUri}#blocks/${row.id}`;
+    const blocked = await deliveriesOf(w.all, blockId, 1);
+    assert.deepEqual(inboxesOf(blocked), [dave.inbox]);
+    assert.deepEqual(
+      { type: blocked[0]!.activity.type, actor: blocked[0]!.activity.actor },
+      { type: "Block", actor: w.aliceUri },
+    );
+    assert.equal(blocked[0]!.activity.object, dave.uri);
+    // As Mastodon's BlockService: the follows it ends are told of too, to Dave alone.
+    const undoFollow = await deliveriesOf(w.all, `${aliceFollow}/undo`, 1);
+    assert.deepEqual(inboxesOf(undoFollow), [dave.inbox]);
+    assert.equal(undoFollow[0]!.activity.object.type, "Follow");
+    const rejected = await deliveriesWhere(
+      w.all,
+      (d) => d.activity.type === "Reject" && d.activity.object?.id === daveFollow,
+      1,
+    );
+    assert.deepEqual(inboxesOf(rejected), [dave.inbox]);
+    assert.equal(rejected[0]!.activity.actor, w.aliceUri);
+
+    // Blocking again sends nothing more.
+    await call(w.alice, `/api/v1/accounts/${dave.accountId}/block`);
+    const blocks = await deliveriesWhere(w.all, (d) => d.activity.id === blockId, 2, 1_000);
+    assert.equal(blocks.length, 1);
+
+    await call(w.alice, `/api/v1/accounts/${dave.accountId}/unblock`);
     const undone = await deliveriesOf(w.all, `${blockId}/undo`, 1);
     assert.deepEqual(inboxesOf(undone), [dave.inbox]);
+    assert.equal(undone[0]!.activity.type, "Undo");
     assert.equal(undone[0]!.activity.object.id, blockId);
+    assert.equal(undone[0]!.activity.object.type, "Block");
+  });
+
+  it("mutes stay local: muting a remote account sends nothing", async () => {
+    const erin = w.r2.user("erin");
+    const before = w.all.flatMap((r) => r.deliveries).length;
+    const relationship = await call(w.alice, `/api/v1/accounts/${erin.accountId}/mute`);
+    assert.equal(relationship.muting, true);
+    await call(w.alice, `/api/v1/accounts/${erin.accountId}/unmute`);
+    const got = await deliveriesWhere(w.all, () => true, before + 1, 1_000);
+    assert.equal(got.length, before);
+  });
+
+  it("a domain block rejects the follows of that server's accounts", async () => {
+    const henry = w.r3.user("henry");
+    const henryFollow = `${henry.uri}#follows/${newId()}`;
+    await follow(w.ctx, henry.accountId, w.lee.accountId, { uri: henryFollow });
+    await deliveriesWhere(w.all, (d) => d.activity.object?.id === henryFollow, 1);
+    const res = await api(w.base, "POST", "/api/v1/domain_blocks", {
+      token: w.lee.token,
+      body: { domain: "R3.test" },
+    });
+    assert.equal(res.status, 200);
+    const rejected = await deliveriesWhere(
+      w.all,
+      (d) => d.activity.type === "Reject" && d.activity.object?.id === henryFollow,
+      1,
+    );
+    assert.deepEqual(inboxesOf(rejected), [henry.inbox]);
   });
 
   it("signed every delivery with the sender's key", () => {
     const all = w.all.flatMap((r) => r.deliveries);
-    assert.equal(all.length, 9);
+    // 7 before the blocks; Follow, Accept, Undo{Follow}, Reject, Block, Undo{Block};
+    // Accept and Reject for the domain block.
+    assert.equal(all.length, 15);
     for (const d of all) assert.equal(d.signatureProblem, null, d.inbox);
   });
 });

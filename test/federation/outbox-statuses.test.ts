@@ -1,10 +1,9 @@
 // Outbound statuses over real HTTP on both databases: posts of each visibility, a reply, a
-// pin, an edit and deletes, made through the client API, reach exactly the inboxes they should
+// pin, edits and deletes, made through the client API, reach exactly the inboxes they should
 // (shared inboxes preferred), addressed as Mastodon addresses them, signed with draft-cavage
 // by the worker. The fake remote servers check every signature against Kith's actor key.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
-import { emitDomainEvent } from "../../src/domain/events.ts";
 import { deliveriesOf, deliveriesWhere, list, PUBLIC } from "../helpers/recording-inbox.ts";
 import { eachServer } from "../helpers/server.ts";
 import { api } from "../helpers/users.ts";
@@ -139,25 +138,58 @@ eachServer("outbound statuses", (server) => {
     }
   });
 
-  it("sends an Update with the edited Note (the domain event; no edit endpoint yet)", async () => {
-    const edited = new Date().toISOString();
-    await w.ctx.db.kysely
-      .updateTable("statuses")
-      .set({ text: "Pin me, edited", content: "<p>Pin me, edited</p>", edited_at: edited })
-      .where("id", "=", pinned.id)
-      .execute();
-    await emitDomainEvent(w.ctx, { type: "status.updated", statusId: pinned.id });
-    const id = `${pinned.uri}#updates/${Math.floor(Date.parse(edited) / 1000)}`;
-    const got = await deliveriesOf(w.all, id, 2);
-    assert.deepEqual(inboxesOf(got), w.followerInboxes);
-    assert.equal(got[0]!.activity.type, "Update");
-    assert.equal(got[0]!.activity.object.content, "<p>Pin me, edited</p>");
-    assert.equal(Date.parse(got[0]!.activity.object.updated), Date.parse(edited));
+  const edit = async (id: string, body: Record<string, unknown>) => {
+    const r = await api(w.base, "PUT", `/api/v1/statuses/${id}`, { token: w.alice.token, body });
+    assert.equal(r.status, 200, JSON.stringify(r.json));
+    return r.json as { edited_at: string; created_at: string; content: string };
+  };
+  const updatesOf = (status: { uri: string }, text: string, count: number) =>
+    deliveriesWhere(
+      w.all,
+      (d) =>
+        d.activity.type === "Update" &&
+        d.activity.object?.id === status.uri &&
+        String(d.activity.object.content).includes(text),
+      count,
+    );
+
+  it("sends an Update with the edited Note, `updated` set, to the old and new audience", async () => {
+    const dave = w.r2.user("dave");
+    const edited = await edit(pinned.id, { status: "Pin me, edited @dave@r2.test #Kith" });
+    const got = await updatesOf(pinned, "Pin me, edited", 3);
+    assert.deepEqual(inboxesOf(got), [...w.followerInboxes, `${w.r2.origin}/inbox`].sort());
+    const { activity } = got[0]!;
+    const seconds = Math.floor(Date.parse(edited.edited_at) / 1000);
+    assert.equal(activity.id, `${pinned.uri}#updates/${seconds}`);
+    assert.equal(activity.actor, w.aliceUri);
+    const note = activity.object;
+    assert.equal(note.type, "Note");
+    assert.equal(note.content, edited.content);
+    assert.equal(Date.parse(note.updated), Date.parse(edited.edited_at));
+    assert.equal(Date.parse(note.published), Date.parse(edited.created_at));
+    assert.deepEqual(list(note.cc), [w.aliceFollowers, dave.uri]);
+    assert.deepEqual(list(note.tag), [
+      { type: "Mention", href: dave.uri, name: "@dave@r2.test" },
+      { type: "Hashtag", href: `${w.base}/tags/Kith`, name: "#Kith" },
+    ]);
+  });
+
+  it("still sends the Update of a direct post to a mention the edit dropped, unaddressed", async () => {
+    const henry = w.r3.user("henry");
+    const dave = w.r2.user("dave");
+    const dm = await post({ status: "@henry@r3.test hush", visibility: "direct" });
+    await created(dm, 1);
+    await edit(dm.id, { status: "@dave@r2.test hush now" });
+    const got = await updatesOf(dm, "hush now", 2);
+    assert.deepEqual(inboxesOf(got), [`${w.r2.origin}/inbox`, henry.inbox].sort());
+    assert.deepEqual(list(got[0]!.activity.object.to), [dave.uri]);
+    assert.ok(!got[0]!.body.includes("#Public") && !got[0]!.body.includes("/followers"));
   });
 
   it("sends Delete{Tombstone} to whoever got the post, and only them", async () => {
     for (const [status, inboxes] of [
-      [pinned, w.followerInboxes],
+      // The edit above mentioned dave: his server has the post too.
+      [pinned, [...w.followerInboxes, `${w.r2.origin}/inbox`].sort()],
       [direct, [`${w.r2.origin}/inbox`]],
     ] as const) {
       const id = status.uri.split("/").pop();

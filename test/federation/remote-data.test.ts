@@ -1,7 +1,7 @@
 // Fetching remote data safely: the loader's bounds (scheme, private addresses, redirects to
 // other origins, size, time, media type), the origin rules for fetched documents, actors
-// cached for a day, missing reply parents fetched only a few levels up, and remote HTML
-// sanitised and capped. Storage-touching parts run on both databases.
+// cached for a day with their handle's domain from WebFinger, missing reply parents fetched
+// only a few levels up, and remote HTML sanitised and capped. Storage-touching parts run on both databases.
 import assert from "node:assert/strict";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -10,6 +10,7 @@ import { resolveActor } from "../../src/federation/remote/actors.ts";
 import { fetchDocument, Refusal } from "../../src/federation/remote/documents.ts";
 import { createRemoteLoader, RemoteError } from "../../src/federation/remote/loader.ts";
 import { MAX_PARENT_DEPTH, resolveStatus } from "../../src/federation/remote/statuses.ts";
+import { createWebFinger, webfingerUrl } from "../../src/federation/remote/webfinger.ts";
 import { eachDatabase } from "../helpers/databases.ts";
 import { FakeFediverse } from "../helpers/fake-fediverse.ts";
 
@@ -119,6 +120,48 @@ eachDatabase("remote actors and statuses", (fixture) => {
     const again = await resolveActor(env(), id);
     assert.equal(again.id, first.id);
     assert.equal(again.display_name, "Second");
+  });
+
+  it("takes an account's domain from WebFinger's subject when that domain confirms the actor", async () => {
+    const webFinger = createWebFinger({ devMode: true, userAgent: "t", fetch: fake.fetch });
+    const resolve = (id: string) => resolveActor({ ...env(), webFinger }, id);
+    const serveJrd = (origin: string, resource: string, subject: string, actor: string) =>
+      fake.serve(
+        webfingerUrl(origin, resource),
+        { subject, links: [{ rel: "self", type: "application/activity+json", href: actor }] },
+        { contentType: "application/jrd+json" },
+      );
+    // carol's server answers on a port; her handle is @carol@social.example.
+    const carol = "https://web.example:8443/users/carol";
+    await fake.actor(carol);
+    const handle = "acct:carol@social.example";
+    serveJrd("https://web.example:8443", "acct:carol@web.example:8443", handle, carol);
+    serveJrd("https://social.example", handle, handle, carol);
+    const stored = await resolve(carol);
+    assert.equal(stored.domain, "social.example");
+    // Refetched a day later while WebFinger is down: the confirmed domain stays.
+    fake.serve(webfingerUrl("https://web.example:8443", "acct:carol@web.example:8443"), "", {
+      status: 503,
+    });
+    await fixture()
+      .db.kysely.updateTable("accounts")
+      .set({ fetched_at: new Date(Date.now() - 25 * 3600_000).toISOString() })
+      .where("id", "=", stored.id)
+      .execute();
+    const refreshed = await resolve(carol);
+    assert.ok(refreshed.fetched_at! > stored.fetched_at!, "refetched");
+    assert.equal(refreshed.domain, "social.example");
+    // A subject whose own server names another actor is not believed.
+    const mallory = "https://evil.example:8443/users/mallory";
+    await fake.actor(mallory);
+    const claimed = "acct:mallory@social.example";
+    serveJrd("https://evil.example:8443", "acct:mallory@evil.example:8443", claimed, mallory);
+    serveJrd("https://social.example", claimed, claimed, "https://social.example/users/mallory");
+    assert.equal((await resolve(mallory)).domain, "evil.example:8443");
+    // No WebFinger at all: the actor's host.
+    const dan = "https://quiet.example:8443/users/dan";
+    await fake.actor(dan);
+    assert.equal((await resolve(dan)).domain, "quiet.example:8443");
   });
 
   it("refuses an actor served from another host than its id, and one without an inbox", async () => {

@@ -71,6 +71,7 @@ export function testConfig(env: Record<string, string>): Config {
     // Every test server sees all requests from 127.0.0.1; the rate-limit tests set their own.
     KITH_RATE_LIMIT_API: "1000000",
     KITH_RATE_LIMIT_SIGN_UPS: "1000000",
+    KITH_RATE_LIMIT_SIGN_INS: "1000000",
     ...env,
   });
 }

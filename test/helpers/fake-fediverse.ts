@@ -1,7 +1,7 @@
 // A small fediverse on loopback for federation tests: one HTTP server that serves actor
 // documents (with RSA keys it generates) and any other document at any URL, signs and POSTs
 // activities to Kith (draft-cavage or RFC 9421, or deliberately wrong), and records what is
-// POSTed to it.
+// POSTed to it. Documents may be served only to signed GETs, as in authorized-fetch mode.
 //
 // Actors on the server's own hosts (http://127.0.0.1:PORT and http://localhost:PORT, which
 // are different hosts to Kith) are reachable by a real Kith over HTTP. Documents under any
@@ -16,6 +16,7 @@ import {
   generateCryptoKeyPair,
   preloadedContexts,
   signRequest,
+  verifyRequest,
 } from "@fedify/fedify";
 import { createRemoteLoader } from "../../src/federation/remote/loader.ts";
 import { toInstant } from "../../src/federation/temporal.ts";
@@ -58,6 +59,8 @@ interface Served {
   status: number;
   headers: Record<string, string>;
   body: string;
+  /** Answer 401 unless the GET carries a valid HTTP signature. */
+  signed?: boolean;
 }
 
 export interface PostOptions {
@@ -79,6 +82,8 @@ export class FakeFediverse {
   readonly received: Received[] = [];
   /** Every URL asked for with GET, in order */
   readonly requested: string[] = [];
+  /** The key ids of the valid signatures on GETs of documents served `signed`, in order */
+  readonly signedBy: string[] = [];
   readonly #docs = new Map<string, Served>();
   readonly #server: Server;
   readonly origin: string;
@@ -97,8 +102,8 @@ export class FakeFediverse {
     const server = createServer((req, res) => {
       let body = "";
       req.on("data", (chunk) => (body += chunk));
-      req.on("end", () => {
-        const answer = fake!.#answer(req.method ?? "GET", req.headers, req.url ?? "/", body);
+      req.on("end", async () => {
+        const answer = await fake!.#answer(req.method ?? "GET", req.headers, req.url ?? "/", body);
         res.writeHead(answer.status, answer.headers).end(answer.body);
       });
     });
@@ -107,7 +112,12 @@ export class FakeFediverse {
     return fake;
   }
 
-  #answer(method: string, headers: IncomingHttpHeaders, path: string, body: string): Served {
+  async #answer(
+    method: string,
+    headers: IncomingHttpHeaders,
+    path: string,
+    body: string,
+  ): Promise<Served> {
     let url: string;
     if (path.startsWith(VHOST)) {
       const rest = path.slice(VHOST.length);
@@ -125,23 +135,52 @@ export class FakeFediverse {
       return { status: 202, headers: {}, body: "" };
     }
     this.requested.push(url);
-    return (
-      this.#docs.get(url) ?? {
+    const served = this.#docs.get(url);
+    if (!served)
+      return {
         status: 404,
         headers: { "content-type": "application/json" },
         body: '{"error":"not found"}',
-      }
-    );
+      };
+    if (served.signed) {
+      const keyId = await this.#signer(url, headers);
+      if (!keyId)
+        return { status: 401, headers: { "content-type": "application/json" }, body: "{}" };
+      this.signedBy.push(keyId);
+    }
+    return served;
   }
 
-  /** Serves a JSON document at `url` (any host), as activity+json unless told otherwise. */
-  serve(url: string, document: unknown, options: { status?: number; contentType?: string } = {}) {
+  /** The key id of a valid signature on this GET (the key fetched from its owner), or null. */
+  async #signer(url: string, headers: IncomingHttpHeaders): Promise<string | null> {
+    const request = new Request(url, {
+      headers: Object.entries(headers).flatMap(([name, value]) =>
+        typeof value === "string" ? [[name, value]] : [],
+      ),
+    });
+    const key = await verifyRequest(request, {
+      documentLoader: this.#keyLoader,
+      contextLoader: this.contextLoader,
+    }).catch(() => null);
+    return key?.id?.href ?? null;
+  }
+
+  /**
+   * Serves a JSON document at `url` (any host), as activity+json unless told otherwise; with
+   * `signed`, only to GETs with a valid HTTP signature.
+   */
+  serve(
+    url: string,
+    document: unknown,
+    options: { status?: number; contentType?: string; signed?: boolean } = {},
+  ) {
     const key = new URL(url);
     key.hash = "";
     this.#docs.set(key.href, {
       status: options.status ?? 200,
       headers: { "content-type": options.contentType ?? "application/activity+json" },
       body: typeof document === "string" ? document : JSON.stringify(document),
+      signed: options.signed === true,
     });
   }
 
@@ -243,6 +282,9 @@ export class FakeFediverse {
     userAgent: "fake-fediverse",
     fetch: this.fetch,
   });
+
+  /** Signers' keys come from the real servers (a Kith on loopback). */
+  readonly #keyLoader = createRemoteLoader({ devMode: true, userAgent: "fake-fediverse" });
 
   /** JSON-LD contexts: Fedify's preloaded ones, and no other (as if unreachable). */
   readonly contextLoader: DocumentLoader = async (url) => {

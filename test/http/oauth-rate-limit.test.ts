@@ -1,5 +1,5 @@
-// Request limits: per token (or per IP without one) on /api/*, and per IP for sign-ups, with
-// Mastodon's X-RateLimit-* headers describing the limit closest to exhaustion, and 429s.
+// Request limits: per token (or per IP without one) on /api/*, per IP for sign-ups, per IP and
+// per e-mail address for sign-in attempts, with Mastodon's X-RateLimit-* headers describing the limit closest to exhaustion, and 429s.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { Hono } from "hono";
@@ -119,11 +119,41 @@ eachServer(
       assert.equal(page.status, 429);
       assert.match(page.text, /Too many sign-ups/);
     });
+
+    it("limits sign-in attempts per IP and per e-mail address", async () => {
+      const user = await createUser(server().kith.ctx);
+      const email = `${user.username}@example.test`;
+      const attempt = async (ip: string, address: string, password = "not the password") => {
+        const browser = new Browser(server().url);
+        browser.headers = { "X-Forwarded-For": ip };
+        const form = formWithAction((await browser.get("/auth/sign_in")).text, "/auth/sign_in");
+        return browser.submit(form, { email: address, password });
+      };
+      for (let i = 0; i < 3; i++) assert.equal((await attempt("203.0.113.9", email)).status, 401);
+      // Over the limit even the right password is refused, before it is checked.
+      const refused = await attempt("203.0.113.9", email, "correct horse battery staple");
+      assert.equal(refused.status, 429);
+      assert.match(refused.text, /Too many sign-in attempts/);
+      // From another address the same e-mail address has used up its attempts as well…
+      assert.equal(
+        (await attempt("203.0.113.10", email, "correct horse battery staple")).status,
+        429,
+      );
+      // …while another person signing in from there is unaffected.
+      const other = await createUser(server().kith.ctx);
+      const signedIn = await attempt(
+        "203.0.113.10",
+        `${other.username}@example.test`,
+        "correct horse battery staple",
+      );
+      assert.equal(signedIn.status, 303);
+    });
   },
   {
     env: {
       KITH_RATE_LIMIT_API: "5",
       KITH_RATE_LIMIT_SIGN_UPS: "2",
+      KITH_RATE_LIMIT_SIGN_INS: "3",
     },
   },
 );

@@ -8,6 +8,9 @@ import * as m0005 from "./0005_account_sources.ts";
 import * as m0006 from "./0006_timeline_indexes.ts";
 import * as m0008 from "./0008_federation.ts";
 import * as m0010 from "./0010_remote_federation.ts";
+import * as m0011 from "./0011_status_edits.ts";
+import * as m0012 from "./0012_account_domain_blocks.ts";
+import * as m0013 from "./0013_search.ts";
 import * as m0014 from "./0014_delivery_failures.ts";
 
 export const migrations: Record<string, Migration> = {
@@ -17,5 +20,8 @@ export const migrations: Record<string, Migration> = {
   "0006_timeline_indexes": m0006,
   "0008_federation": m0008,
   "0010_remote_federation": m0010,
+  "0011_status_edits": m0011,
+  "0012_account_domain_blocks": m0012,
+  "0013_search": m0013,
   "0014_delivery_failures": m0014,
 };

@@ -53,7 +53,7 @@ export async function createLocalAccount(
   const add = (field: string, problem: [string, string] | null) => {
     if (problem) (errors[field] ??= []).push({ error: problem[0], description: problem[1] });
   };
-  add("username", usernameProblem(username));
+  add("username", usernameProblem(username, ctx.config.domain));
   add("email", emailProblem(email));
   const password = input.password ?? generatePassword();
   const weak = passwordProblem(password, [username, email.split("@")[0] ?? ""]);

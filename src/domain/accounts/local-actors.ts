@@ -43,6 +43,24 @@ export interface AccountKeys {
   ed25519PrivateJwk: JsonWebKey;
 }
 
+/** A fresh RSA pair for HTTP signatures, as PEM (SPKI and PKCS#8). */
+export function newRsaPems(): Promise<{ publicKey: string; privateKey: string }> {
+  return generateKeyPair("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
+}
+
+/** A fresh Ed25519 pair for object proofs, as JWK. */
+export async function newEd25519Jwks(): Promise<{ publicKey: JsonWebKey; privateKey: JsonWebKey }> {
+  const ed = await generateKeyPair("ed25519");
+  return {
+    publicKey: ed.publicKey.export({ format: "jwk" }),
+    privateKey: ed.privateKey.export({ format: "jwk" }),
+  };
+}
+
 /**
  * The key pairs of a local account, generated and stored the first time they are asked for.
  * Two processes racing to make them both store conditionally and read back the winner's.
@@ -58,11 +76,7 @@ export async function localAccountKeys(ctx: Context, accountId: string): Promise
       .executeTakeFirstOrThrow();
   let row = await read();
   if (!row.public_key_pem || !row.private_key_pem) {
-    const rsa = await generateKeyPair("rsa", {
-      modulusLength: 2048,
-      publicKeyEncoding: { type: "spki", format: "pem" },
-      privateKeyEncoding: { type: "pkcs8", format: "pem" },
-    });
+    const rsa = await newRsaPems();
     await kysely
       .updateTable("accounts")
       .set({ public_key_pem: rsa.publicKey, private_key_pem: rsa.privateKey })
@@ -71,12 +85,12 @@ export async function localAccountKeys(ctx: Context, accountId: string): Promise
       .execute();
   }
   if (!row.ed25519_public_key || !row.ed25519_private_key) {
-    const ed = await generateKeyPair("ed25519");
+    const ed = await newEd25519Jwks();
     await kysely
       .updateTable("accounts")
       .set({
-        ed25519_public_key: JSON.stringify(ed.publicKey.export({ format: "jwk" })),
-        ed25519_private_key: JSON.stringify(ed.privateKey.export({ format: "jwk" })),
+        ed25519_public_key: JSON.stringify(ed.publicKey),
+        ed25519_private_key: JSON.stringify(ed.privateKey),
       })
       .where("id", "=", accountId)
       .where("ed25519_public_key", "is", null)

@@ -87,7 +87,7 @@ export async function signUp(ctx: Context, input: SignUp): Promise<SignedUp> {
   const check = (field: string, problem: [string, string] | null) => {
     if (problem) add(field, problem[0], problem[1]);
   };
-  check("username", usernameProblem(username));
+  check("username", usernameProblem(username, ctx.config.domain));
   check("email", CONTROL.test(email) ? ["ERR_INVALID", "is invalid"] : emailProblem(email));
   const weak = passwordProblem(input.password, [username, email.split("@")[0] ?? ""]);
   if (weak) add("password", weak.includes("short") ? "ERR_TOO_SHORT" : "ERR_INVALID", weak);

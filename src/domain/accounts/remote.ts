@@ -10,7 +10,7 @@ import type { AccountRow } from "./queries.ts";
 export interface RemoteAccountInput {
   uri: string;
   username: string;
-  /** host[:port] of the actor's id */
+  /** the handle's domain: WebFinger's subject (remote/actors.ts), else the id's host[:port] */
   domain: string;
   displayName: string;
   note: string;

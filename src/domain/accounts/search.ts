@@ -1,6 +1,6 @@
 // Finding accounts Kith already knows by handle, username or display name prefix (Mastodon's
-// AccountSearchService without remote resolution): exact handle matches first, then accounts
-// the viewer follows, then by popularity.
+// AccountSearchService; resolving unknown handles is search/resolve.ts's): exact handle
+// matches first, then accounts the viewer follows, then by popularity. Anyone may search.
 import { sql } from "kysely";
 import type { Context } from "../context.ts";
 import { notExcludedBy } from "../relationships/exclusions.ts";
@@ -15,17 +15,19 @@ export interface AccountSearch {
   following: boolean;
 }
 
-const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+/** Escapes LIKE wildcards (used with `ESCAPE '\\'`). */
+export const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 export async function searchAccounts(
   ctx: Context,
-  viewer: Viewer,
+  viewer: Viewer | null,
   search: AccountSearch,
 ): Promise<AccountRow[]> {
   const query = search.q.trim().replace(/^@/, "");
   if (query === "") return [];
   const [username = "", domain] = query.split("@");
-  const me = viewer.accountId;
+  const me = viewer?.accountId ?? null;
+  if (search.following && me === null) return [];
 
   const prefix = `${likeEscape(username.toLowerCase())}%`;
   const localDomain = ctx.config.domain.toLowerCase();
@@ -33,8 +35,8 @@ export async function searchAccounts(
     .selectFrom("accounts as a")
     .selectAll("a")
     .where("a.suspended_at", "is", null)
-    .where(listedAccount("a"))
-    .where(notExcludedBy(me, "a.id"));
+    .where(listedAccount("a"));
+  if (me !== null) q = q.where(notExcludedBy(me, "a.id"));
   if (domain !== undefined && domain !== "") {
     const d = domain.toLowerCase();
     q = q.where(sql<boolean>`lower(a.username) LIKE ${prefix} ESCAPE '\\'`);
@@ -48,7 +50,7 @@ export async function searchAccounts(
       sql<boolean>`(lower(a.username) LIKE ${prefix} ESCAPE '\\' OR lower(a.display_name) LIKE ${prefix} ESCAPE '\\' OR lower(a.display_name) LIKE ${words} ESCAPE '\\')`,
     );
   }
-  if (search.following)
+  if (search.following && me !== null)
     q = q.where((eb) =>
       eb.exists(
         eb
@@ -64,7 +66,10 @@ export async function searchAccounts(
       ? sql`a.domain IS NULL`
       : sql`lower(a.domain) = ${domain.toLowerCase()}`;
   const exact = sql<number>`CASE WHEN lower(a.username) = ${username.toLowerCase()} AND ${exactDomain} THEN 0 ELSE 1 END`;
-  const followed = sql<number>`CASE WHEN EXISTS (SELECT 1 FROM follows sfo WHERE sfo.account_id = ${me} AND sfo.target_account_id = a.id) THEN 0 ELSE 1 END`;
+  const followed =
+    me === null
+      ? sql<number>`1`
+      : sql<number>`CASE WHEN EXISTS (SELECT 1 FROM follows sfo WHERE sfo.account_id = ${me} AND sfo.target_account_id = a.id) THEN 0 ELSE 1 END`;
   return q
     .orderBy(exact)
     .orderBy(followed)

@@ -37,14 +37,19 @@ export const RESERVED_USERNAMES = new Set([
   "well-known",
 ]);
 
-/** Why a new local username is refused, as [Mastodon error code, message], or null. */
-export function usernameProblem(username: string): [string, string] | null {
+/**
+ * Why a new local username is refused, as [Mastodon error code, message], or null. `domain` is
+ * the instance's: the instance actor's handle is acct:DOMAIN@DOMAIN, as in Mastodon.
+ */
+export function usernameProblem(username: string, domain: string): [string, string] | null {
   if (username.length === 0) return ["ERR_BLANK", "can't be blank"];
   if (username.length > MAX_LENGTH)
     return ["ERR_TOO_LONG", `is too long (maximum is ${MAX_LENGTH} characters)`];
   if (!PATTERN.test(username))
     return ["ERR_INVALID", "must contain only letters, numbers and underscores"];
-  if (RESERVED_USERNAMES.has(username.toLowerCase())) return ["ERR_RESERVED", "is reserved"];
+  const lower = username.toLowerCase();
+  if (RESERVED_USERNAMES.has(lower) || lower === domain.toLowerCase())
+    return ["ERR_RESERVED", "is reserved"];
   return null;
 }
 

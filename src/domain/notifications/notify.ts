@@ -1,11 +1,13 @@
 // Creating notifications. Every path that notifies someone comes through here, so the
-// recipient's blocks, mutes and muted conversations are honoured in one place.
+// recipient's blocks (of accounts and of servers), mutes and muted conversations are honoured
+// in one place.
 //
 // Callers pass the status the event is about: for a reblog, the reblog itself (so that undoing
 // the reblog deletes the notification through the foreign key, as Mastodon's does); the
 // notification is grouped and rendered by the reblogged original.
 import { newId } from "../../db/ids.ts";
 import type { Context } from "../context.ts";
+import { shutOut } from "../relationships/exclusions.ts";
 
 export type NotificationType =
   | "mention"
@@ -71,23 +73,7 @@ export async function notify(ctx: Context, n: NewNotification): Promise<string |
   const recipient = people.find((p) => p.id === n.recipientId);
   const sender = people.find((p) => p.id === n.fromAccountId);
   if (!recipient || recipient.domain !== null || !sender || sender.suspended_at) return null;
-  const blocked = await kysely
-    .selectFrom("blocks")
-    .select("id")
-    .where((eb) =>
-      eb.or([
-        eb.and([
-          eb("account_id", "=", n.recipientId),
-          eb("target_account_id", "=", n.fromAccountId),
-        ]),
-        eb.and([
-          eb("account_id", "=", n.fromAccountId),
-          eb("target_account_id", "=", n.recipientId),
-        ]),
-      ]),
-    )
-    .executeTakeFirst();
-  if (blocked) return null;
+  if (await shutOut(ctx, n.recipientId, n.fromAccountId)) return null;
   const muted = await kysely
     .selectFrom("mutes")
     .select("id")
@@ -191,4 +177,25 @@ export async function withdrawNotification(
     .where("type", "=", n.type);
   if (n.statusId !== undefined) q = q.where("status_id", "=", n.statusId);
   await q.execute();
+}
+
+/**
+ * Deletes what the recipient was told by one account, or by every account of one server, when
+ * they block it (Mastodon's AfterBlockService and AfterAccountDomainBlockService).
+ */
+export async function forgetNotificationsFrom(
+  ctx: Context,
+  recipientId: string,
+  from: { accountId: string } | { domain: string },
+): Promise<void> {
+  await ctx.db.kysely
+    .deleteFrom("notifications")
+    .where("account_id", "=", recipientId)
+    .where("from_account_id", "in", (eb) => {
+      const q = eb.selectFrom("accounts as nf").select("nf.id");
+      return "domain" in from
+        ? q.where("nf.domain", "=", from.domain)
+        : q.where("nf.id", "=", from.accountId);
+    })
+    .execute();
 }

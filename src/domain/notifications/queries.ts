@@ -1,6 +1,7 @@
 // Reading a viewer's notifications. Whatever the endpoint, the same rule applies when reading
-// (`browsable`): nothing from suspended accounts, from accounts blocked either way or muted
-// with their notifications, and nothing about a status the viewer may no longer see.
+// (`browsable`): nothing from suspended accounts, from accounts blocked either way, on a
+// server the viewer blocked (unless followed), or muted with their notifications, and nothing
+// about a status the viewer may no longer see.
 import type { Selectable } from "kysely";
 import { sql } from "kysely";
 import { isId } from "../../db/ids.ts";
@@ -8,7 +9,7 @@ import type { NotificationsTable } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { applyPage, finishPage, type Page } from "../pagination.ts";
-import { notBlockedEitherWay, notMutedBy } from "../relationships/exclusions.ts";
+import { notMutedBy, notShutOut } from "../relationships/exclusions.ts";
 import type { Viewer } from "../viewer.ts";
 import { visibleStatusFilter } from "../visibility.ts";
 import { STATUS_TYPES } from "./notify.ts";
@@ -59,7 +60,7 @@ export function browsable(ctx: Context, viewer: Viewer, filter: NotificationFilt
     .selectAll("n")
     .where("n.account_id", "=", me)
     .where("fa.suspended_at", "is", null)
-    .where(notBlockedEitherWay(me, "n.from_account_id"))
+    .where(notShutOut(me, "n.from_account_id"))
     .where(notMutedBy(me, "n.from_account_id", { notificationsOnly: true }))
     .where((eb) =>
       eb.or([

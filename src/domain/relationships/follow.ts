@@ -13,7 +13,7 @@ import { DomainError, forbidden, notFound } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
 import { notify, withdrawNotification } from "../notifications/notify.ts";
 import { addToHomeFeedOnFollow, removeFromHomeFeedOnUnfollow } from "../timelines/home-feed.ts";
-import { blockedEitherWay } from "./exclusions.ts";
+import { followBarred } from "./exclusions.ts";
 
 export interface FollowOptions {
   /** Show the target's reblogs in the home feed (default true) */
@@ -64,7 +64,7 @@ export async function follow(
   const { source, target } = await accountPair(ctx, sourceId, targetId);
   if (target.suspended_at) throw notFound();
   if (source.id === target.id) throw forbidden(SELF_FOLLOW_ERROR);
-  if (target.moved_to_account_id || (await blockedEitherWay(ctx, source.id, target.id)))
+  if (target.moved_to_account_id || (await followBarred(ctx, source.id, target.id)))
     throw forbidden();
 
   const changes = optionColumns(options);

@@ -1,6 +1,7 @@
 // Lists of accounts made of follow rows: an account's followers and follows, the viewer's
 // pending follow requests, and "familiar followers". Pages are cut by the follow row's ID (the
 // cursor clients get back in Link headers), newest first.
+import type { SelectQueryBuilder } from "kysely";
 import { isId } from "../../db/ids.ts";
 import { type AccountRow, getVisibleAccount, listedAccount } from "../accounts/queries.ts";
 import type { Context } from "../context.ts";
@@ -15,6 +16,22 @@ export interface AccountPage {
 }
 
 const EMPTY: AccountPage = { accounts: [], cursors: [] };
+
+/**
+ * One page of accounts listed through relationship rows (follows, requests, blocks): the query
+ * selects the account's columns and the row's ID as `row_id`, which `column` names for paging.
+ */
+export async function pageOfAccounts<DB, TB extends keyof DB>(
+  query: SelectQueryBuilder<DB, TB, AccountRow & { row_id: string }>,
+  column: string,
+  page: Page,
+): Promise<AccountPage> {
+  const rows = finishPage(await applyPage(query, column, page).execute(), page);
+  return {
+    accounts: rows.map(({ row_id: _, ...account }) => account),
+    cursors: rows.map((r) => r.row_id),
+  };
+}
 
 /** Whether the viewer may see who `account` follows or is followed by (Mastodon's hide_results?). */
 async function collectionsHidden(ctx: Context, viewer: Viewer | null, account: AccountRow) {
@@ -48,17 +65,13 @@ async function listFollowRows(
     .selectFrom(`${table} as f`)
     .innerJoin("accounts as a", "a.id", shown)
     .selectAll("a")
-    .select("f.id as follow_row_id")
+    .select("f.id as row_id")
     .where(fixed, "=", accountId)
     .where("a.suspended_at", "is", null)
     .where(listedAccount("a"));
   if (viewer && viewer.accountId !== accountId)
     q = q.where(notExcludedBy(viewer.accountId, "a.id"));
-  const rows = finishPage(await applyPage(q, "f.id", page).execute(), page);
-  return {
-    accounts: rows.map(({ follow_row_id: _, ...account }) => account),
-    cursors: rows.map((r) => r.follow_row_id),
-  };
+  return pageOfAccounts(q, "f.id", page);
 }
 
 export async function listFollowers(
@@ -94,14 +107,10 @@ export async function listFollowRequests(
     .selectFrom("follow_requests as f")
     .innerJoin("accounts as a", "a.id", "f.account_id")
     .selectAll("a")
-    .select("f.id as follow_row_id")
+    .select("f.id as row_id")
     .where("f.target_account_id", "=", viewer.accountId)
     .where("a.suspended_at", "is", null);
-  const rows = finishPage(await applyPage(q, "f.id", page).execute(), page);
-  return {
-    accounts: rows.map(({ follow_row_id: _, ...account }) => account),
-    cursors: rows.map((r) => r.follow_row_id),
-  };
+  return pageOfAccounts(q, "f.id", page);
 }
 
 export async function countFollowRequests(ctx: Context, accountId: string): Promise<number> {

@@ -58,33 +58,50 @@ export async function loadRelationships(
       .where("target_account_id", "=", viewerId)
       .where("account_id", "in", targets)
       .execute();
-  const [following, followedBy, requested, requestedBy, blocking, blockedBy, mutes, notes] =
-    await Promise.all([
-      outgoingFollows("follows"),
-      incoming("follows"),
-      outgoingFollows("follow_requests"),
-      incoming("follow_requests"),
-      kysely
-        .selectFrom("blocks")
-        .select("target_account_id as id")
-        .where("account_id", "=", viewerId)
-        .where("target_account_id", "in", targets)
-        .execute(),
-      incoming("blocks"),
-      kysely
-        .selectFrom("mutes")
-        .select(["target_account_id as id", "hide_notifications", "expires_at"])
-        .where("account_id", "=", viewerId)
-        .where("target_account_id", "in", targets)
-        .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
-        .execute(),
-      kysely
-        .selectFrom("account_notes")
-        .select(["target_account_id as id", "comment"])
-        .where("account_id", "=", viewerId)
-        .where("target_account_id", "in", targets)
-        .execute(),
-    ]);
+  const [
+    following,
+    followedBy,
+    requested,
+    requestedBy,
+    blocking,
+    blockedBy,
+    mutes,
+    notes,
+    domainBlocked,
+  ] = await Promise.all([
+    outgoingFollows("follows"),
+    incoming("follows"),
+    outgoingFollows("follow_requests"),
+    incoming("follow_requests"),
+    kysely
+      .selectFrom("blocks")
+      .select("target_account_id as id")
+      .where("account_id", "=", viewerId)
+      .where("target_account_id", "in", targets)
+      .execute(),
+    incoming("blocks"),
+    kysely
+      .selectFrom("mutes")
+      .select(["target_account_id as id", "hide_notifications", "expires_at"])
+      .where("account_id", "=", viewerId)
+      .where("target_account_id", "in", targets)
+      .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", now)]))
+      .execute(),
+    kysely
+      .selectFrom("account_notes")
+      .select(["target_account_id as id", "comment"])
+      .where("account_id", "=", viewerId)
+      .where("target_account_id", "in", targets)
+      .execute(),
+    // Targets on a server the viewer blocked.
+    kysely
+      .selectFrom("accounts as a")
+      .innerJoin("account_domain_blocks as d", "d.domain", "a.domain")
+      .select("a.id")
+      .where("d.account_id", "=", viewerId)
+      .where("a.id", "in", targets)
+      .execute(),
+  ]);
   const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
   const follow = byId(following);
   const request = byId(requested);
@@ -94,6 +111,7 @@ export async function loadRelationships(
   const blockers = byId(blockedBy);
   const muted = byId(mutes);
   const note = byId(notes);
+  const onBlockedDomain = byId(domainBlocked);
   return targets.map((id) => {
     // As Mastodon: the follow options show through a pending request too.
     const options = follow.get(id) ?? request.get(id);
@@ -112,8 +130,8 @@ export async function loadRelationships(
       mutingExpiresAt: mute?.expires_at ?? null,
       requested: request.has(id),
       requestedBy: requesters.has(id),
-      // Kith has neither user-level domain blocks nor endorsements yet.
-      domainBlocking: false,
+      domainBlocking: onBlockedDomain.has(id),
+      // Kith has no endorsements yet.
       endorsed: false,
       note: note.get(id)?.comment ?? "",
     };

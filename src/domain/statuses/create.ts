@@ -10,12 +10,10 @@ import { emitDomainEvent } from "../events.ts";
 import { addToAuthorFeed, distributeStatus } from "../timelines/home-feed.ts";
 import type { Viewer } from "../viewer.ts";
 import { canSee } from "../visibility.ts";
-import { normaliseLanguage } from "./languages.ts";
+import { checkStatusText, chooseLanguage, renderStatusText } from "./compose.ts";
 import { notifyIfLocal } from "./local-notify.ts";
-import { resolveMentions } from "./mentions.ts";
 import { localStatusUris, type StatusRow } from "./queries.ts";
-import { ensureTags } from "./tags.ts";
-import { countCharacters, renderPlainText } from "./text.ts";
+import { linkStatusTags } from "./tags.ts";
 
 export const VISIBILITIES: readonly Visibility[] = ["public", "unlisted", "private", "direct"];
 const IDEMPOTENCY_WINDOW_MS = 3600_000;
@@ -46,15 +44,7 @@ export async function createStatus(
   if (input.mediaIds && input.mediaIds.length > 0)
     throw validation("Validation failed: media not supported yet");
 
-  const text = input.text.trim();
-  const spoilerText = (input.spoilerText ?? "").trim();
-  if (text === "") throw validation("Validation failed: Text can't be blank");
-  // PostgreSQL text cannot hold NUL, and no client means one.
-  if (text.includes("\u0000") || spoilerText.includes("\u0000"))
-    throw validation("Validation failed: Text contains a NUL character");
-  const max = ctx.config.maxStatusChars;
-  if (countCharacters(text, spoilerText) > max)
-    throw validation(`Validation failed: Text character limit of ${max} exceeded`);
+  const { text, spoilerText } = checkStatusText(ctx, input.text, input.spoilerText ?? "");
 
   const user = await kysely
     .selectFrom("users")
@@ -66,13 +56,7 @@ export async function createStatus(
     (VISIBILITIES.includes(user.default_visibility as Visibility)
       ? (user.default_visibility as Visibility)
       : "public");
-  let language: string | null = null;
-  const requestedLanguage = input.language?.trim() || user.default_language || null;
-  if (requestedLanguage) {
-    language = normaliseLanguage(requestedLanguage);
-    if (!language && input.language?.trim())
-      throw validation("Validation failed: Language is not a valid language code");
-  }
+  const language = chooseLanguage(input.language, user.default_language);
 
   let parent: StatusRow | undefined;
   if (input.inReplyToId) {
@@ -91,12 +75,7 @@ export async function createStatus(
       );
   }
 
-  const resolver = await resolveMentions(ctx, text);
-  const rendered = renderPlainText(text, {
-    origin: ctx.config.origin,
-    localDomain: ctx.config.domain,
-    resolveMention: resolver,
-  });
+  const rendered = await renderStatusText(ctx, text);
 
   const id = newId();
   const now = new Date().toISOString();
@@ -136,12 +115,7 @@ export async function createStatus(
           .insertInto("status_mentions")
           .values(rendered.mentions.map((account_id) => ({ status_id: id, account_id })))
           .execute();
-      const tagIds = await ensureTags(tctx, rendered.tags);
-      if (tagIds.length > 0)
-        await trx
-          .insertInto("status_tags")
-          .values(tagIds.map((tag_id) => ({ status_id: id, tag_id })))
-          .execute();
+      await linkStatusTags(tctx, id, rendered.tags);
       await countNewStatus(tctx, row);
       await addToAuthorFeed(tctx, viewer.accountId, id);
       if (key) {

@@ -1,6 +1,10 @@
-// Turning `@user` and `@user@domain` in a status into accounts. Only accounts this server
-// already knows are linked: local ones, and remote ones that have a row (fetching unknown
-// remote accounts is federation's job, later).
+// Turning `@user` and `@user@domain` in a status into accounts: local ones, remote ones this
+// server knows, and, as Mastodon does when it processes mentions, remote ones it has never seen,
+// looked up at their server (WebFinger, then the actor) through the Context's RemoteLookup.
+// Called before the status's transaction, so no lock is held while other servers answer.
+
+import { logger } from "../../logging.ts";
+import type { AccountRow } from "../accounts/queries.ts";
 import type { Context } from "../context.ts";
 import {
   extractMentions,
@@ -32,13 +36,45 @@ export async function resolveMentions(ctx: Context, text: string): Promise<Menti
       ),
     )
     .execute();
-  for (const row of rows) {
+  const add = (row: Pick<AccountRow, "id" | "username" | "domain" | "url" | "uri">) =>
     found.set(mentionKey(row.username, row.domain), {
       id: row.id,
       username: row.username,
       domain: row.domain,
       url: row.url ?? row.uri,
     });
+  for (const row of rows) add(row);
+  const unknown = refs
+    .filter((ref) => ref.domain !== null && !found.has(mentionKey(ref.username, ref.domain)))
+    .slice(0, MAX_LOOKUPS);
+  const remote = ctx.remote;
+  if (remote && unknown.length > 0) {
+    const looked = await Promise.allSettled(
+      unknown.map((ref) => remote.account(`${ref.username}@${ref.domain}`)),
+    );
+    looked.forEach((result, i) => {
+      if (result.status === "fulfilled" && result.value && !result.value.suspended_at) {
+        // Keyed by the handle as written, so the text links it even if the server's
+        // canonical domain differs (a split-domain setup).
+        const ref = unknown[i]!;
+        found.set(mentionKey(ref.username, ref.domain), {
+          id: result.value.id,
+          username: result.value.username,
+          domain: result.value.domain,
+          url: result.value.url ?? result.value.uri,
+        });
+        add(result.value);
+      } else if (result.status === "rejected") {
+        log.info("Could not resolve the mention {handle}: {error}", {
+          handle: `${unknown[i]!.username}@${unknown[i]!.domain}`,
+          error: result.reason,
+        });
+      }
+    });
   }
   return resolverFromMap(found);
 }
+
+/** Unknown remote handles looked up per status; each lookup is bounded by the loader's limits. */
+const MAX_LOOKUPS = 10;
+const log = logger("mentions");

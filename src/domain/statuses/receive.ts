@@ -1,15 +1,17 @@
 // Statuses from other servers: stored once per ActivityPub id, threaded, counted, fanned out
 // to the local followers who may see them, and announced to the local accounts they mention.
-// Edits and deletions by their authors. Federation has validated, sanitised and addressed
-// them (visibility, who is mentioned) before they get here.
+// Edits (with their history) and deletions by their authors. Federation has validated,
+// sanitised and addressed them (visibility, who is mentioned) before they get here.
 import { newId } from "../../db/ids.ts";
 import type { Visibility } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
 import { distributeStatus } from "../timelines/home-feed.ts";
 import { countNewStatus } from "./create.ts";
+import { notifyOfEdit } from "./edit-notify.ts";
 import type { StatusRow } from "./queries.ts";
-import { ensureTags } from "./tags.ts";
+import { type Revised, reviseStatus } from "./revise.ts";
+import { linkStatusTags } from "./tags.ts";
 
 export interface RemoteStatusInput {
   uri: string;
@@ -114,7 +116,7 @@ export async function receiveRemoteStatus(
         .values(mentioned.map((account_id) => ({ status_id: id, account_id })))
         .onConflict((oc) => oc.doNothing())
         .execute();
-    await linkTags(tctx, id, input.tags);
+    await linkStatusTags(tctx, id, input.tags);
     await countNewStatus(tctx, row);
     return true;
   });
@@ -133,89 +135,33 @@ export async function receiveRemoteStatus(
   return { status: row, created: true };
 }
 
-async function linkTags(ctx: Context, statusId: string, names: readonly string[]) {
-  const tagIds = await ensureTags(ctx, names);
-  if (tagIds.length === 0) return;
-  await ctx.db.kysely
-    .insertInto("status_tags")
-    .values(tagIds.map((tag_id) => ({ status_id: statusId, tag_id })))
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-}
-
 /**
- * Applies an author's edit. Mentions are only ever added: someone who could see a private or
- * direct status keeps seeing it. Local accounts that boosted it hear of the edit, as in
- * Mastodon. Returns false when the edit is not newer than what is stored.
+ * Applies an author's edit, with its history (see revise.ts), and tells whoever should hear
+ * of it (edit-notify.ts). "stale" when it is not newer than what is stored, "unchanged" when
+ * it changes nothing that shows.
  */
 export async function editRemoteStatus(
   ctx: Context,
   status: StatusRow,
   edit: StatusEdit,
-): Promise<boolean> {
-  const { kysely } = ctx.db;
-  const previous = status.edited_at ?? status.created_at;
-  if (Date.parse(edit.editedAt) <= Date.parse(previous)) return false;
-  const known = new Set(
-    (
-      await kysely
-        .selectFrom("status_mentions")
-        .select("account_id")
-        .where("status_id", "=", status.id)
-        .execute()
-    ).map((r) => r.account_id),
+): Promise<Revised["outcome"]> {
+  const revised = await reviseStatus(
+    ctx,
+    status.id,
+    {
+      content: edit.content,
+      text: "",
+      spoilerText: edit.spoilerText,
+      sensitive: edit.sensitive,
+      language: edit.language,
+      editedAt: edit.editedAt,
+      mentionIds: edit.mentionedAccountIds,
+      tags: edit.tags,
+    },
+    { onlyIfNewer: true },
   );
-  const added = [...new Set(edit.mentionedAccountIds)].filter(
-    (a) => !known.has(a) && a !== status.account_id,
-  );
-  await kysely.transaction().execute(async (trx) => {
-    const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
-    await trx
-      .updateTable("statuses")
-      .set({
-        content: edit.content,
-        spoiler_text: edit.spoilerText,
-        sensitive: edit.sensitive || edit.spoilerText !== "" ? 1 : 0,
-        language: edit.language,
-        edited_at: new Date(Date.parse(edit.editedAt)).toISOString(),
-        updated_at: new Date().toISOString(),
-      })
-      .where("id", "=", status.id)
-      .execute();
-    if (added.length > 0)
-      await trx
-        .insertInto("status_mentions")
-        .values(added.map((account_id) => ({ status_id: status.id, account_id })))
-        .onConflict((oc) => oc.doNothing())
-        .execute();
-    await trx.deleteFrom("status_tags").where("status_id", "=", status.id).execute();
-    await linkTags(tctx, status.id, edit.tags);
-  });
-  for (const recipientId of edit.notifyAccountIds) {
-    if (known.has(recipientId)) continue;
-    await notify(ctx, {
-      type: "mention",
-      recipientId,
-      fromAccountId: status.account_id,
-      statusId: status.id,
-    });
-  }
-  const boosters = await kysely
-    .selectFrom("statuses")
-    .innerJoin("accounts", "accounts.id", "statuses.account_id")
-    .select("statuses.account_id")
-    .where("statuses.reblog_of_id", "=", status.id)
-    .where("accounts.domain", "is", null)
-    .execute();
-  for (const { account_id } of boosters) {
-    await notify(ctx, {
-      type: "update",
-      recipientId: account_id,
-      fromAccountId: status.account_id,
-      statusId: status.id,
-    });
-  }
-  return true;
+  await notifyOfEdit(ctx, revised, edit.notifyAccountIds);
+  return revised.outcome;
 }
 
 /** Deletes a status and the reblogs of it, with every counter they moved. */

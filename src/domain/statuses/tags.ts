@@ -39,6 +39,17 @@ export async function ensureTags(ctx: Context, names: readonly string[]): Promis
   return [...wanted.keys()].flatMap((key) => found.get(key) ?? []);
 }
 
+/** Links a status to the tags with these names (creating missing tags). */
+export async function linkStatusTags(ctx: Context, statusId: string, names: readonly string[]) {
+  const tagIds = await ensureTags(ctx, names);
+  if (tagIds.length === 0) return;
+  await ctx.db.kysely
+    .insertInto("status_tags")
+    .values(tagIds.map((tag_id) => ({ status_id: statusId, tag_id })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
+}
+
 /** Tag IDs for lookups by name (timelines); unknown names are left out. */
 export async function findTagIds(ctx: Context, names: readonly string[]): Promise<string[]> {
   // No tag has a NUL (PostgreSQL would refuse the query), so such a name matches nothing.

@@ -51,10 +51,12 @@ export async function loadStatusViews(
   const ids = [...new Set(all.map((r) => r.id))];
   const me = viewer?.accountId ?? null;
 
+  // Silent mentions (dropped by an edit) still grant access but are not shown.
   const mentionRows = await kysely
     .selectFrom("status_mentions")
     .select(["status_id", "account_id"])
     .where("status_id", "in", ids)
+    .where("silent", "=", 0)
     .execute();
   const accounts = await getAccounts(ctx, [
     ...all.map((r) => r.account_id),

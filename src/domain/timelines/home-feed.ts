@@ -15,7 +15,7 @@
 import { enqueue } from "../../jobs/queue.ts";
 import type { Context } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
-import { visibleToAccountColumn } from "../visibility.ts";
+import { localViewersAmong, visibleToAccountColumn } from "../visibility.ts";
 
 export const FAN_OUT_QUEUE = "fan-out";
 export const FAN_OUT_INLINE_LIMIT = 200;
@@ -168,6 +168,19 @@ export async function fanOut(ctx: Context, statusId: string): Promise<string[]> 
   return receivers;
 }
 
+/**
+ * When an edit of a direct status mentions more people: the newly mentioned local accounts
+ * (those who may see it) get it in their feeds, as they would have had it been posted so.
+ */
+export async function addToMentionedFeeds(
+  ctx: Context,
+  status: { id: string; visibility: string },
+  accountIds: readonly string[],
+): Promise<void> {
+  if (status.visibility !== "direct") return;
+  await insertRows(ctx, await localViewersAmong(ctx, status.id, accountIds), status.id);
+}
+
 async function insertRows(ctx: Context, accountIds: string[], statusId: string) {
   for (let i = 0; i < accountIds.length; i += 500) {
     const chunk = accountIds.slice(i, i + 500);
@@ -225,6 +238,38 @@ export async function removeFromHomeFeedOnUnfollow(
     .where("account_id", "=", followerId)
     .where("status_id", "in", (eb) =>
       eb.selectFrom("statuses").select("id").where("account_id", "=", targetId),
+    )
+    .execute();
+}
+
+/**
+ * After `accountId` blocks `targetId`: the target's statuses and reblogs of them leave the
+ * blocker's feed (Mastodon's AfterBlockService), whoever brought them in.
+ */
+export async function removeFromHomeFeedOnBlock(
+  ctx: Context,
+  accountId: string,
+  targetId: string,
+): Promise<void> {
+  await ctx.db.kysely
+    .deleteFrom("home_feed")
+    .where("account_id", "=", accountId)
+    .where("status_id", "in", (eb) =>
+      eb
+        .selectFrom("statuses as hs")
+        .select("hs.id")
+        .where((w) =>
+          w.or([
+            w("hs.account_id", "=", targetId),
+            w.exists(
+              w
+                .selectFrom("statuses as ho")
+                .select("ho.id")
+                .whereRef("ho.id", "=", "hs.reblog_of_id")
+                .where("ho.account_id", "=", targetId),
+            ),
+          ]),
+        ),
     )
     .execute();
 }

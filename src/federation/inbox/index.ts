@@ -11,8 +11,10 @@ import type { Context as KithContext } from "../../domain/context.ts";
 import { logger } from "../../logging.ts";
 import { KITH_VERSION } from "../../version.ts";
 import { sameHost } from "../convert/addressing.ts";
+import { signAsInstance } from "../instance-actor.ts";
 import { tolerantContextLoader } from "../remote/contexts.ts";
 import { createRemoteLoader } from "../remote/loader.ts";
+import { createWebFinger, type ResolveHandle } from "../remote/webfinger.ts";
 import { HANDLERS, processActivity } from "./dispatch.ts";
 import type { InboxEnv, ReportedOutcome } from "./env.ts";
 
@@ -21,6 +23,8 @@ const log = logger("federation", "inbox");
 export interface InboxOptions {
   /** The loader for remote documents (tests give one that reaches fake servers). */
   loader?: (kith: KithContext) => DocumentLoader;
+  /** Handle look-ups (tests that give a loader give this too, or go without). */
+  webFinger?: (kith: KithContext) => ResolveHandle;
   /** Told of every outcome (tests). */
   onOutcome?: (outcome: ReportedOutcome) => void;
   /** Tests only, with a federation made with the same option: see inbox/http.ts. */
@@ -35,26 +39,48 @@ export const inboxOptionsOf = (federation: Federation<KithContext>): InboxOption
 
 const loaders = new WeakMap<KithContext, DocumentLoader>();
 
-/** The safe loader for a Kith: private addresses and http only in development mode. */
+/**
+ * The safe loader for a Kith: private addresses and http only in development mode; every
+ * request signed by the instance actor (servers in authorized-fetch mode refuse others).
+ */
 export function remoteLoader(kith: KithContext): DocumentLoader {
   let loader = loaders.get(kith);
   if (!loader) {
     loader = createRemoteLoader({
       devMode: kith.config.devMode,
       userAgent: `Kith/${KITH_VERSION} (+${kith.config.origin})`,
+      sign: (request) => signAsInstance(kith, request),
     });
     loaders.set(kith, loader);
   }
   return loader;
 }
 
+const webFingers = new WeakMap<KithContext, ResolveHandle>();
+
+/** WebFinger with the loader's bounds (unsigned: WebFinger is open even in secure mode). */
+export function remoteWebFinger(kith: KithContext): ResolveHandle {
+  let webFinger = webFingers.get(kith);
+  if (!webFinger) {
+    webFinger = createWebFinger({
+      devMode: kith.config.devMode,
+      userAgent: `Kith/${KITH_VERSION} (+${kith.config.origin})`,
+    });
+    webFingers.set(kith, webFinger);
+  }
+  return webFinger;
+}
+
 export function inboxEnv(fctx: FedifyContext<KithContext>, options: InboxOptions = {}): InboxEnv {
   const kith = fctx.data;
+  // A test's fake fediverse is reachable only through its own loader and WebFinger.
+  const webFinger = options.webFinger ?? (options.loader ? undefined : remoteWebFinger);
   return {
     kith,
     fctx,
     loader: (options.loader ?? remoteLoader)(kith),
     contextLoader: tolerantContextLoader(fctx.contextLoader),
+    ...(webFinger ? { webFinger: webFinger(kith) } : {}),
   };
 }
 

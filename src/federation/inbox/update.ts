@@ -1,6 +1,7 @@
 // Update of the actor itself (its profile is refetched from its origin: only the actor may
-// update itself) or of one of its statuses (an edit, applied only when `updated` is newer;
-// poll tallies wait for polls). The embedded object counts only when it is on the actor's host.
+// update itself) or of one of its statuses (an edit, applied only when `updated` is newer and
+// kept in the status's history; poll tallies wait for polls). The embedded object counts only
+// when it is on the actor's host.
 import { isActor, type Update } from "@fedify/vocab";
 import type { AccountRow } from "../../domain/accounts/queries.ts";
 import { editRemoteStatus } from "../../domain/statuses/receive.ts";
@@ -50,5 +51,6 @@ export async function handleUpdate(
     notifyAccountIds: notifyIds,
     tags: note.hashtags,
   });
-  return edited ? stored("status edited") : ignored("not newer than the stored version");
+  if (edited === "stale") return ignored("not newer than the stored version");
+  return edited === "edited" ? stored("status edited") : ignored("the edit changes nothing");
 }

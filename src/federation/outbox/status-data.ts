@@ -48,6 +48,9 @@ export async function loadNoteSources(
       .innerJoin("accounts", "accounts.id", "status_mentions.account_id")
       .select(["status_mentions.status_id", "accounts.uri", "accounts.username", "accounts.domain"])
       .where("status_mentions.status_id", "in", ids)
+      // A mention an edit dropped is neither tagged nor addressed (statusRecipients still
+      // delivers the Update to it, as Mastodon does).
+      .where("status_mentions.silent", "=", 0)
       .orderBy("accounts.id")
       .execute(),
     kysely

@@ -41,7 +41,7 @@ export async function resolveActor(
     throw new Refusal(`${uri}: no such local account`);
   if (known && !options.refresh && !isStale(known)) return known;
   try {
-    return await fetchActor(env, uri, options);
+    return await fetchActor(env, uri, options, known);
   } catch (error) {
     if (known && error instanceof RemoteError && error.status !== 410) {
       log.debug("Keeping the stale copy of {uri}: {error}", { uri, error: error.message });
@@ -55,12 +55,18 @@ async function fetchActor(
   env: RemoteEnv,
   uri: string,
   options: ResolveActorOptions,
+  known: AccountRow | null,
 ): Promise<AccountRow> {
   const { object, json } = await fetchObject(env, uri);
   if (!isActor(object)) throw new Refusal(`${uri}: not an actor`);
   if (object.id?.href !== uri) throw new Refusal(`${uri}: the actor's id is ${object.id?.href}`);
   const input = await readActor(object, json, env);
   if (typeof input === "string") throw new Refusal(`${uri}: ${input}`);
+  // A domain WebFinger once confirmed stays while the username does (a server that does not
+  // answer WebFinger today must not change the handle); the host is asked about again.
+  const sameName = known?.username.toLowerCase() === input.username.toLowerCase();
+  const confirmed = sameName && known?.domain !== input.domain ? known?.domain : null;
+  input.domain = confirmed ?? (await handleDomain(env, uri, input.username));
   let account: AccountRow;
   try {
     account = await upsertRemoteAccount(env.kith, input);
@@ -74,6 +80,34 @@ async function fetchActor(
     await recordMove(env, account, movedTo);
   }
   return account;
+}
+
+/**
+ * The domain of the actor's handle, as Mastodon finds it: WebFinger for
+ * preferredUsername@host, whose subject may name another domain (a split domain, or a web
+ * server on a port) when that domain's own WebFinger names the same actor (webfinger.ts checks
+ * this). Without a confirmed answer, the actor's host.
+ */
+async function handleDomain(env: RemoteEnv, uri: string, username: string): Promise<string> {
+  const host = new URL(uri).host;
+  if (!env.webFinger) return host;
+  try {
+    const found = await env.webFinger(`${username}@${host}`);
+    if (found.actor === uri && found.user.toLowerCase() === username.toLowerCase())
+      return found.host;
+    log.debug("WebFinger for {username}@{host} names {actor}; keeping the host", {
+      username,
+      host,
+      actor: found.actor,
+    });
+  } catch (error) {
+    log.debug("No WebFinger for {username}@{host}: {error}", {
+      username,
+      host,
+      error: (error as Error).message,
+    });
+  }
+  return host;
 }
 
 /**

@@ -7,12 +7,15 @@ import type { Context as KithContext } from "../../domain/context.ts";
 import { sameHost } from "../convert/addressing.ts";
 import { EXTENSION_TERMS } from "./contexts.ts";
 import { RemoteError } from "./loader.ts";
+import type { ResolveHandle } from "./webfinger.ts";
 
 /** What remote look-ups need: Kith, a safe loader, and a JSON-LD context loader. */
 export interface RemoteEnv {
   kith: KithContext;
   loader: DocumentLoader;
   contextLoader: DocumentLoader;
+  /** Finds remote accounts' canonical handles; without it, the domain is the actor's host. */
+  webFinger?: ResolveHandle;
 }
 
 /** A refusal to accept something remote, with the reason to log and report. */

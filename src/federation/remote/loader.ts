@@ -2,7 +2,9 @@
 // development), no private or loopback addresses unless development mode allows them, a time
 // limit, a size limit, at most a few redirects and only within the same origin, and only the
 // ActivityPub media types (CVE-2024-23832: JSON uploaded as a file elsewhere must not pass for
-// an object). The result is a Fedify DocumentLoader, so Fedify's parsers can use it too.
+// an object). Requests are signed when a signer is given (Kith gives the instance actor's,
+// so that servers in authorized-fetch mode answer). The result is a Fedify DocumentLoader, so
+// Fedify's parsers can use it too.
 import {
   type DocumentLoader,
   FetchError,
@@ -17,6 +19,8 @@ export interface LoaderOptions {
   timeoutMs?: number;
   maxBytes?: number;
   maxRedirects?: number;
+  /** Signs each request (every hop of a redirect anew, as the URL is signed). */
+  sign?: (request: Request) => Promise<Request>;
   /** For tests: a fetch that reaches fake servers. */
   fetch?: typeof fetch;
 }
@@ -110,10 +114,15 @@ export function createBoundedGet(options: LoaderOptions) {
     ]);
     for (let hop = 0; ; hop++) {
       await check(url);
+      let headers: Headers | Record<string, string> = {
+        Accept: accept,
+        "User-Agent": options.userAgent,
+      };
+      if (options.sign) headers = (await options.sign(new Request(url.href, { headers }))).headers;
       let response: Response;
       try {
         response = await doFetch(url.href, {
-          headers: { Accept: accept, "User-Agent": options.userAgent },
+          headers,
           redirect: "manual",
           signal,
         });

@@ -9,10 +9,10 @@ import {
   getVisibleAccount,
   getVisibleAccounts,
 } from "../../domain/accounts/queries.ts";
-import { searchAccounts } from "../../domain/accounts/search.ts";
 import type { Context } from "../../domain/context.ts";
 import { notFound, validation } from "../../domain/errors.ts";
 import { familiarFollowers } from "../../domain/relationships/lists.ts";
+import { accountResults } from "../../domain/search/search.ts";
 import { type AppEnv, optionalViewer, requireUser } from "../auth.ts";
 import { renderAccount } from "../entities/account.ts";
 import { queryParams } from "../params.ts";
@@ -54,12 +54,13 @@ export function accountRoutes(ctx: Context): Hono<AppEnv> {
     const viewer = requireUser(c, "read:accounts");
     const p = searchSchema.parse(queryParams(c));
     const limit = Math.min(Math.max(p.limit ?? ACCOUNT_LIMITS.default, 1), ACCOUNT_LIMITS.max);
-    const accounts = await searchAccounts(ctx, viewer, {
-      q: p.q,
-      limit,
-      offset: p.offset ?? 0,
-      following: p.following ?? false,
-    });
+    const accounts = await accountResults(
+      ctx,
+      viewer,
+      p.q,
+      { page: { limit }, offset: p.offset ?? 0, following: p.following ?? false },
+      p.resolve ?? false,
+    );
     return c.json(accounts.map((a) => renderAccount(ctx.config, a)));
   });
 

@@ -103,3 +103,8 @@ export function renderPartialAccount(config: Config, a: AccountRow) {
     bot: full.bot,
   };
 }
+
+/** MutedAccount: an Account with when the mute lifts (null = never). */
+export function renderMutedAccount(config: Config, a: AccountRow, expiresAt: string | null) {
+  return { ...renderAccount(config, a), mute_expires_at: expiresAt };
+}

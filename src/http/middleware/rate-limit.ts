@@ -1,6 +1,7 @@
 // Request limits as Mastodon's rack-attack sets them: 300 requests per 5 minutes for each token
-// (requests without a token count per IP address) on /api/*, and 5 sign-ups per 30 minutes
-// per IP. Counters are fixed windows kept in this process's memory: with several web processes
+// (requests without a token count per IP address) on /api/*, 5 sign-ups per 30 minutes per IP,
+// and 25 sign-in attempts per 5 minutes per IP and per hour per e-mail address (so guessing
+// one person's password from many addresses is slow too). Counters are fixed windows kept in this process's memory: with several web processes
 // each keeps its own, so the effective limit is multiplied by their number.
 import { createHash } from "node:crypto";
 import { isIP } from "node:net";
@@ -52,7 +53,11 @@ export class RateLimiter {
 interface Limits {
   api: RateLimiter;
   signUp: RateLimiter;
+  signIn: RateLimiter;
+  signInEmail: RateLimiter;
 }
+
+const HOUR_MS = 3_600_000;
 
 // One set of counters per running instance (tests start several in one process).
 const perContext = new WeakMap<Context, Limits>();
@@ -60,10 +65,12 @@ const perContext = new WeakMap<Context, Limits>();
 function limitsFor(ctx: Context): Limits {
   let limits = perContext.get(ctx);
   if (!limits) {
-    const { api, signUp } = ctx.config.rateLimits;
+    const { api, signUp, signIn } = ctx.config.rateLimits;
     limits = {
       api: new RateLimiter(api.limit, api.periodMs),
       signUp: new RateLimiter(signUp.limit, signUp.periodMs),
+      signIn: new RateLimiter(signIn.limit, signIn.periodMs),
+      signInEmail: new RateLimiter(signIn.limit, Math.max(HOUR_MS, signIn.periodMs)),
     };
     perContext.set(ctx, limits);
   }
@@ -145,4 +152,16 @@ export function signUpRateLimit<E extends Env>(
     if (exceeded(c, [limitsFor(ctx).signUp.hit(`ip:${clientIp(c)}`)])) return refuse(c);
     await next();
   };
+}
+
+/**
+ * Counts one sign-in attempt (the form, or OAuth's password grant) for the client's address
+ * and for the e-mail address tried; true when either is over its limit (headers are set).
+ */
+export function signInLimited(ctx: Context, c: HonoContext, email: string): boolean {
+  const limits = limitsFor(ctx);
+  const windows = [limits.signIn.hit(`ip:${clientIp(c)}`)];
+  const address = email.trim().toLowerCase();
+  if (address) windows.push(limits.signInEmail.hit(`email:${address}`));
+  return exceeded(c, windows);
 }

@@ -13,6 +13,7 @@ import {
   revokeClientToken,
 } from "../../domain/oauth/grants.ts";
 import type { IssuedToken } from "../../domain/oauth/tokens.ts";
+import { signInLimited } from "../middleware/rate-limit.ts";
 import { bodyParams, type Params } from "../params.ts";
 import { stringParam, WRONG_TYPE } from "./input.ts";
 
@@ -105,6 +106,13 @@ export function tokenRoutes(ctx: Context): Hono {
           token = await grantClientCredentials(ctx, { ...client, scope: param("scope") });
           break;
         case "password":
+          // A password guess like the sign-in form's, so it shares the form's counters.
+          if (signInLimited(ctx, c, param("username") ?? "")) {
+            return c.json(
+              { error: "rate_limited", error_description: "Too many sign-in attempts." },
+              429,
+            );
+          }
           token = await grantPassword(ctx, {
             ...client,
             username: param("username"),

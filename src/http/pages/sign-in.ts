@@ -7,6 +7,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { Context } from "../../domain/context.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { signIn } from "../../domain/oauth/sign-in.ts";
+import { signInLimited } from "../middleware/rate-limit.ts";
 import { csrfField, hidden, input, readForm } from "./forms.ts";
 import { renderPage } from "./layout.ts";
 import {
@@ -85,6 +86,14 @@ export function signInRoutes(ctx: Context): Hono<PageEnv> {
         c,
         { returnTo, email, error: "Your session expired. Please try again." },
         403,
+      );
+    }
+    if (signInLimited(ctx, c, email)) {
+      return signInPage(
+        ctx,
+        c,
+        { returnTo, email, error: "Too many sign-in attempts. Please try again later." },
+        429,
       );
     }
     let viewer: Awaited<ReturnType<typeof signIn>>;

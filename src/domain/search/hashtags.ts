@@ -1,0 +1,117 @@
+// Hashtags by name prefix (Mastodon's TagSearchService): shortest names first, so an exact
+// match leads. Only tags the viewer could see used somewhere are offered: a tag that appears in
+// nothing but someone's direct messages does not give its name away.
+import { sql } from "kysely";
+import { likeEscape } from "../accounts/search.ts";
+import type { Context } from "../context.ts";
+import type { Viewer } from "../viewer.ts";
+import { visibleStatusFilter } from "../visibility.ts";
+
+export interface TagRow {
+  id: string;
+  name: string;
+}
+
+export interface TagHistoryDay {
+  /** UNIX time of the day's start, as a string (Mastodon's shape) */
+  day: string;
+  uses: string;
+  accounts: string;
+}
+
+export interface HashtagSearch {
+  q: string;
+  limit: number;
+  offset: number;
+  /** Mastodon: only reviewed tags and the exact name. Kith reviews no tags, so: the exact name. */
+  excludeUnreviewed: boolean;
+}
+
+/** A hashtag name as typed, without `#`; null when it is no hashtag at all. */
+export function hashtagName(q: string): string | null {
+  const name = q.trim().replace(/^#/, "");
+  return /^[\p{L}\p{M}\p{N}_·]+$/u.test(name) ? name : null;
+}
+
+export async function searchHashtags(
+  ctx: Context,
+  viewer: Viewer | null,
+  search: HashtagSearch,
+): Promise<TagRow[]> {
+  const name = hashtagName(search.q)?.toLowerCase();
+  if (!name) return [];
+  let q = ctx.db.kysely
+    .selectFrom("tags as t")
+    .select(["t.id", "t.name"])
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("status_tags as st")
+          .innerJoin("statuses as s", "s.id", "st.status_id")
+          .select("st.status_id")
+          .whereRef("st.tag_id", "=", "t.id")
+          .where(visibleStatusFilter(viewer, "s")),
+      ),
+    );
+  if (search.excludeUnreviewed) {
+    q = q.where(sql<boolean>`lower(t.name) = ${name}`);
+  } else if (ctx.db.dialect === "postgres") {
+    // tags_name_prefix (text_pattern_ops) serves this LIKE.
+    q = q.where(sql<boolean>`lower(t.name) LIKE ${`${likeEscape(name)}%`} ESCAPE '\\'`);
+  } else {
+    // A range on the lower(name) index; SQLite compares text by code point.
+    q = q.where(sql<boolean>`lower(t.name) >= ${name} AND lower(t.name) < ${`${name}\u{10FFFF}`}`);
+  }
+  return q
+    .orderBy(sql`length(t.name)`)
+    .orderBy(sql`lower(t.name)`)
+    .limit(search.limit)
+    .offset(search.offset)
+    .execute();
+}
+
+/**
+ * Use of each tag over the last seven days, newest day first: public statuses and their
+ * distinct authors per UTC day (Mastodon counts public uses too).
+ */
+export async function tagHistories(
+  ctx: Context,
+  tagIds: readonly string[],
+  now = new Date(),
+): Promise<Map<string, TagHistoryDay[]>> {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
+  const days = Array.from({ length: 7 }, (_, i) => today - i * 86_400_000);
+  const since = new Date(days[6]!).toISOString();
+  const rows =
+    tagIds.length === 0
+      ? []
+      : await ctx.db.kysely
+          .selectFrom("status_tags as st")
+          .innerJoin("statuses as s", "s.id", "st.status_id")
+          .select([
+            "st.tag_id",
+            sql<string>`substr(s.created_at, 1, 10)`.as("day"),
+            sql<number>`count(*)`.as("uses"),
+            sql<number>`count(distinct s.account_id)`.as("accounts"),
+          ])
+          .where("st.tag_id", "in", [...tagIds])
+          .where("s.visibility", "=", "public")
+          .where("s.reblog_of_id", "is", null)
+          .where("s.created_at", ">=", since)
+          .groupBy(["st.tag_id", sql`substr(s.created_at, 1, 10)`])
+          .execute();
+  const counts = new Map(rows.map((r) => [`${r.tag_id} ${r.day}`, r]));
+  return new Map(
+    tagIds.map((id) => [
+      id,
+      days.map((day) => {
+        const found = counts.get(`${id} ${new Date(day).toISOString().slice(0, 10)}`);
+        return {
+          day: String(day / 1000),
+          uses: String(found?.uses ?? 0),
+          accounts: String(found?.accounts ?? 0),
+        };
+      }),
+    ]),
+  );
+}

@@ -1,0 +1,60 @@
+// PUT /api/v1/statuses/:id (an edit), GET /api/v1/statuses/:id/history and /source.
+import { Hono } from "hono";
+import { z } from "zod";
+import type { Context } from "../../domain/context.ts";
+import { validation } from "../../domain/errors.ts";
+import { editStatus } from "../../domain/statuses/edit.ts";
+import { statusHistory, statusSource } from "../../domain/statuses/history.ts";
+import { type AppEnv, optionalViewer, requireUser } from "../auth.ts";
+import { renderStatusRow } from "../entities/status.ts";
+import { renderStatusEdit, renderStatusSource } from "../entities/status-edit.ts";
+import { bodyParams } from "../params.ts";
+import { zBool, zStringList } from "../schemas.ts";
+
+// A field left out (or null) keeps its value; an empty `status` is blank text (a 422).
+const keepUnlessGiven = z.preprocess(
+  (v) => (v === null ? undefined : typeof v === "number" ? String(v) : v),
+  z.string().optional(),
+);
+
+const editSchema = z.object({
+  status: keepUnlessGiven,
+  spoiler_text: keepUnlessGiven,
+  sensitive: zBool,
+  language: z.preprocess((v) => (v === "" ? undefined : v), keepUnlessGiven),
+  media_ids: zStringList,
+  poll: z.unknown().optional(),
+});
+
+export function statusEditRoutes(ctx: Context): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.put("/api/v1/statuses/:id", async (c) => {
+    const viewer = requireUser(c, "write:statuses");
+    const p = editSchema.parse(await bodyParams(c));
+    // Kith has no polls yet: say so rather than drop one silently.
+    if (p.poll !== undefined && p.poll !== null && p.poll !== "")
+      throw validation("Validation failed: polls not supported yet");
+    const row = await editStatus(ctx, viewer, c.req.param("id"), {
+      text: p.status,
+      spoilerText: p.spoiler_text,
+      sensitive: p.sensitive,
+      language: p.language,
+      mediaIds: p.media_ids.filter((m) => m !== ""),
+    });
+    return c.json(await renderStatusRow(ctx, viewer, row));
+  });
+
+  app.get("/api/v1/statuses/:id/history", async (c) => {
+    const viewer = optionalViewer(c, "read:statuses");
+    const versions = await statusHistory(ctx, viewer, c.req.param("id"));
+    return c.json(versions.map((v) => renderStatusEdit(ctx.config, v)));
+  });
+
+  app.get("/api/v1/statuses/:id/source", async (c) => {
+    const viewer = requireUser(c, "read:statuses");
+    return c.json(renderStatusSource(await statusSource(ctx, viewer, c.req.param("id"))));
+  });
+
+  return app;
+}

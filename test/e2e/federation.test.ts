@@ -1,0 +1,317 @@
+// Three Kith instances, each its own process, federating over HTTPS on loopback through the
+// federation lab (src/lab): people on a, b and c find each other by @handle and use only the
+// client API (masto.js), as they would from Elk or Phanpy. Once on SQLite, once on PostgreSQL.
+//
+//   a: alice (admin), amy          b: bob (admin), bella (locked)          c: carol (admin), cody
+import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, it } from "node:test";
+import { createRestAPIClient, type mastodon } from "masto";
+import { type Lab, type LabInstance, startLab, trustLab } from "../../src/lab/lab.ts";
+import { runKith } from "../helpers/cli.ts";
+import { POSTGRES_ADMIN_URL, POSTGRES_SKIP_REASON } from "../helpers/databases.ts";
+
+const QUIET = { KITH_LOG_LEVEL: "warning" };
+
+interface Person {
+  client: mastodon.rest.Client;
+  /** Their own account id on their own instance */
+  id: string;
+  /** e.g. amy@a.localhost */
+  acct: string;
+}
+
+/** Polls `check` until it returns something truthy; fails with `what` after the deadline. */
+async function eventually<T>(what: string, check: () => Promise<T>, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`${what} did not happen in time (${last ?? ""})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** A second local account, made with the instance's own `kith` command. */
+async function addPerson(instance: LabInstance, username: string): Promise<Person> {
+  const env = { ...instance.env, ...QUIET };
+  const created = await runKith(
+    ["accounts", "create", username, "--email", `${username}@${instance.domain}`],
+    env,
+  );
+  assert.equal(created.code, 0, created.stderr);
+  const token = await runKith(["accounts", "token", username], env);
+  assert.equal(token.code, 0, token.stderr);
+  const accessToken = token.stdout.trim().split(/\s+/).at(-1)!;
+  return person(instance, accessToken);
+}
+
+async function person(instance: LabInstance, accessToken: string): Promise<Person> {
+  const client = createRestAPIClient({ url: instance.url, accessToken });
+  const me = await client.v1.accounts.verifyCredentials();
+  return { client, id: me.id, acct: `${me.username}@${instance.domain}` };
+}
+
+/** What `viewer` finds for `q` with resolve=true: how every client follows someone elsewhere. */
+async function resolveAccount(viewer: Person, acct: string): Promise<mastodon.v1.Account> {
+  const found = await viewer.client.v2.search.list({
+    q: `@${acct}`,
+    type: "accounts",
+    resolve: true,
+  });
+  const account = found.accounts.find((a) => a.acct === acct);
+  assert.ok(account, `${viewer.acct} finds @${acct}: ${JSON.stringify(found.accounts)}`);
+  return account;
+}
+
+async function resolveStatus(viewer: Person, url: string): Promise<mastodon.v1.Status | null> {
+  const found = await viewer.client.v2.search.list({ q: url, type: "statuses", resolve: true });
+  return found.statuses[0] ?? null;
+}
+
+async function homeHas(viewer: Person, text: string): Promise<mastodon.v1.Status | undefined> {
+  const home = await viewer.client.v1.timelines.home.list({ limit: 40 });
+  return home.find((s) => (s.reblog ?? s).content.includes(text));
+}
+
+function federationScenario(name: string, databaseUrlPrefix: string | null) {
+  const dir = mkdtempSync(join(tmpdir(), "kith-e2e-"));
+  let lab: Lab;
+  let alice: Person, amy: Person, bob: Person, bella: Person, carol: Person, cody: Person;
+  /** How each viewer's instance knows the others (remote account ids there). */
+  const known = new Map<string, mastodon.v1.Account>();
+  const remote = async (viewer: Person, target: Person) => {
+    const key = `${viewer.acct}→${target.acct}`;
+    if (!known.has(key)) known.set(key, await resolveAccount(viewer, target.acct));
+    return known.get(key)!;
+  };
+  const followAndWait = async (viewer: Person, target: Person) => {
+    const account = await remote(viewer, target);
+    await viewer.client.v1.accounts.$select(account.id).follow();
+    await eventually(`${viewer.acct} following ${target.acct}`, async () => {
+      const [r] = await viewer.client.v1.accounts.relationships.fetch({ id: [account.id] });
+      return r?.following;
+    });
+  };
+  let bobPublic: mastodon.v1.Status;
+  let bobPrivate: mastodon.v1.Status;
+
+  describe(name, { timeout: 600_000 }, () => {
+    before(async () => {
+      lab = await startLab({
+        dir,
+        instances: 3,
+        basePort: 0,
+        env: QUIET,
+        databaseUrlPrefix,
+      });
+      trustLab(lab);
+      const [a, b, c] = lab.instances as [LabInstance, LabInstance, LabInstance];
+      [alice, bob, carol] = await Promise.all([
+        person(a, a.adminToken),
+        person(b, b.adminToken),
+        person(c, c.adminToken),
+      ]);
+      [amy, bella, cody] = await Promise.all([
+        addPerson(a, "amy"),
+        addPerson(b, "bella"),
+        addPerson(c, "cody"),
+      ]);
+    });
+    after(async () => {
+      await lab?.stop();
+      rmSync(dir, { recursive: true, force: true });
+      if (databaseUrlPrefix) await dropDatabases(databaseUrlPrefix, ["a", "b", "c"]);
+    });
+
+    it("follows by @handle across servers, and asks a locked account first", async () => {
+      await followAndWait(alice, bob);
+      await followAndWait(carol, bob);
+      const bobsFollowers = await bob.client.v1.accounts.$select(bob.id).followers.list();
+      assert.deepEqual(bobsFollowers.map((a) => a.acct).sort(), [
+        "alice@a.localhost",
+        "carol@c.localhost",
+      ]);
+
+      await bella.client.v1.accounts.updateCredentials({ locked: true });
+      const bellaOnA = await remote(amy, bella);
+      const asked = await amy.client.v1.accounts.$select(bellaOnA.id).follow();
+      assert.equal(asked.following, false);
+      const request = await eventually("bella sees amy's request", async () =>
+        (await bella.client.v1.followRequests.list()).find((a) => a.acct === "amy@a.localhost"),
+      );
+      await bella.client.v1.followRequests.$select(request.id).authorize();
+      await eventually("amy follows bella once accepted", async () => {
+        const [r] = await amy.client.v1.accounts.relationships.fetch({ id: [bellaOnA.id] });
+        return r?.following && !r.requested;
+      });
+    });
+
+    it("delivers each post only to whom its visibility allows", async () => {
+      bobPublic = await bob.client.v1.statuses.create({ status: "public hello from b" });
+      bobPrivate = await bob.client.v1.statuses.create({
+        status: "followers only from b",
+        visibility: "private",
+      });
+      await bob.client.v1.statuses.create({
+        status: "@alice@a.localhost a direct word for alice",
+        visibility: "direct",
+      });
+      // alice and carol follow bob: both get the public and followers-only posts.
+      for (const viewer of [alice, carol]) {
+        await eventually(`${viewer.acct} gets the public post`, () =>
+          homeHas(viewer, "public hello from b"),
+        );
+        await eventually(`${viewer.acct} gets the followers-only post`, () =>
+          homeHas(viewer, "followers only from b"),
+        );
+      }
+      // Only alice was addressed by the direct post.
+      const direct = await eventually("alice gets the direct post", () =>
+        homeHas(alice, "a direct word for alice"),
+      );
+      assert.equal(direct.visibility, "direct");
+      const mention = await eventually("alice is notified of the mention", async () =>
+        (await alice.client.v1.notifications.list({ types: ["mention"] })).find((n) =>
+          n.status?.content.includes("a direct word"),
+        ),
+      );
+      assert.equal(mention.account?.acct, "bob@b.localhost");
+      // Give a straggling delivery time to arrive, then look where it must not be.
+      await new Promise((r) => setTimeout(r, 1_000));
+      assert.equal(await homeHas(carol, "a direct word for alice"), undefined);
+
+      // cody follows nobody: he finds the public post by its URL, not the private one.
+      const found = await resolveStatus(cody, bobPublic.uri);
+      assert.equal(found?.content.includes("public hello from b"), true);
+      assert.equal(await resolveStatus(cody, bobPrivate.uri), null);
+      for (const viewer of [cody, amy]) {
+        assert.equal(await homeHas(viewer, "followers only from b"), undefined);
+        assert.equal(await homeHas(viewer, "a direct word for alice"), undefined);
+      }
+    });
+
+    it("threads a reply with a mention back to the author's server", async () => {
+      const onA = await eventually("the public post on a", () =>
+        homeHas(alice, "public hello from b"),
+      );
+      await alice.client.v1.statuses.create({
+        status: "@bob@b.localhost hello back from a",
+        inReplyToId: onA.id,
+      });
+      const notification = await eventually("bob is notified of the reply", async () =>
+        (await bob.client.v1.notifications.list({ types: ["mention"] })).find((n) =>
+          n.status?.content.includes("hello back from a"),
+        ),
+      );
+      assert.equal(notification.status?.inReplyToId, bobPublic.id);
+      const context = await bob.client.v1.statuses.$select(bobPublic.id).context.fetch();
+      assert.ok(context.descendants.some((s) => s.account.acct === "alice@a.localhost"));
+    });
+
+    it("counts favourites and boosts on the author's server, with notifications", async () => {
+      const onA = (await homeHas(alice, "public hello from b"))!;
+      const onC = (await homeHas(carol, "public hello from b"))!;
+      await alice.client.v1.statuses.$select(onA.id).favourite();
+      await carol.client.v1.statuses.$select(onC.id).reblog();
+      await eventually("both counted on b", async () => {
+        const s = await bob.client.v1.statuses.$select(bobPublic.id).fetch();
+        return s.favouritesCount === 1 && s.reblogsCount === 1;
+      });
+      const notifications = await bob.client.v1.notifications.list({
+        types: ["favourite", "reblog"],
+      });
+      assert.deepEqual(
+        notifications
+          .filter((n) => n.status?.id === bobPublic.id)
+          .map((n) => `${n.type} ${n.account.acct}`)
+          .sort(),
+        ["favourite alice@a.localhost", "reblog carol@c.localhost"],
+      );
+      // Undoing them is counted too.
+      await alice.client.v1.statuses.$select(onA.id).unfavourite();
+      await eventually("the favourite is taken back on b", async () => {
+        const s = await bob.client.v1.statuses.$select(bobPublic.id).fetch();
+        return s.favouritesCount === 0;
+      });
+    });
+
+    it("carries edits, deletes and profile updates", async () => {
+      await bob.client.v1.statuses.$select(bobPublic.id).update({
+        status: "public hello from b, edited",
+      });
+      const edited = await eventually("alice sees the edit", async () => {
+        const s = await homeHas(alice, "public hello from b");
+        return s?.content.includes("edited") ? s : undefined;
+      });
+      assert.ok(edited.editedAt);
+      const history = await alice.client.v1.statuses.$select(edited.id).history.list();
+      assert.equal(history.length, 2, "the original and the edit");
+
+      await bob.client.v1.statuses.$select(bobPrivate.id).remove();
+      await eventually("carol no longer has the deleted post", async () =>
+        (await homeHas(carol, "followers only from b")) === undefined ? true : undefined,
+      );
+
+      await bob.client.v1.accounts.updateCredentials({ displayName: "Bob of B" });
+      const bobOnA = await remote(alice, bob);
+      await eventually("alice sees bob's new name", async () => {
+        const account = await alice.client.v1.accounts.$select(bobOnA.id).fetch();
+        return account.displayName === "Bob of B";
+      });
+    });
+
+    it("honours a block: nothing more arrives and nothing can be fetched", async () => {
+      const carolOnB = await eventually("carol known on b", async () =>
+        (await bob.client.v1.accounts.$select(bob.id).followers.list()).find(
+          (a) => a.acct === "carol@c.localhost",
+        ),
+      );
+      await bob.client.v1.accounts.$select(carolOnB.id).block();
+      const bobOnC = await remote(carol, bob);
+      await eventually("carol no longer follows bob", async () => {
+        const [r] = await carol.client.v1.accounts.relationships.fetch({ id: [bobOnC.id] });
+        return r && !r.following;
+      });
+      const after = await bob.client.v1.statuses.create({ status: "after the block" });
+      await eventually("alice still gets bob's posts", () => homeHas(alice, "after the block"));
+      await new Promise((r) => setTimeout(r, 1_000));
+      assert.equal(await homeHas(carol, "after the block"), undefined);
+      // Nor can carol fetch it by its URL, nor see bob's older posts.
+      assert.equal(await resolveStatus(carol, after.uri), null);
+      const bobsPosts = await carol.client.v1.accounts.$select(bobOnC.id).statuses.list();
+      assert.deepEqual(bobsPosts, []);
+      // cody, on the same server, is not blocked.
+      assert.ok(await resolveStatus(cody, after.uri));
+    });
+  });
+}
+
+async function dropDatabases(prefix: string, names: string[]) {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL! });
+  await client.connect();
+  const base = new URL(prefix).pathname.slice(1);
+  for (const n of names) await client.query(`DROP DATABASE IF EXISTS ${base}${n} WITH (FORCE)`);
+  await client.end();
+}
+
+federationScenario("three instances federating over HTTPS [sqlite]", null);
+
+if (POSTGRES_ADMIN_URL) {
+  const url = new URL(POSTGRES_ADMIN_URL);
+  url.pathname = `/kith_test_e2e_${process.pid}_${randomBytes(3).toString("hex")}_`;
+  federationScenario("three instances federating over HTTPS [postgres]", url.toString());
+} else {
+  describe("three instances federating over HTTPS [postgres]", {
+    skip: POSTGRES_SKIP_REASON,
+  }, () => {});
+}
