@@ -375,6 +375,37 @@ export interface StatusEditsTable {
   created_at: Timestamp;
 }
 
+/** A poll of a status (0016). */
+export interface PollsTable {
+  id: string;
+  status_id: string;
+  /** the author of the status */
+  account_id: string;
+  /** JSON string[]: the option titles, in order */
+  options: string;
+  /** JSON number[]: votes per option, in the order of `options` */
+  cached_tallies: string;
+  multiple: Bool;
+  hide_totals: Bool;
+  /** null: never ends */
+  expires_at: Timestamp | null;
+  votes_count: number;
+  /** distinct voters; null when unknown (remote polls that do not say) */
+  voters_count: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** One account's vote for one option (0016); `uri` is the remote vote's ActivityPub id. */
+export interface PollVotesTable {
+  id: string;
+  poll_id: string;
+  account_id: string;
+  choice: number;
+  uri: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
   accounts: AccountsTable;
@@ -408,5 +439,7 @@ export interface Database {
   tombstones: TombstonesTable;
   status_edits: StatusEditsTable;
   account_domain_blocks: AccountDomainBlocksTable;
+  polls: PollsTable;
+  poll_votes: PollVotesTable;
   delivery_failures: DeliveryFailuresTable;
 }

@@ -65,7 +65,11 @@ export type DomainEvent =
   | ({ type: "follow.undone" } & FollowFacts)
   | ({ type: "block.created" } & BlockFacts)
   | ({ type: "block.removed" } & BlockFacts)
-  | { type: "account.updated"; accountId: string };
+  | { type: "account.updated"; accountId: string }
+  /** A local poll's tallies changed (or it ended): its Question goes out again. */
+  | { type: "poll.updated"; statusId: string }
+  /** A local account voted in a poll (`voteIds`: its new poll_votes rows). */
+  | { type: "poll.voted"; pollId: string; accountId: string; voteIds: string[] };
 
 export type DomainEventListener = (event: DomainEvent) => Promise<void> | void;
 
@@ -124,5 +128,9 @@ function subjectOf(event: DomainEvent): string {
       return `block:${event.accountId}:${event.targetId}`;
     case "account.updated":
       return `account:${event.accountId}`;
+    case "poll.updated":
+      return `status:${event.statusId}`;
+    case "poll.voted":
+      return `vote:${event.pollId}:${event.accountId}`;
   }
 }

@@ -1,11 +1,12 @@
-// Local statuses as ActivityPub objects: the Note at /users/{identifier}/statuses/{id} and its
-// Create (or, for a boost, the Announce) at …/activity. Public and unlisted statuses are served
+// Local statuses as ActivityPub objects: the Note (a Question when it has a poll) at
+// /users/{identifier}/statuses/{id} and its Create (or, for a boost, the Announce) at
+// …/activity. Public and unlisted statuses are served
 // to anyone; a followers-only or direct one only to a signed request whose key belongs to a
 // remote account the visibility rule lets see it. Everything else is "not found", so the
 // answer never tells whether a status exists. In authorized-fetch mode every one needs a
 // signature, and an account blocked by the author (or blocking it) finds nothing.
 import type { Federation, RequestContext } from "@fedify/fedify";
-import { Activity, Note } from "@fedify/vocab";
+import { Activity, Object as APObject } from "@fedify/vocab";
 import { isId } from "../db/ids.ts";
 import type { Context as KithContext } from "../domain/context.ts";
 import type { StatusRow } from "../domain/statuses/queries.ts";
@@ -48,8 +49,9 @@ export function registerStatusObjects(federation: Federation<KithContext>): void
   // Blocked signers were already turned away by mayFetch (not found); what is left is the
   // signature itself.
   const authorize = (fctx: RequestContext<KithContext>) => fetchAuthorized(fctx, null);
+  // Registered as Object: the status is a Note or a Question.
   federation
-    .setObjectDispatcher(Note, "/users/{identifier}/statuses/{id}", async (fctx, values) => {
+    .setObjectDispatcher(APObject, "/users/{identifier}/statuses/{id}", async (fctx, values) => {
       const status = await localStatus(fctx.data, values);
       if (!status || status.reblog_of_id || !(await mayFetch(fctx, status))) return null;
       const [source] = await loadNoteSources(fctx.data, [status]);

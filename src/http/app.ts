@@ -13,6 +13,7 @@ import { followRequestRoutes } from "./api/follow-requests.ts";
 import { instanceRoutes } from "./api/instance.ts";
 import { instanceExtrasRoutes } from "./api/instance-extras.ts";
 import { notificationRoutes } from "./api/notifications.ts";
+import { pollRoutes } from "./api/polls.ts";
 import { searchRoutes } from "./api/search.ts";
 import { statusRoutes } from "./api/statuses.ts";
 import { statusActionRoutes } from "./api/statuses-actions.ts";
@@ -72,6 +73,7 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", statusRoutes(ctx));
   app.route("/", statusActionRoutes(ctx));
   app.route("/", statusEditRoutes(ctx));
+  app.route("/", pollRoutes(ctx));
   app.route("/", timelineRoutes(ctx));
   app.route("/", accountStatusesRoutes(ctx));
   app.route("/", accountRoutes(ctx));

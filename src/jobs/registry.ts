@@ -6,6 +6,8 @@ import {
   tellDomainEventListeners,
 } from "../domain/events.ts";
 import { housekeeping } from "../domain/housekeeping.ts";
+import { POLL_EXPIRY_QUEUE, pollExpiryJob } from "../domain/polls/expiry.ts";
+import { POLL_UPDATE_QUEUE, pollUpdateJob } from "../domain/polls/updates.ts";
 import { FAN_OUT_QUEUE, fanOutJob } from "../domain/timelines/home-feed.ts";
 import { FEDERATION_CLEANUP_QUEUE, federationCleanup } from "../federation/cleanup.ts";
 import { PROBE_QUEUE, probeUnavailableHosts } from "../federation/outbox/probe.ts";
@@ -25,6 +27,10 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       [FEDERATION_CLEANUP_QUEUE]: async () => {
         await federationCleanup(ctx);
       },
+      // A poll's end: notifications, and a local poll's final tallies to other servers.
+      [POLL_EXPIRY_QUEUE]: (payload) => pollExpiryJob(ctx, payload),
+      // A local poll's new tallies to other servers, debounced.
+      [POLL_UPDATE_QUEUE]: (payload) => pollUpdateJob(ctx, payload),
       // Whether unavailable hosts are back (federation/outbox/probe.ts).
       [PROBE_QUEUE]: async () => {
         await probeUnavailableHosts(ctx);

@@ -60,16 +60,7 @@ eachServer("inbound statuses", (server) => {
     carol = await createUser(ctx, { username: "carol" });
     // Nobody here follows bob yet: this one concerns nobody (checked in the first test).
     await deliver(create(note({})));
-    const { resolveActor } = await import("../../src/federation/remote/actors.ts");
-    const account = await resolveActor(
-      { kith: ctx, loader: fake.loader, contextLoader: fake.contextLoader },
-      bob.id,
-    );
-    const { follow, authorizeFollowRequest } = await import(
-      "../../src/domain/relationships/follow.ts"
-    );
-    await follow(ctx, alice.accountId, account.id);
-    await authorizeFollowRequest(ctx, alice.accountId, account.id);
+    await fake.followedBy(ctx, bob, alice.accountId);
   });
   after(() => fake.stop());
 

@@ -18,6 +18,7 @@ import {
   signRequest,
   verifyRequest,
 } from "@fedify/fedify";
+import type { Context } from "../../src/domain/context.ts";
 import { createRemoteLoader } from "../../src/federation/remote/loader.ts";
 import { toInstant } from "../../src/federation/temporal.ts";
 
@@ -292,6 +293,18 @@ export class FakeFediverse {
     if (!document) throw new Error(`context not available: ${url}`);
     return { contextUrl: null, documentUrl: url, document };
   };
+
+  /** The local account `followerId` follows `actor` (fetched by Kith), as if it had accepted. */
+  async followedBy(kith: Context, actor: FakeActor, followerId: string): Promise<void> {
+    const { resolveActor } = await import("../../src/federation/remote/actors.ts");
+    const { follow, authorizeFollowRequest } = await import(
+      "../../src/domain/relationships/follow.ts"
+    );
+    const env = { kith, loader: this.loader, contextLoader: this.contextLoader };
+    const account = await resolveActor(env, actor.id);
+    await follow(kith, followerId, account.id);
+    await authorizeFollowRequest(kith, followerId, account.id);
+  }
 
   /** Waits until `predicate` holds (polling), or fails after `timeoutMs`. */
   async waitFor<T>(predicate: () => T | Promise<T>, timeoutMs = 15_000): Promise<NonNullable<T>> {

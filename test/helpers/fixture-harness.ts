@@ -45,6 +45,8 @@ export type Json = any;
 /** Tables emptied between fixtures, children first. */
 const TABLES = [
   "notifications",
+  "poll_votes",
+  "polls",
   "home_feed",
   "status_mentions",
   "status_tags",

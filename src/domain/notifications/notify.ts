@@ -60,7 +60,8 @@ const MAX_GROUP_SPAN_HOURS = 12;
 
 /** Creates the notification unless the recipient has shut the sender or thread out. */
 export async function notify(ctx: Context, n: NewNotification): Promise<string | null> {
-  if (n.recipientId === n.fromAccountId) return null;
+  // The one notification about one's own doing: the end of one's own poll (Mastodon's too).
+  if (n.recipientId === n.fromAccountId && n.type !== "poll") return null;
   const { kysely } = ctx.db;
   const now = new Date();
   const nowIso = now.toISOString();

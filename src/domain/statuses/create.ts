@@ -7,6 +7,8 @@ import type { Visibility } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { DomainError, validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
+import { checkPollRequest, type PollRequest } from "../polls/limits.ts";
+import { insertLocalPoll } from "../polls/options.ts";
 import { addToAuthorFeed, distributeStatus } from "../timelines/home-feed.ts";
 import type { Viewer } from "../viewer.ts";
 import { canSee } from "../visibility.ts";
@@ -28,6 +30,7 @@ export interface NewStatus {
   mediaIds?: readonly string[];
   idempotencyKey?: string | null;
   applicationId?: string | null;
+  poll?: PollRequest | null;
 }
 
 export async function createStatus(
@@ -43,6 +46,7 @@ export async function createStatus(
   }
   if (input.mediaIds && input.mediaIds.length > 0)
     throw validation("Validation failed: media not supported yet");
+  const poll = input.poll ? checkPollRequest(input.poll) : null;
 
   const { text, spoilerText } = checkStatusText(ctx, input.text, input.spoilerText ?? "");
 
@@ -116,6 +120,7 @@ export async function createStatus(
           .values(rendered.mentions.map((account_id) => ({ status_id: id, account_id })))
           .execute();
       await linkStatusTags(tctx, id, rendered.tags);
+      if (poll) await insertLocalPoll(tctx, id, viewer.accountId, poll);
       await countNewStatus(tctx, row);
       await addToAuthorFeed(tctx, viewer.accountId, id);
       if (key) {

@@ -2,10 +2,12 @@
 // only the author may (anyone else gets "not found"), never a boost, and the visibility stays
 // what it was. A field left out keeps its value; the text rules of posting apply; the text is
 // parsed again for mentions, hashtags and links; an edit that changes nothing stores nothing.
+// The poll is replaced by the one sent, or removed when none is (UpdateStatusService#update_poll!).
 // Each edit goes into the status's history (revise.ts) and out to whoever had the status.
 import { type Context, inTransaction } from "../context.ts";
 import { notFound, validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
+import { checkPollRequest, type PollRequest } from "../polls/limits.ts";
 import type { Viewer } from "../viewer.ts";
 import { checkStatusText, chooseLanguage, renderStatusText } from "./compose.ts";
 import { notifyOfEdit } from "./edit-notify.ts";
@@ -19,6 +21,8 @@ export interface StatusChanges {
   sensitive?: boolean;
   language?: string | null;
   mediaIds?: readonly string[];
+  /** The poll the status has after the edit: null (or left out) for none. */
+  poll?: PollRequest | null;
 }
 
 export async function editStatus(
@@ -45,6 +49,7 @@ export async function editStatus(
       : status.sensitive === 1;
   const language = chooseLanguage(changes.language, status.language);
   const rendered = await renderStatusText(ctx, text);
+  const poll = changes.poll ? checkPollRequest(changes.poll) : null;
 
   // The edit and its event commit together (events.ts).
   const revised = await inTransaction(ctx, async (tctx) => {
@@ -57,6 +62,7 @@ export async function editStatus(
       editedAt: new Date().toISOString(),
       mentionIds: rendered.mentions,
       tags: rendered.tags,
+      poll,
     });
     if (result.outcome === "edited")
       await emitDomainEvent(tctx, { type: "status.updated", statusId: status.id });

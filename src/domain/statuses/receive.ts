@@ -6,6 +6,7 @@ import { newId } from "../../db/ids.ts";
 import type { Visibility } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
+import { insertPoll, type PollFields } from "../polls/store.ts";
 import { distributeStatus } from "../timelines/home-feed.ts";
 import { countNewStatus } from "./create.ts";
 import { notifyOfEdit } from "./edit-notify.ts";
@@ -34,6 +35,8 @@ export interface RemoteStatusInput {
   tags: readonly string[];
   /** Store without notifying anyone (spam heuristics). */
   quiet?: boolean;
+  /** A Question's poll, stored with the status. */
+  poll?: PollFields | null;
 }
 
 export interface StatusEdit {
@@ -117,6 +120,7 @@ export async function receiveRemoteStatus(
         .onConflict((oc) => oc.doNothing())
         .execute();
     await linkStatusTags(tctx, id, input.tags);
+    if (input.poll) await insertPoll(tctx, id, input.accountId, input.poll);
     await countNewStatus(tctx, row);
     return true;
   });

@@ -8,6 +8,8 @@
 import { newId } from "../../db/ids.ts";
 import { type Context, inTransaction } from "../context.ts";
 import { notFound } from "../errors.ts";
+import { replacePollOptions } from "../polls/options.ts";
+import { findPollOfStatus, type PollFields } from "../polls/store.ts";
 import type { StatusRow } from "./queries.ts";
 import { linkStatusTags } from "./tags.ts";
 
@@ -23,6 +25,8 @@ export interface Revision {
   /** Everyone the new version mentions (for a remote status: mentions or addresses). */
   mentionIds: readonly string[];
   tags: readonly string[];
+  /** A local edit's poll (null: none); left out, the poll is not this revision's business. */
+  poll?: PollFields | null;
 }
 
 export interface Revised {
@@ -62,7 +66,10 @@ export async function reviseStatus(
     const previous = status.edited_at ?? status.created_at;
     if (options.onlyIfNewer && !(Date.parse(editedAt) > Date.parse(previous)))
       return { ...unchanged, outcome: "stale" as const };
+    const pollChanged =
+      revision.poll !== undefined && (await pollDiffers(tctx, status.id, revision.poll));
     const changed =
+      pollChanged ||
       revision.content !== status.content ||
       revision.text !== status.text ||
       revision.spoilerText !== status.spoiler_text ||
@@ -104,6 +111,8 @@ export async function reviseStatus(
     const mentions = await syncMentions(tctx, status.id, wanted);
     await trx.deleteFrom("status_tags").where("status_id", "=", status.id).execute();
     await linkStatusTags(tctx, status.id, revision.tags);
+    if (revision.poll !== undefined)
+      await replacePollOptions(tctx, status.id, status.account_id, revision.poll);
     await recordVersion(tctx, updated);
     return { status: updated, outcome: "edited" as const, ...mentions };
   });
@@ -161,4 +170,15 @@ async function syncMentions(ctx: Context, statusId: string, wanted: ReadonlySet<
     1,
   );
   return { addedMentionIds: added, previousMentionIds: [...knownIds] };
+}
+
+/** Would `wanted` change what people see of the status's poll (its options or kind)? */
+async function pollDiffers(ctx: Context, statusId: string, wanted: PollFields | null) {
+  const existing = await findPollOfStatus(ctx, statusId);
+  if (!existing || !wanted) return !existing !== !wanted;
+  return (
+    JSON.stringify(existing.options) !== JSON.stringify(wanted.options) ||
+    existing.multiple !== wanted.multiple ||
+    existing.hideTotals !== wanted.hideTotals
+  );
 }

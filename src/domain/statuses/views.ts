@@ -4,6 +4,7 @@
 import type { AccountRow } from "../accounts/queries.ts";
 import { getAccounts } from "../accounts/queries.ts";
 import type { Context } from "../context.ts";
+import { loadPollViews, type PollView } from "../polls/views.ts";
 import type { Viewer } from "../viewer.ts";
 import { getStatusRows, type StatusRow } from "./queries.ts";
 
@@ -27,6 +28,7 @@ export interface StatusView {
   /** null without a signed-in viewer */
   flags: ViewerFlags | null;
   reblog: StatusView | null;
+  poll: PollView | null;
   /** The source text, given back when a status is deleted (for delete-and-redraft). */
   source?: string;
 }
@@ -82,6 +84,7 @@ export async function loadStatusViews(
         .execute()
     : [];
   const flags = me ? await loadFlags(ctx, me, all) : null;
+  const polls = await loadPollViews(ctx, me, ids);
 
   const mentionsOf = group(
     mentionRows,
@@ -108,6 +111,7 @@ export async function loadStatusViews(
       own,
       flags: flags ? flags(row) : null,
       reblog,
+      poll: polls.get(row.id) ?? null,
     };
   };
   const views: StatusView[] = [];

@@ -36,6 +36,7 @@ export const LIMITS = {
   mentions: 64,
   attachments: 8,
   pollOptions: 32,
+  pollOptionChars: 200,
   fields: 16,
   fieldChars: 2_000,
   displayNameChars: 200,
@@ -114,6 +115,8 @@ export interface IncomingNote {
   /** hrefs of Mention tags */
   mentions: string[];
   hashtags: string[];
+  /** a Question's poll */
+  poll: IncomingPoll | null;
 }
 
 function pickText(values: readonly unknown[]): { text: string; language: string | null } {
@@ -157,18 +160,63 @@ async function attachmentLinks(object: APObject, o: ConvertOptions): Promise<str
   return parts.length > 0 ? `<p>${parts.join("<br>")}</p>` : "";
 }
 
-async function pollOptions(question: Question, o: ConvertOptions): Promise<string> {
-  const names: string[] = [];
-  for (const options of [
-    question.getExclusiveOptions(opts(o)),
-    question.getInclusiveOptions(opts(o)),
-  ]) {
-    for await (const option of options) {
-      if (names.length >= LIMITS.pollOptions) break;
-      names.push(escapeHtml(clean(option.name, 200)));
+/** A remote poll: option titles with their tallies, and when it ends. */
+export interface IncomingPoll {
+  options: string[];
+  tallies: number[];
+  multiple: boolean;
+  /** null: it never ends (Misskey) */
+  expiresAt: string | null;
+  votersCount: number | null;
+}
+
+const MAX_TALLY = 1_000_000_000;
+const tally = (n: number | null | undefined) =>
+  typeof n === "number" && Number.isFinite(n) ? Math.min(Math.max(Math.floor(n), 0), MAX_TALLY) : 0;
+
+/**
+ * The poll of a Question (`oneOf` or `anyOf`, each option a Note named after it with its tally
+ * as `replies.totalItems`), or null when it offers no options. A `closed` time before
+ * `endTime` (or `closed: true`) ends it then.
+ */
+export async function readPoll(
+  question: Question,
+  o: ConvertOptions,
+): Promise<IncomingPoll | null> {
+  const options: string[] = [];
+  const tallies: number[] = [];
+  let multiple = false;
+  for (const [inclusive, list] of [
+    [false, question.getExclusiveOptions(opts(o))],
+    [true, question.getInclusiveOptions(opts(o))],
+  ] as const) {
+    for await (const option of list) {
+      if (options.length >= LIMITS.pollOptions) break;
+      const name = clean(option.name, LIMITS.pollOptionChars).trim();
+      if (!name) continue;
+      const replies = await option.getReplies(opts(o)).catch(() => null);
+      options.push(name);
+      tallies.push(tally(replies?.totalItems));
+      multiple ||= inclusive;
     }
   }
-  return names.length > 0 ? `<ul>${names.map((n) => `<li>${n}</li>`).join("")}</ul>` : "";
+  if (options.length === 0) return null;
+  const ends = question.endTime ? Date.parse(question.endTime.toString()) : null;
+  const closed = question.closed;
+  const closedAt =
+    closed instanceof Object && "epochMilliseconds" in closed
+      ? closed.epochMilliseconds
+      : closed === true
+        ? Date.now()
+        : null;
+  const end = [ends, closedAt].filter((t): t is number => t !== null && Number.isFinite(t));
+  return {
+    options,
+    tallies,
+    multiple,
+    expiresAt: end.length > 0 ? new Date(Math.min(...end)).toISOString() : null,
+    votersCount: question.voters === null ? null : tally(question.voters),
+  };
 }
 
 /** A note-like object in Kith's terms. The caller checks ids and origins first. */
@@ -182,7 +230,6 @@ export async function readNote(object: APObject, o: ConvertOptions): Promise<Inc
     const link = pageUrl(object) ?? object.id?.href ?? "";
     html = `${title ? `<p><strong>${escapeHtml(title)}</strong></p>` : ""}${html}${link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` : ""}`;
   }
-  if (object instanceof Question) html += await pollOptions(object, o);
   html += await attachmentLinks(object, o);
   const mentions: string[] = [];
   const hashtags: string[] = [];
@@ -211,6 +258,7 @@ export async function readNote(object: APObject, o: ConvertOptions): Promise<Inc
     audience: audienceOf(object),
     mentions,
     hashtags,
+    poll: object instanceof Question ? await readPoll(object, o) : null,
   };
 }
 

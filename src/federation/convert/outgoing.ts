@@ -1,4 +1,5 @@
-// Kith → ActivityPub, in one place: local statuses as Notes with Mastodon's addressing, and
+// Kith → ActivityPub, in one place: local statuses as Notes (Questions with a poll) with
+// Mastodon's addressing, and
 // every activity Kith sends. Pure: callers pass the data (see outbox/status-data.ts) and the
 // actor's collection URIs. Activity ids follow Mastodon's, derived from the row behind each
 // activity, so a re-sent activity keeps its id and a new one (a new row) never reuses one.
@@ -9,6 +10,7 @@ import {
   Add,
   Announce,
   Block,
+  Collection,
   Create,
   Delete,
   Follow,
@@ -18,6 +20,7 @@ import {
   Mention,
   Note,
   PUBLIC_COLLECTION,
+  Question,
   Reject,
   Remove,
   Tombstone,
@@ -25,6 +28,7 @@ import {
   Update,
 } from "@fedify/vocab";
 import type { Visibility } from "../../db/schema.ts";
+import { isExpired, type Poll } from "../../domain/polls/store.ts";
 import type { NoteSource } from "../outbox/status-data.ts";
 import { toInstant } from "../temporal.ts";
 
@@ -72,10 +76,13 @@ export function noteAddressing(source: NoteSource, actor: ActorUris): Addressing
   return addressing(source.status.visibility, actor.followers, mentions);
 }
 
-export function toNote(source: NoteSource, actor: ActorUris, origin: string): Note {
+/** A status as ActivityPub has it: a Note, or a Question when it has a poll. */
+export type StatusObject = Note | Question;
+
+export function toNote(source: NoteSource, actor: ActorUris, origin: string): StatusObject {
   const { status } = source;
   const content = status.content;
-  return new Note({
+  const values = {
     id: url(status.uri),
     attribution: actor.id,
     ...noteAddressing(source, actor),
@@ -96,10 +103,36 @@ export function toNote(source: NoteSource, actor: ActorUris, origin: string): No
           }),
       ),
     ],
-  });
+  };
+  return source.poll
+    ? new Question({ ...values, ...questionValues(source.poll) })
+    : new Note(values);
 }
 
-export function createActivity(note: Note, source: NoteSource, actor: ActorUris): Create {
+/**
+ * Mastodon's poll fields: the options as Notes named after them with the tally as
+ * `replies.totalItems` (0 while totals are hidden), `oneOf` or `anyOf`, `endTime`, `closed`
+ * once ended, and `votersCount`.
+ */
+function questionValues(poll: Poll) {
+  const ended = isExpired(poll);
+  const hidden = poll.hideTotals && !ended;
+  const options = poll.options.map(
+    (name, i) =>
+      new Note({
+        name,
+        replies: new Collection({ totalItems: hidden ? 0 : (poll.tallies[i] ?? 0) }),
+      }),
+  );
+  return {
+    ...(poll.multiple ? { inclusiveOptions: options } : { exclusiveOptions: options }),
+    endTime: poll.expiresAt ? toInstant(poll.expiresAt) : null,
+    closed: ended && poll.expiresAt ? toInstant(poll.expiresAt) : null,
+    voters: poll.votersCount ?? 0,
+  };
+}
+
+export function createActivity(note: StatusObject, source: NoteSource, actor: ActorUris): Create {
   return new Create({
     id: url(`${source.status.uri}/activity`),
     actor: actor.id,
@@ -109,7 +142,7 @@ export function createActivity(note: Note, source: NoteSource, actor: ActorUris)
   });
 }
 
-export function updateActivity(note: Note, source: NoteSource, actor: ActorUris): Update {
+export function updateActivity(note: StatusObject, source: NoteSource, actor: ActorUris): Update {
   const edited = source.status.edited_at ?? source.status.updated_at;
   return new Update({
     id: url(`${source.status.uri}#updates/${Math.floor(Date.parse(edited) / 1000)}`),
@@ -117,6 +150,43 @@ export function updateActivity(note: Note, source: NoteSource, actor: ActorUris)
     object: note,
     ...noteAddressing(source, actor),
     updated: toInstant(edited),
+  });
+}
+
+/**
+ * Update of a Question whose tallies changed (or that ended), with no `updated`: not an edit, so
+ * servers refresh the poll only (Mastodon's UpdatePollSerializer). Each carries its own id.
+ */
+export function pollUpdateActivity(question: StatusObject, source: NoteSource, actor: ActorUris) {
+  // Not the poll's updated_at: the final Update when a poll ends changes no tally.
+  return new Update({
+    id: url(`${source.status.uri}#updates/poll-${Date.now()}`),
+    actor: actor.id,
+    object: question,
+    ...noteAddressing(source, actor),
+  });
+}
+
+/** One vote, as Mastodon sends it: a Note named after the option, to the poll's author only. */
+export function voteActivity(
+  actor: URL,
+  vote: { id: string; name: string; createdAt: string },
+  poll: { statusUri: string; authorUri: string },
+): Create {
+  const id = `${actor.href}#votes/${vote.id}`;
+  const author = url(poll.authorUri);
+  return new Create({
+    id: url(`${id}/activity`),
+    actor,
+    to: author,
+    published: toInstant(vote.createdAt),
+    object: new Note({
+      id: url(id),
+      name: vote.name,
+      attribution: actor,
+      replyTarget: url(poll.statusUri),
+      to: author,
+    }),
   });
 }
 

@@ -1,5 +1,5 @@
-// Create of a Note or Question (a Question shows as a note with its options listed for now),
-// and of an Article, Page, Video, Event… shown as a note with a link. The object must live on
+// Create of a Note or Question (a status with a poll), and of an Article, Page, Video,
+// Event… shown as a note with a link; a poll vote is counted (vote.ts), never shown. The object must live on
 // its actor's host and be attributed to the actor (federation.md §6); an embedded copy is then
 // trusted, else it is fetched from there. Stored once per object id, never after a Delete, and
 // only when it concerns someone here (Mastodon's "related to local activity").
@@ -12,6 +12,7 @@ import { noteKind, readNote } from "../convert/incoming.ts";
 import { fetchObject, Refusal } from "../remote/documents.ts";
 import { knownStatus, localRecipients, storeNote } from "../remote/statuses.ts";
 import { embeddedObject, type InboxEnv, ignored, type Outcome, stored } from "./env.ts";
+import { handleVote } from "./vote.ts";
 
 /** Unsolicited posts with this many mentions are stored without notifying (mention spam). */
 export const SPAM_MENTIONS = 3;
@@ -31,7 +32,7 @@ export async function handleCreate(
   const object = (await embeddedObject(env, activity)) ?? (await fetchObject(env, uri)).object;
   if (object.id?.href !== uri) throw new Refusal("the object's id changed on the way");
   const kind = noteKind(object);
-  if (kind === "poll-vote") return ignored("a poll vote: Kith hosts no polls yet");
+  if (kind === "poll-vote") return handleVote(env, object, actor);
   if (kind === "chat") return ignored("chat messages are not supported");
   if (kind === "unsupported") return ignored("an object type Kith does not show");
 

@@ -1,9 +1,10 @@
 // Update of the actor itself (its profile is refetched from its origin: only the actor may
 // update itself) or of one of its statuses (an edit, applied only when `updated` is newer and
-// kept in the status's history; poll tallies wait for polls). The embedded object counts only
-// when it is on the actor's host.
+// kept in the status's history; a Question's poll is refreshed with or without `updated`, as
+// Mastodon does). The embedded object counts only when it is on the actor's host.
 import { isActor, type Update } from "@fedify/vocab";
 import type { AccountRow } from "../../domain/accounts/queries.ts";
+import { refreshRemotePoll } from "../../domain/polls/remote.ts";
 import { editRemoteStatus } from "../../domain/statuses/receive.ts";
 import { sameHost } from "../convert/addressing.ts";
 import { noteKind, readNote } from "../convert/incoming.ts";
@@ -38,8 +39,10 @@ export async function handleUpdate(
   const note = await readNote(object, env);
   if (note.attributedTo && note.attributedTo !== actor.uri)
     throw new Refusal("the edit is attributed to someone else");
+  if (note.poll) await refreshRemotePoll(env.kith, status, { ...note.poll, hideTotals: false });
   // Mastodon (3.5+) takes an Update as an edit only with `updated`.
-  if (!note.updated) return ignored("no `updated` time: not an edit");
+  if (!note.updated)
+    return note.poll ? stored("poll refreshed") : ignored("no `updated` time: not an edit");
   const { mentionedIds, notifyIds } = await audienceFor(env, note, actor);
   const edited = await editRemoteStatus(env.kith, status, {
     content: note.content,
@@ -51,6 +54,9 @@ export async function handleUpdate(
     notifyAccountIds: notifyIds,
     tags: note.hashtags,
   });
-  if (edited === "stale") return ignored("not newer than the stored version");
+  if (edited === "stale")
+    return ignored(
+      note.poll ? "poll refreshed; the edit is not newer" : "not newer than the stored version",
+    );
   return edited === "edited" ? stored("status edited") : ignored("the edit changes nothing");
 }

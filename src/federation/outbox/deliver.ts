@@ -16,11 +16,13 @@ import {
   featuredActivity,
   followActivity,
   likeActivity,
+  pollUpdateActivity,
   toNote,
   undoActivity,
   undoAnnounceId,
   updateActivity,
   updateActorActivity,
+  voteActivity,
 } from "../convert/outgoing.ts";
 import { kithFederation } from "../federation.ts";
 import { toRecipient } from "./audience.ts";
@@ -29,10 +31,24 @@ import { loadNoteSources } from "./status-data.ts";
 
 const withUndo = (id: URL | null) => new URL(`${id?.href}/undo`);
 
-async function buildActivity(
+async function buildActivities(
   fctx: RequestContext<KithContext>,
   kith: KithContext,
   plan: Plan,
+): Promise<Activity[]> {
+  // A vote for several options is one Create(Note) per option, as Mastodon sends them.
+  if (plan.kind === "vote") {
+    const actor = fctx.getActorUri(plan.sender.username);
+    return plan.votes.map((vote) => voteActivity(actor, vote, plan.poll));
+  }
+  const activity = await buildActivity(fctx, kith, plan);
+  return activity ? [activity] : [];
+}
+
+async function buildActivity(
+  fctx: RequestContext<KithContext>,
+  kith: KithContext,
+  plan: Exclude<Plan, { kind: "vote" }>,
 ): Promise<Activity | null> {
   const identifier = plan.sender.username;
   const actor: ActorUris = {
@@ -41,13 +57,14 @@ async function buildActivity(
   };
   switch (plan.kind) {
     case "create":
-    case "update": {
+    case "update":
+    case "update-poll": {
       const [source] = await loadNoteSources(kith, [plan.status]);
       if (!source) return null;
       const note = toNote(source, actor, kith.config.origin);
-      return plan.kind === "create"
-        ? createActivity(note, source, actor)
-        : updateActivity(note, source, actor);
+      if (plan.kind === "create") return createActivity(note, source, actor);
+      if (plan.kind === "update") return updateActivity(note, source, actor);
+      return source.poll ? pollUpdateActivity(note, source, actor) : null;
     }
     case "delete": {
       const mentions = plan.mentionUris.map((u) => new URL(u));
@@ -97,12 +114,12 @@ async function buildActivity(
 export async function deliver(kith: KithContext, plan: Plan): Promise<void> {
   // A request context, so that the actor dispatcher can build the Person for Update.
   const fctx = kithFederation(kith).createContext(new Request(kith.config.origin), kith);
-  const activity = await buildActivity(fctx, kith, plan);
-  if (!activity) return;
-  await fctx.sendActivity(
-    { identifier: plan.sender.username },
-    plan.recipients.map(toRecipient),
-    activity,
-    { preferSharedInbox: plan.shared, orderingKey: plan.orderingKey },
-  );
+  for (const activity of await buildActivities(fctx, kith, plan)) {
+    await fctx.sendActivity(
+      { identifier: plan.sender.username },
+      plan.recipients.map(toRecipient),
+      activity,
+      { preferSharedInbox: plan.shared, orderingKey: plan.orderingKey },
+    );
+  }
 }

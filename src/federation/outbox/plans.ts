@@ -33,9 +33,17 @@ export interface ObjectRef {
   authorUri: string;
 }
 
+export interface VoteRef {
+  id: string;
+  /** the chosen option's title */
+  name: string;
+  createdAt: string;
+}
+
 export type Plan = PlanBase &
   (
-    | { kind: "create" | "update"; status: StatusRow }
+    | { kind: "create" | "update" | "update-poll"; status: StatusRow }
+    | { kind: "vote"; votes: VoteRef[]; poll: { statusUri: string; authorUri: string } }
     | { kind: "delete"; status: StatusRow; mentionUris: string[] }
     | { kind: "announce" | "undo-announce"; reblog: StatusRow; original: ObjectRef }
     | { kind: "like" | "undo-like"; favouriteId: string; object: ObjectRef }
@@ -80,7 +88,7 @@ async function statusRecipients(
 
 async function statusPlan(
   ctx: Context,
-  kind: "create" | "update",
+  kind: "create" | "update" | "update-poll",
   statusId: string,
 ): Promise<Plan | null> {
   const status = await statusRow(ctx, statusId);
@@ -88,8 +96,66 @@ async function statusPlan(
   const sender = await localSender(ctx, status.account_id);
   if (!sender) return null;
   const mentions = await mentionedAccountIds(ctx, status.id);
-  const recipients = await statusRecipients(ctx, status, mentions);
+  let recipients = await statusRecipients(ctx, status, mentions);
+  // New tallies reach the remote voters too (Mastodon's DistributePollUpdateWorker); those of
+  // a private poll are among its followers or mentioned already.
+  if (kind === "update-poll" && listed(status.visibility))
+    recipients = uniqueRecipients(
+      recipients,
+      await remoteAccounts(ctx, await pollVoterIds(ctx, status.id)),
+    );
   return { kind, status, sender, recipients, shared: true, orderingKey: status.uri };
+}
+
+async function pollVoterIds(ctx: Context, statusId: string): Promise<string[]> {
+  const rows = await ctx.db.kysely
+    .selectFrom("poll_votes")
+    .innerJoin("polls", "polls.id", "poll_votes.poll_id")
+    .select("poll_votes.account_id")
+    .distinct()
+    .where("polls.status_id", "=", statusId)
+    .execute();
+  return rows.map((r) => r.account_id);
+}
+
+/** A local account's votes in a remote poll, to the poll's author alone. */
+async function votePlan(
+  ctx: Context,
+  event: { pollId: string; accountId: string; voteIds: string[] },
+): Promise<Plan | null> {
+  const sender = await localSender(ctx, event.accountId);
+  const poll = await ctx.db.kysely
+    .selectFrom("polls")
+    .innerJoin("statuses", "statuses.id", "polls.status_id")
+    .select(["polls.options", "polls.account_id", "statuses.uri"])
+    .where("polls.id", "=", event.pollId)
+    .executeTakeFirst();
+  if (!sender || !poll || event.voteIds.length === 0) return null;
+  const recipients = await remoteAccounts(ctx, [poll.account_id]);
+  const author = recipients[0];
+  if (!author) return null;
+  const options = JSON.parse(poll.options) as string[];
+  const rows = await ctx.db.kysely
+    .selectFrom("poll_votes")
+    .select(["id", "choice", "created_at"])
+    .where("id", "in", event.voteIds)
+    .orderBy("choice")
+    .execute();
+  const votes = rows.map((v) => ({
+    id: v.id,
+    name: options[Number(v.choice)] ?? "",
+    createdAt: v.created_at,
+  }));
+  const orderingKey = `${sender.uri} vote ${poll.uri}`;
+  return {
+    kind: "vote",
+    votes,
+    poll: { statusUri: poll.uri, authorUri: author.uri },
+    sender,
+    recipients,
+    shared: false,
+    orderingKey,
+  };
 }
 
 async function reblogPlan(
@@ -184,6 +250,12 @@ export async function planDelivery(ctx: Context, event: DomainEvent): Promise<Pl
       break;
     case "status.updated":
       plan = await statusPlan(ctx, "update", event.statusId);
+      break;
+    case "poll.updated":
+      plan = await statusPlan(ctx, "update-poll", event.statusId);
+      break;
+    case "poll.voted":
+      plan = await votePlan(ctx, event);
       break;
     case "status.deleted": {
       const { status, mentionedAccountIds: mentionIds } = event;

@@ -1,8 +1,9 @@
-// What a local status needs to become a Note (its author, mentions and hashtags), loaded for
-// many statuses in a fixed number of queries: for a delivery, the status object dispatcher
-// and the outbox and featured collections.
+// What a local status needs to become a Note or a Question (its author, mentions, hashtags
+// and poll), loaded for many statuses in a fixed number of queries: for a delivery, the status
+// object dispatcher and the outbox and featured collections.
 import { acct } from "../../domain/accounts/queries.ts";
 import type { Context } from "../../domain/context.ts";
+import { type Poll, toPoll } from "../../domain/polls/store.ts";
 import type { StatusRow } from "../../domain/statuses/queries.ts";
 
 export interface NoteMention {
@@ -17,6 +18,8 @@ export interface NoteSource {
   mentions: NoteMention[];
   /** hashtag names as written */
   tags: string[];
+  /** a poll makes the status a Question */
+  poll: Poll | null;
 }
 
 function groupBy<T, V>(rows: T[], key: (row: T) => string, value: (row: T) => V) {
@@ -37,7 +40,7 @@ export async function loadNoteSources(
   if (rows.length === 0) return [];
   const { kysely } = ctx.db;
   const ids = rows.map((r) => r.id);
-  const [authors, mentions, tags] = await Promise.all([
+  const [authors, mentions, tags, polls] = await Promise.all([
     kysely
       .selectFrom("accounts")
       .select(["id", "username", "uri"])
@@ -60,7 +63,9 @@ export async function loadNoteSources(
       .where("status_tags.status_id", "in", ids)
       .orderBy("tags.name")
       .execute(),
+    kysely.selectFrom("polls").selectAll().where("status_id", "in", ids).execute(),
   ]);
+  const pollOf = new Map(polls.map((p) => [p.status_id, toPoll(p)]));
   const authorById = new Map(authors.map((a) => [a.id, a]));
   const mentionsOf = groupBy(
     mentions,
@@ -81,6 +86,7 @@ export async function loadNoteSources(
         author,
         mentions: mentionsOf.get(status.id) ?? [],
         tags: tagsOf.get(status.id) ?? [],
+        poll: pollOf.get(status.id) ?? null,
       },
     ];
   });

@@ -141,6 +141,7 @@ export async function storeNote(
     notifyAccountIds: notifyIds,
     tags: note.hashtags,
     quiet: options.quiet ?? false,
+    poll: note.poll && { ...note.poll, hideTotals: false },
   });
   return { ...stored, visibility };
 }

@@ -2,7 +2,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Context } from "../../domain/context.ts";
-import { validation } from "../../domain/errors.ts";
 import { editStatus } from "../../domain/statuses/edit.ts";
 import { statusHistory, statusSource } from "../../domain/statuses/history.ts";
 import { type AppEnv, optionalViewer, requireUser } from "../auth.ts";
@@ -10,6 +9,7 @@ import { renderStatusRow } from "../entities/status.ts";
 import { renderStatusEdit, renderStatusSource } from "../entities/status-edit.ts";
 import { bodyParams } from "../params.ts";
 import { zBool, zStringList } from "../schemas.ts";
+import { pollSchema } from "./statuses.ts";
 
 // A field left out (or null) keeps its value; an empty `status` is blank text (a 422).
 const keepUnlessGiven = z.preprocess(
@@ -23,7 +23,7 @@ const editSchema = z.object({
   sensitive: zBool,
   language: z.preprocess((v) => (v === "" ? undefined : v), keepUnlessGiven),
   media_ids: zStringList,
-  poll: z.unknown().optional(),
+  poll: pollSchema,
 });
 
 export function statusEditRoutes(ctx: Context): Hono<AppEnv> {
@@ -32,15 +32,21 @@ export function statusEditRoutes(ctx: Context): Hono<AppEnv> {
   app.put("/api/v1/statuses/:id", async (c) => {
     const viewer = requireUser(c, "write:statuses");
     const p = editSchema.parse(await bodyParams(c));
-    // Kith has no polls yet: say so rather than drop one silently.
-    if (p.poll !== undefined && p.poll !== null && p.poll !== "")
-      throw validation("Validation failed: polls not supported yet");
     const row = await editStatus(ctx, viewer, c.req.param("id"), {
       text: p.status,
       spoilerText: p.spoiler_text,
       sensitive: p.sensitive,
       language: p.language,
       mediaIds: p.media_ids.filter((m) => m !== ""),
+      // As Mastodon: an edit without a poll removes the status's poll (clients send it again).
+      poll: p.poll
+        ? {
+            options: p.poll.options,
+            expiresIn: p.poll.expires_in,
+            multiple: p.poll.multiple,
+            hideTotals: p.poll.hide_totals,
+          }
+        : null,
     });
     return c.json(await renderStatusRow(ctx, viewer, row));
   });

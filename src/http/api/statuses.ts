@@ -3,7 +3,6 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Context } from "../../domain/context.ts";
-import { validation } from "../../domain/errors.ts";
 import { statusContext } from "../../domain/statuses/context.ts";
 import { createStatus, VISIBILITIES } from "../../domain/statuses/create.ts";
 import { deleteStatus } from "../../domain/statuses/delete.ts";
@@ -24,6 +23,22 @@ const optionalText = z.preprocess(
   z.string().optional(),
 );
 
+// `poll[options][]=…&poll[expires_in]=…` or a JSON object; empty means "no poll".
+export const pollSchema = z.preprocess(
+  (v) => (v === "" || v === null ? undefined : v),
+  z
+    .object(
+      {
+        options: zStringList,
+        expires_in: z.union([z.string(), z.number()]).optional().nullable(),
+        multiple: zBool,
+        hide_totals: zBool,
+      },
+      { error: "must be an object with options and expires_in" },
+    )
+    .optional(),
+);
+
 const createSchema = z.object({
   status: z.preprocess((v) => (v === null || v === undefined ? "" : v), z.string()),
   spoiler_text: z.preprocess((v) => (v === null ? undefined : v), z.string().optional()),
@@ -35,7 +50,7 @@ const createSchema = z.object({
   in_reply_to_id: optionalText,
   language: optionalText,
   media_ids: zStringList,
-  poll: z.unknown().optional(),
+  poll: pollSchema,
 });
 
 export function statusRoutes(ctx: Context): Hono<AppEnv> {
@@ -45,8 +60,6 @@ export function statusRoutes(ctx: Context): Hono<AppEnv> {
     const viewer = requireUser(c, "write:statuses");
     const applicationId = c.get("auth")?.grant.applicationId ?? null;
     const p = createSchema.parse(await bodyParams(c));
-    if (p.poll !== undefined && p.poll !== null && p.poll !== "")
-      throw validation("Validation failed: polls not supported yet");
     const row = await createStatus(ctx, viewer, {
       text: p.status,
       spoilerText: p.spoiler_text,
@@ -57,6 +70,12 @@ export function statusRoutes(ctx: Context): Hono<AppEnv> {
       mediaIds: p.media_ids.filter((m) => m !== ""),
       idempotencyKey: c.req.header("Idempotency-Key") ?? null,
       applicationId,
+      poll: p.poll && {
+        options: p.poll.options,
+        expiresIn: p.poll.expires_in,
+        multiple: p.poll.multiple,
+        hideTotals: p.poll.hide_totals,
+      },
     });
     return c.json(await renderStatusRow(ctx, viewer, row));
   });

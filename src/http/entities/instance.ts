@@ -3,6 +3,7 @@
 import type { Config } from "../../config.ts";
 import type { AccountRow } from "../../domain/accounts/queries.ts";
 import type { InstanceStats } from "../../domain/instance.ts";
+import { POLL_LIMITS } from "../../domain/polls/limits.ts";
 import type { ServerRule } from "../../domain/server-rules.ts";
 import { MASTODON_API_VERSION, VERSION_STRING } from "../../version.ts";
 import { renderAccount } from "./account.ts";
@@ -25,13 +26,6 @@ export const MEDIA_LIMITS = {
   video_frame_rate_limit: 120,
   video_matrix_limit: 8_294_400,
   description_limit: 1500,
-};
-
-export const POLL_LIMITS = {
-  max_options: 4,
-  max_characters_per_option: 50,
-  min_expiration: 300,
-  max_expiration: 2_629_746,
 };
 
 function streamingUrl(config: Config): string {

@@ -1,5 +1,5 @@
 // The Status entity (Mastodon 4.5), rendered from the domain's StatusView. Fields that belong to
-// features Kith does not have yet (media, polls, cards, quotes, filters) have their empty value.
+// features Kith does not have yet (media, cards, quotes, filters) have their empty value.
 import type { Config } from "../../config.ts";
 import { acct } from "../../domain/accounts/queries.ts";
 import type { Context } from "../../domain/context.ts";
@@ -8,6 +8,7 @@ import type { StatusRow } from "../../domain/statuses/queries.ts";
 import { loadStatusViews, type StatusView } from "../../domain/statuses/views.ts";
 import type { Viewer } from "../../domain/viewer.ts";
 import { renderAccount } from "./account.ts";
+import { renderPoll } from "./poll.ts";
 
 export function renderStatus(config: Config, view: StatusView): Record<string, unknown> {
   const { row, flags } = view;
@@ -41,7 +42,7 @@ export function renderStatus(config: Config, view: StatusView): Record<string, u
     in_reply_to_id: row.in_reply_to_id,
     in_reply_to_account_id: row.in_reply_to_account_id,
     reblog: view.reblog ? renderStatus(config, view.reblog) : null,
-    poll: null,
+    poll: view.poll && !isReblog ? renderPoll(view.poll) : null,
     card: null,
     language: row.language,
     edited_at: row.edited_at,

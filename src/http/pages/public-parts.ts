@@ -11,6 +11,8 @@ import type { Config } from "../../config.ts";
 import { type AccountRow, acct } from "../../domain/accounts/queries.ts";
 import type { Context } from "../../domain/context.ts";
 import type { Page } from "../../domain/pagination.ts";
+import { isExpired } from "../../domain/polls/store.ts";
+import type { PollView } from "../../domain/polls/views.ts";
 import { htmlToPlainText } from "../../domain/statuses/sanitize.ts";
 import type { StatusView } from "../../domain/statuses/views.ts";
 import { type Html, type PageOptions, renderPage } from "./layout.ts";
@@ -92,13 +94,28 @@ export const formatTime = (iso: string) => `${dateFormat.format(new Date(iso))} 
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
+/** A poll as an anonymous visitor sees it: options, with their tallies unless hidden. */
+function pollList(poll: PollView["poll"]): Html {
+  const ended = isExpired(poll);
+  const totals = !poll.hideTotals || ended;
+  return html`<ul class="poll">
+    ${poll.options.map(
+      (title, i) =>
+        html`<li>${title}${totals ? html` <span class="meta">${plural(poll.tallies[i] ?? 0, "vote", "votes")}</span>` : ""}</li>`,
+    )}
+  </ul>
+  <p class="meta">${ended ? "Poll closed" : poll.expiresAt ? html`Poll ends <time datetime="${poll.expiresAt}">${formatTime(poll.expiresAt)}</time>` : "Poll"}</p>`;
+}
+
 /** One status as a card; a reblog shows its original under a "boosted" line. */
 export function statusCard(config: Config, view: StatusView, o: { focus?: boolean } = {}): Html {
   const shown = view.reblog ?? view;
   const { row, account } = shown;
   const path = `${profilePath(account)}/${row.id}`;
   const lang = row.language ? html` lang="${row.language}"` : "";
-  const content = html`<div class="content e-content"${lang}>${raw(row.content)}</div>`;
+  // A poll stays behind the content warning with the text, as in Mastodon.
+  const poll = shown.poll ? pollList(shown.poll.poll) : "";
+  const content = html`<div class="content e-content"${lang}>${raw(row.content)}</div>${poll}`;
   return html`<article class="card status h-entry${o.focus ? " focus" : ""}">
   <a href="${profilePath(account)}"><img class="avatar small" src="${avatarOf(config, account)}" alt="" width="46" height="46" /></a>
   <div class="body">
