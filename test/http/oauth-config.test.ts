@@ -15,6 +15,7 @@ describe("configuration: mail and rate limits", () => {
     assert.deepEqual(config.rateLimits, {
       api: { limit: 300, periodMs: 300_000 },
       signUp: { limit: 5, periodMs: 1_800_000 },
+      signIn: { limit: 25, periodMs: 300_000 },
     });
   });
 
@@ -43,10 +44,13 @@ describe("configuration: mail and rate limits", () => {
       KITH_RATE_LIMIT_API_PERIOD_S: "60",
       KITH_RATE_LIMIT_SIGN_UPS: "1",
       KITH_RATE_LIMIT_SIGN_UP_PERIOD_S: "3600",
+      KITH_RATE_LIMIT_SIGN_INS: "3",
+      KITH_RATE_LIMIT_SIGN_IN_PERIOD_S: "60",
     });
     assert.deepEqual(config.rateLimits, {
       api: { limit: 10, periodMs: 60_000 },
       signUp: { limit: 1, periodMs: 3_600_000 },
+      signIn: { limit: 3, periodMs: 60_000 },
     });
   });
 
