@@ -363,6 +363,44 @@ export interface StatusEditsTable {
   created_at: Timestamp;
 }
 
+export type RepliesPolicy = "followed" | "list" | "none";
+
+export interface ListsTable {
+  id: string;
+  account_id: string;
+  title: string;
+  replies_policy: Generated<RepliesPolicy>;
+  exclusive: Generated<Bool>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ListAccountsTable {
+  id: string;
+  list_id: string;
+  account_id: string;
+  /** the list owner's follow of the member; its deletion removes the member (0019) */
+  follow_id: string;
+  created_at: Timestamp;
+}
+
+export interface AccountConversationsTable {
+  id: string;
+  account_id: string;
+  thread_id: string;
+  /** the other participants' account IDs, sorted and space-separated */
+  participant_ids: string;
+  /** the newest status added, for order and paging */
+  last_status_id: string;
+  unread: Generated<Bool>;
+  updated_at: Timestamp;
+}
+
+export interface AccountConversationStatusesTable {
+  conversation_id: string;
+  status_id: string;
+}
+
 export interface Database {
   settings: SettingsTable;
   accounts: AccountsTable;
@@ -396,4 +434,8 @@ export interface Database {
   tombstones: TombstonesTable;
   status_edits: StatusEditsTable;
   account_domain_blocks: AccountDomainBlocksTable;
+  lists: ListsTable;
+  list_accounts: ListAccountsTable;
+  account_conversations: AccountConversationsTable;
+  account_conversation_statuses: AccountConversationStatusesTable;
 }

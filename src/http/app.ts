@@ -8,10 +8,13 @@ import { accountStatusesRoutes } from "./api/account-statuses.ts";
 import { accountRoutes } from "./api/accounts.ts";
 import { blockMuteRoutes } from "./api/blocks-mutes.ts";
 import { bookmarksFavouritesRoutes } from "./api/bookmarks-favourites.ts";
+import { conversationRoutes } from "./api/conversations.ts";
 import { domainBlockRoutes } from "./api/domain-blocks.ts";
 import { followRequestRoutes } from "./api/follow-requests.ts";
 import { instanceRoutes } from "./api/instance.ts";
 import { instanceExtrasRoutes } from "./api/instance-extras.ts";
+import { listRoutes } from "./api/lists.ts";
+import { markerRoutes } from "./api/markers.ts";
 import { notificationRoutes } from "./api/notifications.ts";
 import { statusRoutes } from "./api/statuses.ts";
 import { statusActionRoutes } from "./api/statuses-actions.ts";
@@ -79,6 +82,9 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", domainBlockRoutes(ctx));
   app.route("/", notificationRoutes(ctx));
   app.route("/", bookmarksFavouritesRoutes(ctx));
+  app.route("/", listRoutes(ctx));
+  app.route("/", conversationRoutes(ctx));
+  app.route("/", markerRoutes(ctx));
   app.route("/", authRoutes(ctx));
   app.route("/", staticRoutes());
 

@@ -6,7 +6,8 @@
 // INSERT … SELECT). Direct statuses go to the mentioned local accounts instead of followers.
 // Like Mastodon, a reply to someone else reaches only followers who also follow (or are) the
 // person replied to, and a reblog skips followers who hid the reblogger's boosts or already
-// have the original. The timeline re-checks visibility when reading, so a feed row is never
+// have the original. A direct status also goes into its local participants' conversations
+// (conversations/record.ts). The timeline re-checks visibility when reading, so a feed row is never
 // what grants access.
 //
 // Small audiences are written straight after the post (the client sees its followers' feeds
@@ -14,6 +15,7 @@
 // to the job queue so a popular account's post answers as fast as anyone's.
 import { enqueue } from "../../jobs/queue.ts";
 import type { Context } from "../context.ts";
+import { fileDirectStatus } from "../conversations/record.ts";
 import { notify } from "../notifications/notify.ts";
 import { localViewersAmong, visibleToAccountColumn } from "../visibility.ts";
 
@@ -100,6 +102,7 @@ export async function fanOut(ctx: Context, statusId: string): Promise<string[]> 
       receivers.map((r) => r.account_id),
       statusId,
     );
+    await fileDirectStatus(ctx, statusId);
     return receivers.map((r) => r.account_id);
   }
 
