@@ -401,6 +401,14 @@ export interface AccountConversationStatusesTable {
   status_id: string;
 }
 
+/** tag_follows and featured_tags (0019) */
+export interface AccountTagsTable {
+  id: string;
+  account_id: string;
+  tag_id: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
   accounts: AccountsTable;
@@ -438,4 +446,6 @@ export interface Database {
   list_accounts: ListAccountsTable;
   account_conversations: AccountConversationsTable;
   account_conversation_statuses: AccountConversationStatusesTable;
+  tag_follows: AccountTagsTable;
+  featured_tags: AccountTagsTable;
 }

@@ -19,6 +19,7 @@ import { notificationRoutes } from "./api/notifications.ts";
 import { statusRoutes } from "./api/statuses.ts";
 import { statusActionRoutes } from "./api/statuses-actions.ts";
 import { statusEditRoutes } from "./api/statuses-edits.ts";
+import { tagRoutes } from "./api/tags.ts";
 import { timelineRoutes } from "./api/timelines.ts";
 import { type AppEnv, authenticate } from "./auth.ts";
 import { errorResponse } from "./errors.ts";
@@ -85,6 +86,7 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", listRoutes(ctx));
   app.route("/", conversationRoutes(ctx));
   app.route("/", markerRoutes(ctx));
+  app.route("/", tagRoutes(ctx));
   app.route("/", authRoutes(ctx));
   app.route("/", staticRoutes());
 

@@ -1,6 +1,6 @@
 // Lists (Mastodon's lists and list_accounts), direct conversations (account_conversations: one
 // row per local account, thread and set of other participants, with the statuses it holds),
-// followed tags and featured tags. The markers table already exists (0002).
+// followed and featured tags. The markers table already exists (0002).
 import type { Kysely } from "kysely";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and must not follow the current schema type
@@ -80,10 +80,28 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on("account_conversation_statuses")
     .column("status_id")
     .execute();
+
+  // Tags a local account follows (their public posts join its home feed) and features.
+  for (const table of ["tag_follows", "featured_tags"]) {
+    await s
+      .createTable(table)
+      .addColumn("id", "text", (c) => c.primaryKey())
+      .addColumn("account_id", "text", (c) =>
+        c.notNull().references("accounts.id").onDelete("cascade"),
+      )
+      .addColumn("tag_id", "text", (c) => c.notNull().references("tags.id").onDelete("cascade"))
+      .addColumn("created_at", "text", (c) => c.notNull())
+      .addUniqueConstraint(`${table}_unique`, ["account_id", "tag_id"])
+      .execute();
+  }
+  // The fan-out finds a tag's followers by tag.
+  await s.createIndex("tag_follows_tag").on("tag_follows").column("tag_id").execute();
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable("featured_tags").execute();
+  await db.schema.dropTable("tag_follows").execute();
   await db.schema.dropTable("account_conversation_statuses").execute();
   await db.schema.dropTable("account_conversations").execute();
   await db.schema.dropTable("list_accounts").execute();

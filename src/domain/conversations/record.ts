@@ -16,7 +16,7 @@ export async function fileDirectStatus(ctx: Context, statusId: string): Promise<
     .select(["id", "account_id", "thread_id", "visibility", "reblog_of_id"])
     .where("id", "=", statusId)
     .executeTakeFirst();
-  if (!status || status.visibility !== "direct" || status.reblog_of_id) return;
+  if (status?.visibility !== "direct" || status.reblog_of_id) return;
   const mentions = await kysely
     .selectFrom("status_mentions")
     .select("account_id")
