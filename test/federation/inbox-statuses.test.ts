@@ -1,6 +1,7 @@
 // Statuses from another server, on both databases, through a running Kith and a fake remote:
 // a public note reaches its local followers' home timelines; a direct note reaches only the
-// person it mentions (and notifies them) and into the local participants' conversations; a followers-only note only the followers; replies
+// person it mentions (and notifies them) and into the local participants' conversations; a stranger's
+// public note with a tag someone here follows is kept for them; a followers-only note only the followers; replies
 // count on the parent; an Update edits (kept in the history), a Delete removes (and a late Create stays out); a
 // Block hides; the same delivery twice changes nothing.
 import assert from "node:assert/strict";
@@ -199,6 +200,40 @@ eachServer("inbound statuses", (server) => {
       (await conversations(erin)).map((c) => c.last_status?.id),
       [row.id],
     );
+  });
+
+  it("keeps a stranger's public note with a tag someone here follows, for their home only", async () => {
+    const { ctx } = server().kith;
+    const zed = await fake.actor(`${fake.origin}/users/zed`);
+    const fan = await createUser(ctx, { username: "tagfan" });
+    assert.equal(
+      (await api(base(), "POST", "/api/v1/tags/birds/follow", { token: fan.token })).status,
+      200,
+    );
+    const fromZed = (extra: Record<string, unknown>) => {
+      const object = note({ attributedTo: zed.id, cc: [zed.followers], ...extra });
+      object.id = `${zed.id}/statuses/${Date.now()}${n}`;
+      return object;
+    };
+    const hashtag = (name: string) => [
+      { type: "Hashtag", name: `#${name}`, href: `${fake.origin}/tags/${name}` },
+    ];
+    const send = (object: Record<string, unknown>) =>
+      fake.post(zed, `${base()}/inbox`, { ...create(object), actor: zed.id });
+    const untagged = fromZed({ tag: hashtag("fish") });
+    const unlisted = fromZed({ to: [zed.followers], cc: [PUBLIC], tag: hashtag("birds") });
+    const tagged = fromZed({ tag: hashtag("Birds") });
+    for (const object of [untagged, unlisted, tagged])
+      assert.equal((await send(object)).status, 202);
+    const row = await stored(tagged.id);
+    const home = async (user: TestUser) =>
+      ((await get("/api/v1/timelines/home", user)).json as { id: string }[]).map((s) => s.id);
+    await fake.waitFor(async () => (await home(fan)).includes(row.id) || undefined);
+    assert.deepEqual(await home(fan), [row.id]);
+    assert.ok(!(await home(alice)).includes(row.id), "alice follows neither zed nor the tag");
+    await sleep(300);
+    for (const ignoredNote of [untagged, unlisted])
+      assert.equal(await statusByUri(ignoredNote.id), undefined, "unrelated: not stored");
   });
 
   it("shows a followers-only note to followers, and a mention without addressing to nobody else", async () => {
