@@ -1,9 +1,10 @@
 // Statuses from another server, on both databases, through a running Kith and a fake remote:
 // a public note reaches its local followers' home timelines; a direct note reaches only the
-// person it mentions (and notifies them) and into the local participants' conversations; a stranger's
-// public note with a tag someone here follows is kept for them; a followers-only note only the followers; replies
-// count on the parent; an Update edits (kept in the history), a Delete removes (and a late Create stays out); a
-// Block hides; the same delivery twice changes nothing.
+// person it mentions (and notifies them) and the local participants' conversations; a
+// stranger's public note with a tag someone here follows is kept for them; a followers-only
+// note only the followers; replies count on the parent; an Update edits (kept in the
+// history), a Delete removes (and a late Create stays out); a Block hides; the same delivery
+// twice changes nothing.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
