@@ -28,6 +28,8 @@ eachServer("lists API", (server) => {
     for (let i = 0; i < n; i++) made.push(await user());
     return made;
   };
+  const fiveUsers = async () =>
+    (await users(5)) as [TestUser, TestUser, TestUser, TestUser, TestUser];
 
   it("creates, shows, updates and deletes lists; another user's list is not found", async () => {
     const { url } = server();
@@ -185,13 +187,7 @@ eachServer("lists API", (server) => {
 
   it("shows the members' statuses by replies_policy, hiding boosts the follow hides", async () => {
     const { url } = server();
-    const [me, a, b, c, stranger] = [
-      await user(),
-      await user(),
-      await user(),
-      await user(),
-      await user(),
-    ];
+    const [me, a, b, c, stranger] = await fiveUsers();
     const client = clientFor(url, me);
     await followOk(url, me, a);
     await followOk(url, me, b, { reblogs: false });
@@ -247,13 +243,7 @@ eachServer("lists API", (server) => {
 
   it("never shows a status its owner may not see, nor what they muted or blocked", async () => {
     const { url } = server();
-    const [me, a, b, blocked, other] = [
-      await user(),
-      await user(),
-      await user(),
-      await user(),
-      await user(),
-    ];
+    const [me, a, b, blocked, other] = await fiveUsers();
     const client = clientFor(url, me);
     await followOk(url, me, a);
     await followOk(url, me, b);

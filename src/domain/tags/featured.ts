@@ -1,12 +1,11 @@
 // Featured hashtags on a profile (Mastodon's featured_tags): at most ten per account, each
 // shown with how many of the account's public and unlisted posts carry it and when the last
 // one was. Featuring a tag twice keeps the one row, as Mastodon's CreateFeaturedTagService.
-import { newId } from "../../db/ids.ts";
 import { getVisibleAccount } from "../accounts/queries.ts";
 import type { Context } from "../context.ts";
 import { notFound, validation } from "../errors.ts";
 import type { Viewer } from "../viewer.ts";
-import { lookUpTag, type TagView, tagForWriting, tagViews } from "./tags.ts";
+import { lookUpTag, markTag, type TagView, tagForWriting, tagViews, unmarkTag } from "./tags.ts";
 
 /** Mastodon's FeaturedTag::LIMIT. */
 export const FEATURED_TAGS_LIMIT = 10;
@@ -85,16 +84,7 @@ export async function featureTag(
       throw validation(
         `Validation failed: You cannot feature more than ${FEATURED_TAGS_LIMIT} hashtags`,
       );
-    await kysely
-      .insertInto("featured_tags")
-      .values({
-        id: newId(),
-        account_id: viewer.accountId,
-        tag_id: tag.id,
-        created_at: new Date().toISOString(),
-      })
-      .onConflict((oc) => oc.columns(["account_id", "tag_id"]).doNothing())
-      .execute();
+    await markTag(ctx, "featured_tags", viewer.accountId, tag.id);
   }
   const all = await listFeaturedTags(ctx, viewer.accountId);
   const mine = all.find((f) => f.name.toLowerCase() === tag.name.toLowerCase());
@@ -115,11 +105,7 @@ export async function unfeatureById(ctx: Context, viewer: Viewer, id: string): P
 /** POST /api/v1/tags/:name/unfeature. */
 export async function unfeatureTag(ctx: Context, viewer: Viewer, name: string): Promise<TagView> {
   const tag = await tagForWriting(ctx, name);
-  await ctx.db.kysely
-    .deleteFrom("featured_tags")
-    .where("account_id", "=", viewer.accountId)
-    .where("tag_id", "=", tag.id)
-    .execute();
+  await unmarkTag(ctx, "featured_tags", viewer.accountId, tag.id);
   return lookUpTag(ctx, viewer, tag.name);
 }
 

@@ -1,34 +1,20 @@
 // Following hashtags (Mastodon's tag_follows): public posts with a followed tag join the
 // follower's home feed when they are fanned out (see fanOutToTagFollowers).
-import { newId } from "../../db/ids.ts";
 import type { Context } from "../context.ts";
 import { applyPage, finishPage, type Page } from "../pagination.ts";
 import type { Viewer } from "../viewer.ts";
 import { visibleToAccountColumn } from "../visibility.ts";
-import { lookUpTag, type TagView, tagForWriting, tagViews } from "./tags.ts";
+import { lookUpTag, markTag, type TagView, tagForWriting, tagViews, unmarkTag } from "./tags.ts";
 
 export async function followTag(ctx: Context, viewer: Viewer, name: string): Promise<TagView> {
   const tag = await tagForWriting(ctx, name);
-  await ctx.db.kysely
-    .insertInto("tag_follows")
-    .values({
-      id: newId(),
-      account_id: viewer.accountId,
-      tag_id: tag.id,
-      created_at: new Date().toISOString(),
-    })
-    .onConflict((oc) => oc.columns(["account_id", "tag_id"]).doNothing())
-    .execute();
+  await markTag(ctx, "tag_follows", viewer.accountId, tag.id);
   return lookUpTag(ctx, viewer, tag.name);
 }
 
 export async function unfollowTag(ctx: Context, viewer: Viewer, name: string): Promise<TagView> {
   const tag = await tagForWriting(ctx, name);
-  await ctx.db.kysely
-    .deleteFrom("tag_follows")
-    .where("account_id", "=", viewer.accountId)
-    .where("tag_id", "=", tag.id)
-    .execute();
+  await unmarkTag(ctx, "tag_follows", viewer.accountId, tag.id);
   return lookUpTag(ctx, viewer, tag.name);
 }
 

@@ -1,7 +1,7 @@
 // Hashtags as the API shows them (Mastodon's Tag entity): the name, the last week's public
 // use, and whether the viewer follows or features it. A well-formed name nobody used yet is a
 // tag without an ID rather than "not found", as Mastodon answers GET /api/v1/tags/:name.
-
+import { newId } from "../../db/ids.ts";
 import type { Context } from "../context.ts";
 import { notFound, validation } from "../errors.ts";
 import { extractHashtagEntities } from "../statuses/entities.ts";
@@ -145,4 +145,36 @@ export async function tagViews(
     following: following ? following.has(t.id) : null,
     featuring: featuring ? featuring.has(t.id) : null,
   }));
+}
+
+/** Records that an account follows or features a tag; doing it twice keeps one row. */
+export async function markTag(
+  ctx: Context,
+  table: "tag_follows" | "featured_tags",
+  accountId: string,
+  tagId: string,
+): Promise<void> {
+  await ctx.db.kysely
+    .insertInto(table)
+    .values({
+      id: newId(),
+      account_id: accountId,
+      tag_id: tagId,
+      created_at: new Date().toISOString(),
+    })
+    .onConflict((oc) => oc.columns(["account_id", "tag_id"]).doNothing())
+    .execute();
+}
+
+export async function unmarkTag(
+  ctx: Context,
+  table: "tag_follows" | "featured_tags",
+  accountId: string,
+  tagId: string,
+): Promise<void> {
+  await ctx.db.kysely
+    .deleteFrom(table)
+    .where("account_id", "=", accountId)
+    .where("tag_id", "=", tagId)
+    .execute();
 }
