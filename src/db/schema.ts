@@ -437,6 +437,52 @@ export interface ReportStatusesTable {
   snapshot: string;
 }
 
+export type RepliesPolicy = "followed" | "list" | "none";
+
+export interface ListsTable {
+  id: string;
+  account_id: string;
+  title: string;
+  replies_policy: Generated<RepliesPolicy>;
+  exclusive: Generated<Bool>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ListAccountsTable {
+  id: string;
+  list_id: string;
+  account_id: string;
+  /** the list owner's follow of the member; its deletion removes the member (0019) */
+  follow_id: string;
+  created_at: Timestamp;
+}
+
+export interface AccountConversationsTable {
+  id: string;
+  account_id: string;
+  thread_id: string;
+  /** the other participants' account IDs, sorted and space-separated */
+  participant_ids: string;
+  /** the newest status added, for order and paging */
+  last_status_id: string;
+  unread: Generated<Bool>;
+  updated_at: Timestamp;
+}
+
+export interface AccountConversationStatusesTable {
+  conversation_id: string;
+  status_id: string;
+}
+
+/** tag_follows and featured_tags (0019) */
+export interface AccountTagsTable {
+  id: string;
+  account_id: string;
+  tag_id: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
   accounts: AccountsTable;
@@ -475,4 +521,10 @@ export interface Database {
   reports: ReportsTable;
   report_statuses: ReportStatusesTable;
   delivery_failures: DeliveryFailuresTable;
+  lists: ListsTable;
+  list_accounts: ListAccountsTable;
+  account_conversations: AccountConversationsTable;
+  account_conversation_statuses: AccountConversationStatusesTable;
+  tag_follows: AccountTagsTable;
+  featured_tags: AccountTagsTable;
 }

@@ -1,8 +1,10 @@
 // Statuses from another server, on both databases, through a running Kith and a fake remote:
 // a public note reaches its local followers' home timelines; a direct note reaches only the
-// person it mentions (and notifies them); a followers-only note only the followers; replies
-// count on the parent; an Update edits (kept in the history), a Delete removes (and a late Create stays out); a
-// Block hides; the same delivery twice changes nothing.
+// person it mentions (and notifies them) and the local participants' conversations; a
+// stranger's public note with a tag someone here follows is kept for them; a followers-only
+// note only the followers; replies count on the parent; an Update edits (kept in the
+// history), a Delete removes (and a late Create stays out); a Block hides; the same delivery
+// twice changes nothing.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -58,8 +60,17 @@ eachServer("inbound statuses", (server) => {
     const { ctx } = server().kith;
     alice = await createUser(ctx, { username: "alice" });
     carol = await createUser(ctx, { username: "carol" });
-    // Nobody here follows bob yet: this one concerns nobody (checked in the first test).
+    // Nobody here follows bob yet: this one concerns nobody (checked in the first test). It is
+    // handled by the worker, so wait for that before alice follows bob.
     await deliver(create(note({})));
+    await fake.waitFor(async () => {
+      const queued = await db()
+        .selectFrom("jobs")
+        .select("id")
+        .where("queue", "=", "fedify")
+        .executeTakeFirst();
+      return queued === undefined;
+    });
     await fake.followedBy(ctx, bob, alice.accountId);
   });
   after(() => fake.stop());
@@ -119,15 +130,111 @@ eachServer("inbound statuses", (server) => {
     assert.equal((await get(`/api/v1/statuses/${row.id}`, carol)).status, 200);
     assert.equal((await get(`/api/v1/statuses/${row.id}`, alice)).status, 404);
     assert.equal((await get(`/api/v1/statuses/${row.id}`)).status, 404);
-    const notes = await get("/api/v1/notifications", carol);
-    assert.ok(
-      notes.json.some(
+    // The notification comes after the status row is stored (and fanned out): wait for it.
+    await fake.waitFor(async () =>
+      (await get("/api/v1/notifications", carol)).json.some(
         (x: { type: string; status?: { id: string } }) =>
           x.type === "mention" && x.status?.id === row.id,
       ),
     );
     const home = await get("/api/v1/timelines/home", alice);
     assert.ok(!home.json.some((s: { id: string }) => s.id === row.id));
+  });
+
+  it("files a direct note into the conversations of the local people it addresses only", async () => {
+    // People of its own, so earlier direct notes to alice or carol do not count here.
+    const { ctx } = server().kith;
+    const [erin, frank, dave] = [
+      await createUser(ctx, { username: "erin" }),
+      await createUser(ctx, { username: "frank" }),
+      await createUser(ctx, { username: "dave" }),
+    ];
+    const [erinUri, frankUri] = [`${base()}/users/erin`, `${base()}/users/frank`];
+    const mention = (uri: string, name: string) => ({ type: "Mention", href: uri, name });
+    const object = note({
+      to: [erinUri, frankUri],
+      cc: [],
+      tag: [mention(erinUri, "@erin"), mention(frankUri, "@frank")],
+    });
+    await deliver(create(object));
+    const row = await stored(object.id);
+    const conversations = async (user: TestUser) =>
+      (await get("/api/v1/conversations", user)).json as {
+        unread: boolean;
+        accounts: { id: string }[];
+        last_status: { id: string } | null;
+      }[];
+    const bobId = row.account_id;
+    const ids = (list: { id: string }[]) => list.map((a) => a.id).sort();
+    await fake.waitFor(async () => (await conversations(frank)).length === 1 || undefined);
+    const [franks] = await conversations(frank);
+    assert.deepEqual(
+      [franks!.unread, franks!.last_status?.id, ids(franks!.accounts)],
+      [true, row.id, [bobId, erin.accountId].sort()],
+    );
+    const [erins] = await conversations(erin);
+    assert.deepEqual(ids(erins!.accounts), [bobId, frank.accountId].sort());
+    assert.deepEqual(await conversations(dave), []);
+    const rows = await db()
+      .selectFrom("account_conversations")
+      .select("account_id")
+      .where("thread_id", "=", row.thread_id)
+      .execute();
+    assert.deepEqual(
+      rows.map((r) => r.account_id).sort(),
+      [erin.accountId, frank.accountId].sort(),
+      "no rows for the remote author or anyone else",
+    );
+    // A reply to frank alone: a conversation of its own, for frank only.
+    const aside = note({
+      to: [frankUri],
+      cc: [],
+      inReplyTo: object.id,
+      tag: [mention(frankUri, "@frank")],
+    });
+    await deliver(create(aside));
+    const asideRow = await stored(aside.id);
+    await fake.waitFor(async () => (await conversations(frank)).length === 2 || undefined);
+    const [newest] = await conversations(frank);
+    assert.deepEqual([newest!.last_status?.id, ids(newest!.accounts)], [asideRow.id, [bobId]]);
+    assert.deepEqual(
+      (await conversations(erin)).map((c) => c.last_status?.id),
+      [row.id],
+    );
+  });
+
+  it("keeps a stranger's public note with a tag someone here follows, for their home only", async () => {
+    const { ctx } = server().kith;
+    const zed = await fake.actor(`${fake.origin}/users/zed`);
+    const fan = await createUser(ctx, { username: "tagfan" });
+    assert.equal(
+      (await api(base(), "POST", "/api/v1/tags/birds/follow", { token: fan.token })).status,
+      200,
+    );
+    const fromZed = (extra: Record<string, unknown>) => {
+      const object = note({ attributedTo: zed.id, cc: [zed.followers], ...extra });
+      object.id = `${zed.id}/statuses/${Date.now()}${n}`;
+      return object;
+    };
+    const hashtag = (name: string) => [
+      { type: "Hashtag", name: `#${name}`, href: `${fake.origin}/tags/${name}` },
+    ];
+    const send = (object: Record<string, unknown>) =>
+      fake.post(zed, `${base()}/inbox`, { ...create(object), actor: zed.id });
+    const untagged = fromZed({ tag: hashtag("fish") });
+    const unlisted = fromZed({ to: [zed.followers], cc: [PUBLIC], tag: hashtag("birds") });
+    const tagged = fromZed({ tag: hashtag("Birds") });
+    for (const object of [untagged, unlisted, tagged])
+      assert.equal((await send(object)).status, 202);
+    const row = await stored(tagged.id);
+    const home = async (user: TestUser) =>
+      ((await get("/api/v1/timelines/home", user)).json as { id: string }[]).map((s) => s.id);
+    await fake.waitFor(async () => (await home(fan)).includes(row.id) || undefined);
+    assert.deepEqual(await home(fan), [row.id]);
+    assert.ok(!(await home(alice)).includes(row.id), "alice follows neither zed nor the tag");
+    await sleep(300);
+    for (const ignoredNote of [untagged, unlisted])
+      assert.equal(await statusByUri(ignoredNote.id), undefined, "unrelated: not stored");
   });
 
   it("shows a followers-only note to followers, and a mention without addressing to nobody else", async () => {

@@ -12,13 +12,6 @@ export interface TagRow {
   name: string;
 }
 
-export interface TagHistoryDay {
-  /** UNIX time of the day's start, as a string (Mastodon's shape) */
-  day: string;
-  uses: string;
-  accounts: string;
-}
-
 export interface HashtagSearch {
   q: string;
   limit: number;
@@ -68,50 +61,4 @@ export async function searchHashtags(
     .limit(search.limit)
     .offset(search.offset)
     .execute();
-}
-
-/**
- * Use of each tag over the last seven days, newest day first: public statuses and their
- * distinct authors per UTC day (Mastodon counts public uses too).
- */
-export async function tagHistories(
-  ctx: Context,
-  tagIds: readonly string[],
-  now = new Date(),
-): Promise<Map<string, TagHistoryDay[]>> {
-  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const days = Array.from({ length: 7 }, (_, i) => today - i * 86_400_000);
-  const since = new Date(days[6]!).toISOString();
-  const rows =
-    tagIds.length === 0
-      ? []
-      : await ctx.db.kysely
-          .selectFrom("status_tags as st")
-          .innerJoin("statuses as s", "s.id", "st.status_id")
-          .select([
-            "st.tag_id",
-            sql<string>`substr(s.created_at, 1, 10)`.as("day"),
-            sql<number>`count(*)`.as("uses"),
-            sql<number>`count(distinct s.account_id)`.as("accounts"),
-          ])
-          .where("st.tag_id", "in", [...tagIds])
-          .where("s.visibility", "=", "public")
-          .where("s.reblog_of_id", "is", null)
-          .where("s.created_at", ">=", since)
-          .groupBy(["st.tag_id", sql`substr(s.created_at, 1, 10)`])
-          .execute();
-  const counts = new Map(rows.map((r) => [`${r.tag_id} ${r.day}`, r]));
-  return new Map(
-    tagIds.map((id) => [
-      id,
-      days.map((day) => {
-        const found = counts.get(`${id} ${new Date(day).toISOString().slice(0, 10)}`);
-        return {
-          day: String(day / 1000),
-          uses: String(found?.uses ?? 0),
-          accounts: String(found?.accounts ?? 0),
-        };
-      }),
-    ]),
-  );
 }

@@ -6,7 +6,9 @@
 // INSERT … SELECT). Direct statuses go to the mentioned local accounts instead of followers.
 // Like Mastodon, a reply to someone else reaches only followers who also follow (or are) the
 // person replied to, and a reblog skips followers who hid the reblogger's boosts or already
-// have the original. The timeline re-checks visibility when reading, so a feed row is never
+// have the original. A public status also reaches local followers of its hashtags
+// (tags/followed.ts). A direct status also goes into its local participants' conversations
+// (conversations/record.ts). The timeline re-checks visibility when reading, so a feed row is never
 // what grants access.
 //
 // Small audiences are written straight after the post (the client sees its followers' feeds
@@ -14,7 +16,9 @@
 // to the job queue so a popular account's post answers as fast as anyone's.
 import { enqueue } from "../../jobs/queue.ts";
 import type { Context } from "../context.ts";
+import { fileDirectStatus } from "../conversations/record.ts";
 import { notify } from "../notifications/notify.ts";
+import { fanOutToTagFollowers } from "../tags/followed.ts";
 import { localViewersAmong, visibleToAccountColumn } from "../visibility.ts";
 
 export const FAN_OUT_QUEUE = "fan-out";
@@ -100,6 +104,7 @@ export async function fanOut(ctx: Context, statusId: string): Promise<string[]> 
       receivers.map((r) => r.account_id),
       statusId,
     );
+    await fileDirectStatus(ctx, statusId);
     return receivers.map((r) => r.account_id);
   }
 
@@ -152,6 +157,7 @@ export async function fanOut(ctx: Context, statusId: string): Promise<string[]> 
   const rows = await q.execute();
   const receivers = rows.map((r) => r.account_id);
   await insertRows(ctx, receivers, statusId);
+  await fanOutToTagFollowers(ctx, statusId);
   // "status" notifications for followers who asked for them (Mastodon: not for reblogs or
   // replies to others).
   if (!status.reblog_of_id && (!repliedTo || repliedTo === status.account_id)) {

@@ -1,11 +1,13 @@
 // The home timeline: the viewer's home_feed rows, newest first. The query is one range scan
 // on the home_feed primary key (account_id, status_id) joined to statuses by ID; visibility
-// and mutes are re-checked per row, so a feed row never grants access by itself.
+// and mutes are re-checked per row, so a feed row never grants access by itself. Members of
+// the viewer's exclusive lists are left out here, when read (see list.ts).
 import type { Context } from "../context.ts";
 import { applyPage, type Page } from "../pagination.ts";
 import type { Viewer } from "../viewer.ts";
 import { visibleStatusFilter } from "../visibility.ts";
 import { notMutedFilter } from "./filters.ts";
+import { notInExclusiveListFilter } from "./list.ts";
 import { type TimelinePage, toTimelinePage } from "./page.ts";
 
 export async function homeTimeline(
@@ -19,7 +21,8 @@ export async function homeTimeline(
     .selectAll("s")
     .where("h.account_id", "=", viewer.accountId)
     .where(visibleStatusFilter(viewer, "s"))
-    .where(notMutedFilter(viewer, "s"));
+    .where(notMutedFilter(viewer, "s"))
+    .where(notInExclusiveListFilter(viewer, "s"));
   const rows = await applyPage(query, "h.status_id", page).execute();
   return toTimelinePage(ctx, viewer, rows, page);
 }

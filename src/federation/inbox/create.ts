@@ -2,12 +2,14 @@
 // Event… shown as a note with a link; a poll vote is counted (vote.ts), never shown. The object must live on
 // its actor's host and be attributed to the actor (federation.md §6); an embedded copy is then
 // trusted, else it is fetched from there. Stored once per object id, never after a Delete, and
-// only when it concerns someone here (Mastodon's "related to local activity").
+// only when it concerns someone here (Mastodon's "related to local activity"), which includes
+// a public post carrying a hashtag someone here follows.
 import type { Create } from "@fedify/vocab";
 import type { AccountRow } from "../../domain/accounts/queries.ts";
 import { hasLocalFollowers } from "../../domain/accounts/remote.ts";
 import { isTombstoned } from "../../domain/statuses/receive.ts";
-import { sameHost } from "../convert/addressing.ts";
+import { tagsFollowedHere } from "../../domain/tags/followed.ts";
+import { isPublic, sameHost } from "../convert/addressing.ts";
 import { noteKind, readNote } from "../convert/incoming.ts";
 import { fetchObject, Refusal } from "../remote/documents.ts";
 import { knownStatus, localRecipients, storeNote } from "../remote/statuses.ts";
@@ -46,7 +48,12 @@ export async function handleCreate(
     (env.relayedBy !== undefined && (await hasLocalFollowers(kith, env.relayedBy.id)));
   const recipients = await localRecipients(env, note);
   const parent = note.inReplyTo ? await knownStatus(env, note.inReplyTo) : null;
-  if (!followed && recipients.length === 0 && !parent)
+  // A public post with a hashtag someone here follows is theirs too (it joins their home).
+  const unrelated = !followed && recipients.length === 0 && !parent;
+  if (
+    unrelated &&
+    !(note.audience.to.some(isPublic) && (await tagsFollowedHere(kith, note.hashtags)))
+  )
     return ignored("not related to any local account");
   // Someone nobody here follows, mentioning many people: keep it, but notify no one.
   const quiet = !followed && parent?.local !== 1 && note.mentions.length >= SPAM_MENTIONS;

@@ -5,8 +5,8 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { Context } from "../../domain/context.ts";
 import { DomainError } from "../../domain/errors.ts";
-import { tagHistories } from "../../domain/search/hashtags.ts";
 import { search } from "../../domain/search/search.ts";
+import { tagViews } from "../../domain/tags/tags.ts";
 import { type AppEnv, optionalViewer } from "../auth.ts";
 import { renderAccount } from "../entities/account.ts";
 import { renderStatuses } from "../entities/status.ts";
@@ -60,16 +60,11 @@ export function searchRoutes(ctx: Context): Hono<AppEnv> {
       page: readPage(c, SEARCH_LIMITS),
       offset: p.offset ?? 0,
     });
-    const histories = await tagHistories(
-      ctx,
-      results.hashtags.map((t) => t.id),
-    );
+    const tags = await tagViews(ctx, viewer, results.hashtags);
     return c.json({
       accounts: results.accounts.map((a) => renderAccount(ctx.config, a)),
       statuses: renderStatuses(ctx.config, results.statuses),
-      hashtags: results.hashtags.map((t) =>
-        renderTag(ctx.config, t, histories.get(t.id) ?? [], viewer !== null),
-      ),
+      hashtags: tags.map((t) => renderTag(ctx.config, t)),
     });
   });
 
