@@ -10,6 +10,7 @@ import * as m0008 from "./0008_federation.ts";
 import * as m0010 from "./0010_remote_federation.ts";
 import * as m0011 from "./0011_status_edits.ts";
 import * as m0012 from "./0012_account_domain_blocks.ts";
+import * as m0018 from "./0018_rule_actions.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   "0010_remote_federation": m0010,
   "0011_status_edits": m0011,
   "0012_account_domain_blocks": m0012,
+  "0018_rule_actions": m0018,
 };

@@ -7,10 +7,16 @@ import type { Visibility } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { DomainError, validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
+import { recordRuleActions } from "../rules/actions.ts";
 import { addToAuthorFeed, distributeStatus } from "../timelines/home-feed.ts";
 import type { Viewer } from "../viewer.ts";
 import { canSee } from "../visibility.ts";
-import { checkStatusText, chooseLanguage, renderStatusText } from "./compose.ts";
+import {
+  applyInstanceRules,
+  checkStatusText,
+  chooseLanguage,
+  renderStatusText,
+} from "./compose.ts";
 import { notifyIfLocal } from "./local-notify.ts";
 import { localStatusUris, type StatusRow } from "./queries.ts";
 import { linkStatusTags } from "./tags.ts";
@@ -76,6 +82,14 @@ export async function createStatus(
   }
 
   const rendered = await renderStatusText(ctx, text);
+  const ruled = await applyInstanceRules(ctx, viewer, {
+    text,
+    spoilerText,
+    language,
+    rendered,
+    visibility,
+    sensitive: (input.sensitive ?? user.default_sensitive === 1) || spoilerText !== "",
+  });
 
   const id = newId();
   const now = new Date().toISOString();
@@ -94,8 +108,8 @@ export async function createStatus(
     content: rendered.html,
     text,
     spoiler_text: spoilerText,
-    sensitive: (input.sensitive ?? user.default_sensitive === 1) || spoilerText !== "" ? 1 : 0,
-    visibility,
+    sensitive: ruled.sensitive ? 1 : 0,
+    visibility: ruled.visibility,
     language,
     application_id: input.applicationId ?? null,
     replies_count: 0,
@@ -118,6 +132,10 @@ export async function createStatus(
       await linkStatusTags(tctx, id, rendered.tags);
       await countNewStatus(tctx, row);
       await addToAuthorFeed(tctx, viewer.accountId, id);
+      await recordRuleActions(
+        tctx,
+        ruled.records.map((r) => ({ ...r, statusId: id })),
+      );
       if (key) {
         await trx
           .insertInto("idempotency_keys")

@@ -6,8 +6,14 @@
 import type { Context } from "../context.ts";
 import { notFound, validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
+import { recordRuleActions } from "../rules/actions.ts";
 import type { Viewer } from "../viewer.ts";
-import { checkStatusText, chooseLanguage, renderStatusText } from "./compose.ts";
+import {
+  applyInstanceRules,
+  checkStatusText,
+  chooseLanguage,
+  renderStatusText,
+} from "./compose.ts";
 import { notifyOfEdit } from "./edit-notify.ts";
 import { findVisibleStatus, type StatusRow } from "./queries.ts";
 import { reviseStatus } from "./revise.ts";
@@ -45,18 +51,28 @@ export async function editStatus(
       : status.sensitive === 1;
   const language = chooseLanguage(changes.language, status.language);
   const rendered = await renderStatusText(ctx, text);
+  const ruled = await applyInstanceRules(ctx, viewer, {
+    text,
+    spoilerText,
+    language,
+    rendered,
+    visibility: status.visibility,
+    sensitive,
+    statusId: status.id,
+  });
 
   const revised = await reviseStatus(ctx, status.id, {
     content: rendered.html,
     text,
     spoilerText,
-    sensitive,
+    sensitive: ruled.sensitive,
     language,
     editedAt: new Date().toISOString(),
     mentionIds: rendered.mentions,
     tags: rendered.tags,
   });
   if (revised.outcome !== "edited") return revised.status;
+  await recordRuleActions(ctx, ruled.records);
   await notifyOfEdit(ctx, revised, rendered.mentions);
   await emitDomainEvent(ctx, { type: "status.updated", statusId: status.id });
   return revised.status;
