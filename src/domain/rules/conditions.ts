@@ -26,7 +26,7 @@ export type TextTest = (normalised: string, original: string) => boolean;
 export type ScopeTest = (scope: Scope) => boolean;
 
 const CLASS_PATTERNS: Record<(typeof CHARACTER_CLASSES)[number], RegExp> = {
-  whitespace: /^[\s\p{Zs}]$/u,
+  whitespace: /^\p{White_Space}$/u, // Unicode's, unlike \s without U+FEFF
   punctuation: /^\p{P}$/u,
   digits: /^\p{Nd}$/u,
   letters: /^\p{L}$/u,
