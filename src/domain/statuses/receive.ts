@@ -1,11 +1,14 @@
 // Statuses from other servers: stored once per ActivityPub id, threaded, counted, fanned out
 // to the local followers who may see them, and announced to the local accounts they mention.
 // Edits (with their history) and deletions by their authors. Federation has validated,
-// sanitised and addressed them (visibility, who is mentioned) before they get here.
+// sanitised and addressed them (visibility, who is mentioned) before they get here; the
+// instance's incoming rules (docs/rules/) apply here, before anything is stored.
 import { newId } from "../../db/ids.ts";
 import type { Visibility } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
+import { recordRuleActions } from "../rules/actions.ts";
+import { enforceIncomingRules } from "../rules/enforce-incoming.ts";
 import { distributeStatus } from "../timelines/home-feed.ts";
 import { countNewStatus } from "./create.ts";
 import { notifyOfEdit } from "./edit-notify.ts";
@@ -66,14 +69,19 @@ export async function findStatusByUri(ctx: Context, uri: string): Promise<Status
   return byUrl ?? null;
 }
 
-/** Stores a remote status unless one with its uri exists; `created` says which happened. */
+/**
+ * Stores a remote status unless one with its uri exists; `created` says which happened.
+ * Throws RefusedByRule when an incoming rule refuses it.
+ */
 export async function receiveRemoteStatus(
   ctx: Context,
-  input: RemoteStatusInput,
+  received: RemoteStatusInput,
 ): Promise<{ status: StatusRow; created: boolean }> {
   const { kysely } = ctx.db;
-  const earlier = await findStatusByUri(ctx, input.uri);
+  const earlier = await findStatusByUri(ctx, received.uri);
   if (earlier) return { status: earlier, created: false };
+  const ruled = await enforceIncomingRules(ctx, received);
+  const input = { ...received, ...ruled };
   const id = newId(new Date(Math.min(Date.parse(input.createdAt) || Date.now(), Date.now())));
   const now = new Date().toISOString();
   const row: StatusRow = {
@@ -118,6 +126,10 @@ export async function receiveRemoteStatus(
         .execute();
     await linkStatusTags(tctx, id, input.tags);
     await countNewStatus(tctx, row);
+    await recordRuleActions(
+      tctx,
+      ruled.records.map((r) => ({ ...r, statusId: id })),
+    );
     return true;
   });
   if (!created) return { status: (await findStatusByUri(ctx, input.uri)) ?? row, created: false };
