@@ -14,6 +14,8 @@ export interface TrialPost {
   sensitive?: boolean;
   role?: Role | null;
   accountCreatedAt?: string | null;
+  /** When it is posted (account age is measured then); now by default */
+  at?: number;
 }
 
 export function tryText(policy: CompiledPolicy, post: TrialPost): LocalVerdict {
@@ -29,7 +31,7 @@ export function tryText(policy: CompiledPolicy, post: TrialPost): LocalVerdict {
       accountCreatedAt: post.accountCreatedAt ?? null,
       role: post.role ?? null,
       hasMedia: false,
-      now: Date.now(),
+      now: post.at ?? Date.now(),
     },
   });
 }

@@ -7,7 +7,7 @@ import { DomainError } from "../errors.ts";
 import { htmlToPlainText } from "../statuses/sanitize.ts";
 import { type RuleActionRecord, recordRuleActions } from "./actions.ts";
 import { rulesInForce } from "./in-force.ts";
-import { checkIncoming, type IncomingFired } from "./incoming-check.ts";
+import { checkIncoming, countHtmlLinks, type IncomingFired } from "./incoming-check.ts";
 
 export class RefusedByRule extends DomainError {
   override name = "RefusedByRule";
@@ -39,11 +39,6 @@ export interface IncomingEffects {
   /** To record once the status is stored (fill in its id). */
   records: RuleActionRecord[];
 }
-
-/** Links in sanitised HTML that are neither mentions nor hashtags. */
-const countLinks = (html: string) =>
-  [...html.matchAll(/<a\s[^>]*>/g)].filter((m) => !/class="[^"]*\b(mention|hashtag)\b/.test(m[0]))
-    .length;
 
 export async function enforceIncomingRules(
   ctx: Context,
@@ -80,7 +75,7 @@ export async function enforceIncomingRules(
     localMentions: local.size,
     scope: {
       language: status.language,
-      links: countLinks(status.content),
+      links: countHtmlLinks(status.content),
       mentions: status.mentionedAccountIds.length,
       accountCreatedAt: author.created_at,
       role: null,

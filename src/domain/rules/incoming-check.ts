@@ -76,3 +76,8 @@ export function checkIncoming(policy: CompiledPolicy, draft: IncomingDraft): Inc
   }
   return verdict;
 }
+
+/** Links in sanitised HTML that are neither mentions nor hashtags. */
+export const countHtmlLinks = (html: string) =>
+  [...html.matchAll(/<a\s[^>]*>/g)].filter((m) => !/class="[^"]*\b(mention|hashtag)\b/.test(m[0]))
+    .length;
