@@ -6,6 +6,7 @@ import type { Context } from "../domain/context.ts";
 import { federationMiddleware } from "../federation/mount.ts";
 import { accountStatusesRoutes } from "./api/account-statuses.ts";
 import { accountRoutes } from "./api/accounts.ts";
+import { adminRulesRoutes } from "./api/admin-rules.ts";
 import { blockMuteRoutes } from "./api/blocks-mutes.ts";
 import { bookmarksFavouritesRoutes } from "./api/bookmarks-favourites.ts";
 import { domainBlockRoutes } from "./api/domain-blocks.ts";
@@ -77,6 +78,7 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", followRequestRoutes(ctx));
   app.route("/", blockMuteRoutes(ctx));
   app.route("/", domainBlockRoutes(ctx));
+  app.route("/", adminRulesRoutes(ctx));
   app.route("/", notificationRoutes(ctx));
   app.route("/", bookmarksFavouritesRoutes(ctx));
   app.route("/", authRoutes(ctx));
