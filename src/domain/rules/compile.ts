@@ -7,6 +7,7 @@ import {
   type ScopeTest,
   scopeTests,
   type TextTest,
+  TextView,
 } from "./conditions.ts";
 import type { IncomingAction, LocalAction, Policy, UnicodeOptions } from "./schema.ts";
 import { type Normaliser, normaliser } from "./unicode.ts";
@@ -96,22 +97,27 @@ export function compilePolicy(policy: Policy): CompiledPolicy {
 /** Texts to check, by field: a field may hold several (poll options, profile fields). */
 export type FieldTexts = Readonly<Record<string, readonly string[] | undefined>>;
 
+/** Texts as normalised by each setting, shared by the rules of one check. */
+export type FiredCache = Map<string, Map<string, TextView>>;
+
 /** Whether `rule` fires, and on which field (null when it has no content conditions). */
 export function fires<A extends string>(
   rule: CompiledRule<A>,
   texts: FieldTexts,
   scope: Scope,
-  cache: Map<string, string>,
+  cache: FiredCache,
 ): { field: string | null } | null {
   for (const test of rule.scope) if (!test(scope)) return null;
   if (rule.content.length === 0) return { field: null };
   for (const field of rule.fields) {
     for (const original of texts[field] ?? []) {
       if (original === "") continue;
-      const cacheKey = `${rule.normaliserKey}\u0000${original}`;
-      let normalised = cache.get(cacheKey);
-      if (normalised === undefined) cache.set(cacheKey, (normalised = rule.normalise(original)));
-      if (rule.content.every((test) => test(normalised, original))) return { field };
+      let forKey = cache.get(rule.normaliserKey);
+      if (!forKey) cache.set(rule.normaliserKey, (forKey = new Map()));
+      let view = forKey.get(original);
+      if (!view) forKey.set(original, (view = new TextView(rule.normalise(original), original)));
+      const seen = view;
+      if (rule.content.every((test) => test(seen))) return { field };
     }
   }
   return null;

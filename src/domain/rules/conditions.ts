@@ -22,43 +22,75 @@ export interface Scope {
   now: number;
 }
 
-export type TextTest = (normalised: string, original: string) => boolean;
+/** One text as content tests see it; what several rules need is worked out once. */
+export class TextView {
+  readonly normalised: string;
+  readonly original: string;
+  #chars: Set<string> | undefined;
+  #tokens: string[] | undefined;
+  #length: number | undefined;
+  #joined: string | undefined;
+  constructor(normalised: string, original: string) {
+    this.normalised = normalised;
+    this.original = original;
+  }
+  /** The distinct code points of the normalised text */
+  get chars(): Set<string> {
+    this.#chars ??= new Set(this.normalised);
+    return this.#chars;
+  }
+  /** Its words (letters, digits, marks, apostrophes) */
+  get tokens(): string[] {
+    this.#tokens ??= tokenise(this.normalised);
+    return this.#tokens;
+  }
+  /** The words with one space between them and around them, to find phrases in */
+  get joined(): string {
+    this.#joined ??= ` ${this.tokens.join(" ")} `;
+    return this.#joined;
+  }
+  /** Length in code points, of the text as written */
+  get length(): number {
+    this.#length ??= [...this.original].length;
+    return this.#length;
+  }
+}
+
+const tokenise = (text: string) => text.match(/[\p{L}\p{N}\p{M}_'’]+/gu) ?? [];
+
+export type TextTest = (text: TextView) => boolean;
 export type ScopeTest = (scope: Scope) => boolean;
 
-const CLASS_PATTERNS: Record<(typeof CHARACTER_CLASSES)[number], RegExp> = {
-  whitespace: /^\p{White_Space}$/u, // Unicode's, unlike \s without U+FEFF
-  punctuation: /^\p{P}$/u,
-  digits: /^\p{Nd}$/u,
-  letters: /^\p{L}$/u,
-  symbols: /^\p{S}$/u,
-  // biome-ignore lint/suspicious/noMisleadingCharacterClass: tested one code point at a time
-  emoji: /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\p{Regional_Indicator}\u200d\ufe0f\u20e3]$/u,
+// Character classes as regular-expression class items.
+const CLASS_ITEMS: Record<(typeof CHARACTER_CLASSES)[number], string> = {
+  whitespace: "\\p{White_Space}", // Unicode's: unlike \s, not U+FEFF
+  punctuation: "\\p{P}",
+  digits: "\\p{Nd}",
+  letters: "\\p{L}",
+  symbols: "\\p{S}",
+  emoji:
+    "\\p{Extended_Pictographic}\\p{Emoji_Modifier}\\p{Regional_Indicator}\\u200d\\ufe0f\\u20e3",
 };
-
-const codePoints = (chars: string, normalise: Normaliser) => new Set(normalise(chars));
 
 /** The content tests, all of which must hold; throws Error naming the field at fault. */
 export function contentTests(when: Conditions, normalise: Normaliser): TextTest[] {
   const tests: TextTest[] = [];
+  // Character conditions look at the text's distinct code points, not at every character.
   if (when.forbiddenChars !== undefined) {
-    const set = codePoints(when.forbiddenChars, normalise);
-    tests.push((text) => {
-      for (const c of text) if (set.has(c)) return true;
-      return false;
-    });
+    const set = [...new Set(normalise(when.forbiddenChars))];
+    tests.push((text) => set.some((c) => text.chars.has(c)));
   }
   if (when.requiredChars !== undefined) {
-    const set = codePoints(when.requiredChars, normalise);
-    tests.push((text) => {
-      for (const c of text) if (set.has(c)) return false;
-      return true;
-    });
+    const set = [...new Set(normalise(when.requiredChars))];
+    tests.push((text) => !set.some((c) => text.chars.has(c)));
   }
   if (when.allowedChars !== undefined) {
-    const set = codePoints(when.allowedChars.chars, normalise);
-    const classes = when.allowedChars.classes.map((name) => CLASS_PATTERNS[name]);
+    const set = new Set(normalise(when.allowedChars.chars));
+    const items = when.allowedChars.classes.map((name) => CLASS_ITEMS[name]).join("");
+    const classes = new RegExp(`^[${items}]$`, "u");
+    const inClass = items === "" ? () => false : (c: string) => classes.test(c);
     tests.push((text) => {
-      for (const c of text) if (!set.has(c) && !classes.some((re) => re.test(c))) return true;
+      for (const c of text.chars) if (!set.has(c) && !inClass(c)) return true;
       return false;
     });
   }
@@ -69,12 +101,12 @@ export function contentTests(when: Conditions, normalise: Normaliser): TextTest[
     } catch (error) {
       throw new FieldError("pattern", (error as Error).message);
     }
-    tests.push((text) => re.test(text));
+    tests.push((text) => re.test(text.normalised));
   }
   if (when.words !== undefined) tests.push(wordTest(when.words, normalise));
   const { minLength, maxLength } = when;
-  if (minLength !== undefined) tests.push((_, original) => [...original].length < minLength);
-  if (maxLength !== undefined) tests.push((_, original) => [...original].length > maxLength);
+  if (minLength !== undefined) tests.push((text) => text.length < minLength);
+  if (maxLength !== undefined) tests.push((text) => text.length > maxLength);
   return tests;
 }
 
@@ -106,20 +138,17 @@ export function scopeTests(when: Conditions): ScopeTest[] {
 
 /** Whole words (or phrases) of the list, compared after normalisation. */
 function wordTest(words: readonly string[], normalise: Normaliser): TextTest {
-  const tokens = (text: string) => text.match(/[\p{L}\p{N}\p{M}_'’]+/gu) ?? [];
   const single = new Set<string>();
   const phrases: string[] = [];
   for (const word of words) {
-    const parts = tokens(normalise(word));
+    const parts = tokenise(normalise(word));
     if (parts.length === 1) single.add(parts[0]!);
     else if (parts.length > 1) phrases.push(` ${parts.join(" ")} `);
   }
   return (text) => {
-    const parts = tokens(text);
-    if (parts.some((p) => single.has(p))) return true;
+    if (text.tokens.some((p) => single.has(p))) return true;
     if (phrases.length === 0) return false;
-    const joined = ` ${parts.join(" ")} `;
-    return phrases.some((p) => joined.includes(p));
+    return phrases.some((p) => text.joined.includes(p));
   };
 }
 

@@ -1,7 +1,13 @@
 // Checking a status from another server against the policy's incoming rules: whether it is
 // refused, and what the rules change. Pure: receive.ts and `kith rules simulate` use it.
 import type { Visibility } from "../../db/schema.ts";
-import { type CompiledPolicy, type CompiledRule, type FieldTexts, fires } from "./compile.ts";
+import {
+  type CompiledPolicy,
+  type CompiledRule,
+  type FieldTexts,
+  type FiredCache,
+  fires,
+} from "./compile.ts";
 import type { Scope } from "./conditions.ts";
 import type { IncomingAction } from "./schema.ts";
 
@@ -43,7 +49,7 @@ export function checkIncoming(policy: CompiledPolicy, draft: IncomingDraft): Inc
     sensitive: draft.sensitive,
     dropLocalMentions: false,
   };
-  const cache = new Map<string, string>();
+  const cache: FiredCache = new Map();
   for (const rule of policy.incoming) {
     if (!appliesTo(rule, draft.domain)) continue;
     const hit = fires(rule, draft.texts, draft.scope, cache);

@@ -2,7 +2,13 @@
 // what the rules change. Pure: compose.ts, `kith rules test`, the admin API and simulate all
 // use it, so they always agree.
 import type { Visibility } from "../../db/schema.ts";
-import { type CompiledPolicy, type CompiledRule, type FieldTexts, fires } from "./compile.ts";
+import {
+  type CompiledPolicy,
+  type CompiledRule,
+  type FieldTexts,
+  type FiredCache,
+  fires,
+} from "./compile.ts";
 import type { Scope } from "./conditions.ts";
 import type { LocalAction } from "./schema.ts";
 
@@ -36,7 +42,7 @@ export function checkLocal(policy: CompiledPolicy, draft: LocalDraft): LocalVerd
     sensitive: draft.sensitive,
     visibility: draft.visibility,
   };
-  const cache = new Map<string, string>();
+  const cache: FiredCache = new Map();
   const hasWarning = (draft.texts.spoiler_text ?? []).some((t) => t.trim() !== "");
   for (const rule of policy.local) {
     const hit = fires(rule, draft.texts, draft.scope, cache);
