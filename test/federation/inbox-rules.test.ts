@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { AS_CONTEXT, type FakeActor, FakeFediverse } from "../helpers/fake-fediverse.ts";
+import { followRemoteActor } from "../helpers/remote-follow.ts";
 import { writeRulesFile } from "../helpers/rules.ts";
 import { eachServer } from "../helpers/server.ts";
 import { api, createUser, type TestUser } from "../helpers/users.ts";
@@ -76,16 +77,7 @@ eachServer(
       const { ctx } = server().kith;
       alice = await createUser(ctx, { username: "alice" });
       carol = await createUser(ctx, { username: "carol" });
-      const { resolveActor } = await import("../../src/federation/remote/actors.ts");
-      const account = await resolveActor(
-        { kith: ctx, loader: fake.loader, contextLoader: fake.contextLoader },
-        bob.id,
-      );
-      const { follow, authorizeFollowRequest } = await import(
-        "../../src/domain/relationships/follow.ts"
-      );
-      await follow(ctx, alice.accountId, account.id);
-      await authorizeFollowRequest(ctx, alice.accountId, account.id);
+      await followRemoteActor(ctx, fake, bob.id, alice.accountId);
     });
     after(() => fake.stop());
 

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AS_CONTEXT, type FakeActor, FakeFediverse } from "../helpers/fake-fediverse.ts";
+import { followRemoteActor } from "../helpers/remote-follow.ts";
 import { eachServer } from "../helpers/server.ts";
 import { api, createUser, type TestUser } from "../helpers/users.ts";
 
@@ -60,16 +61,7 @@ eachServer("inbound statuses", (server) => {
     carol = await createUser(ctx, { username: "carol" });
     // Nobody here follows bob yet: this one concerns nobody (checked in the first test).
     await deliver(create(note({})));
-    const { resolveActor } = await import("../../src/federation/remote/actors.ts");
-    const account = await resolveActor(
-      { kith: ctx, loader: fake.loader, contextLoader: fake.contextLoader },
-      bob.id,
-    );
-    const { follow, authorizeFollowRequest } = await import(
-      "../../src/domain/relationships/follow.ts"
-    );
-    await follow(ctx, alice.accountId, account.id);
-    await authorizeFollowRequest(ctx, alice.accountId, account.id);
+    await followRemoteActor(ctx, fake, bob.id, alice.accountId);
   });
   after(() => fake.stop());
 

@@ -80,17 +80,7 @@ export async function simulatePolicy(
           accountCreatedAt: row.account_created_at,
           at: Date.parse(row.created_at),
         });
-        for (const [fired, refused] of [
-          ...(verdict.refusal ? [[verdict.refusal, true] as const] : []),
-          ...verdict.changes.map((c) => [c, false] as const),
-        ])
-          result.affected.push({
-            ...base,
-            direction: "local",
-            ruleId: fired.rule.id,
-            action: fired.rule.action,
-            refused,
-          });
+        result.affected.push(...affected(base, "local", verdict));
       } else if (row.domain) {
         result.checked.incoming++;
         const verdict = checkIncoming(policy, {
@@ -109,17 +99,7 @@ export async function simulatePolicy(
             now: Date.parse(row.created_at),
           },
         });
-        for (const [fired, refused] of [
-          ...(verdict.refusal ? [[verdict.refusal, true] as const] : []),
-          ...verdict.changes.map((c) => [c, false] as const),
-        ])
-          result.affected.push({
-            ...base,
-            direction: "incoming",
-            ruleId: fired.rule.id,
-            action: fired.rule.action,
-            refused,
-          });
+        result.affected.push(...affected(base, "incoming", verdict));
       }
     }
     if (rows.length < PAGE) break;
@@ -140,4 +120,28 @@ async function countLocalMentions(ctx: Context, statusIds: string[]): Promise<Ma
     .groupBy("status_mentions.status_id")
     .execute();
   return new Map(rows.map((r) => [r.status_id, Number(r.n)]));
+}
+
+type Verdict = {
+  refusal: { rule: { id: string; action: string } } | null;
+  changes: { rule: { id: string; action: string } }[];
+};
+
+/** One line per rule that refused or changed the status. */
+function affected(
+  base: Pick<Affected, "statusId" | "createdAt" | "acct">,
+  direction: Affected["direction"],
+  verdict: Verdict,
+): Affected[] {
+  const line = ({ rule }: Verdict["changes"][number], refused: boolean): Affected => ({
+    ...base,
+    direction,
+    ruleId: rule.id,
+    action: rule.action,
+    refused,
+  });
+  return [
+    ...(verdict.refusal ? [line(verdict.refusal, true)] : []),
+    ...verdict.changes.map((c) => line(c, false)),
+  ];
 }
