@@ -104,8 +104,11 @@ eachServer(
       const sensitive = await fake.waitFor(() => statusByUri(loud.id));
       assert.equal(unlisted.visibility, "unlisted");
       assert.equal(sensitive.sensitive, 1);
-      const home = await api(base(), "GET", "/api/v1/timelines/home", { token: alice.token });
-      assert.ok(home.json.some((s: { uri: string }) => s.uri === advert.id));
+      // Fan-out follows the stored row: wait for it to reach the follower's home.
+      await fake.waitFor(async () => {
+        const home = await api(base(), "GET", "/api/v1/timelines/home", { token: alice.token });
+        return home.json.some((s: { uri: string }) => s.uri === advert.id);
+      });
       const local = await api(base(), "GET", "/api/v1/timelines/public");
       assert.ok(!local.json.some((s: { uri: string }) => s.uri === advert.id));
       assert.deepEqual(
