@@ -121,6 +121,40 @@ eachServer(
       );
     });
 
+    it("refuses an edit that breaks a rule, keeping the status as it was", async () => {
+      const object = note("a fine day");
+      await deliver(object);
+      const row = await fake.waitFor(() => statusByUri(object.id));
+      const update = (content: string) =>
+        fake.post(bob, `${base()}/inbox`, {
+          "@context": AS_CONTEXT,
+          id: `${object.id}#updates/${Date.now()}${Math.random()}`,
+          type: "Update",
+          actor: bob.id,
+          object: { ...object, content, updated: new Date(Date.now() + 1000).toISOString() },
+        });
+      await update("<p>a fine casino</p>");
+      const [refused] = await fake.waitFor(async () => {
+        const rows = await actionsFor(object.id);
+        return rows.length > 0 ? rows : null;
+      });
+      assert.deepEqual(
+        [refused?.rule_id, refused?.action, refused?.status_id],
+        ["no-casinos", "reject", row.id],
+      );
+      assert.equal((await statusByUri(object.id))?.content, "<p>a fine day</p>");
+      await update("<p>a loud day!!!</p>");
+      const edited = await fake.waitFor(async () => {
+        const now = await statusByUri(object.id);
+        return now?.content === "<p>a loud day!!!</p>" ? now : null;
+      });
+      assert.equal(edited.sensitive, 1);
+      assert.deepEqual((await actionsFor(object.id)).map((r) => r.action).sort(), [
+        "mark_sensitive",
+        "reject",
+      ]);
+    });
+
     it("drops a brand-new account's mentions of local people", async () => {
       const carolUri = `${base()}/users/carol`;
       const object = note(`@carol hi`, {

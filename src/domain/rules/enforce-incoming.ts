@@ -29,6 +29,8 @@ export interface IncomingStatus {
   language: string | null;
   mentionedAccountIds: readonly string[];
   notifyAccountIds: readonly string[];
+  /** Set for an edit of a stored status: its visibility cannot change. */
+  statusId?: string;
 }
 
 export interface IncomingEffects {
@@ -88,12 +90,19 @@ export async function enforceIncomingRules(
     direction: "incoming",
     action: rule.action,
     accountId: status.accountId,
+    statusId: status.statusId ?? null,
     objectUri: status.uri,
     field,
   });
-  if (verdict.refusal) {
-    await recordRuleActions(ctx, [record(verdict.refusal)]);
-    throw new RefusedByRule(verdict.refusal.rule.id, verdict.refusal.rule.message);
+  // An edit cannot change visibility: a rule that would narrow it refuses the edit instead.
+  const refusal =
+    verdict.refusal ??
+    (status.statusId && verdict.visibility !== status.visibility
+      ? (verdict.changes.find((c) => c.rule.action === "unlisted") ?? null)
+      : null);
+  if (refusal) {
+    await recordRuleActions(ctx, [{ ...record(refusal), action: "reject" }]);
+    throw new RefusedByRule(refusal.rule.id, refusal.rule.message);
   }
   const keep = (ids: readonly string[]) =>
     verdict.dropLocalMentions ? ids.filter((id) => !local.has(id)) : ids;

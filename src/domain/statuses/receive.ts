@@ -150,13 +150,22 @@ export async function receiveRemoteStatus(
 /**
  * Applies an author's edit, with its history (see revise.ts), and tells whoever should hear
  * of it (edit-notify.ts). "stale" when it is not newer than what is stored, "unchanged" when
- * it changes nothing that shows.
+ * it changes nothing that shows. The incoming rules apply as to a new status; an edit cannot
+ * change visibility, so one that a rule would keep off public timelines is refused instead
+ * (RefusedByRule), and the status stays as it was.
  */
 export async function editRemoteStatus(
   ctx: Context,
   status: StatusRow,
   edit: StatusEdit,
 ): Promise<Revised["outcome"]> {
+  const ruled = await enforceIncomingRules(ctx, {
+    ...edit,
+    uri: status.uri,
+    accountId: status.account_id,
+    visibility: status.visibility,
+    statusId: status.id,
+  });
   const revised = await reviseStatus(
     ctx,
     status.id,
@@ -164,15 +173,16 @@ export async function editRemoteStatus(
       content: edit.content,
       text: "",
       spoilerText: edit.spoilerText,
-      sensitive: edit.sensitive,
+      sensitive: ruled.sensitive,
       language: edit.language,
       editedAt: edit.editedAt,
-      mentionIds: edit.mentionedAccountIds,
+      mentionIds: ruled.mentionedAccountIds,
       tags: edit.tags,
     },
     { onlyIfNewer: true },
   );
-  await notifyOfEdit(ctx, revised, edit.notifyAccountIds);
+  if (revised.outcome === "edited") await recordRuleActions(ctx, ruled.records);
+  await notifyOfEdit(ctx, revised, ruled.notifyAccountIds);
   return revised.outcome;
 }
 
