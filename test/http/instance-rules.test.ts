@@ -12,6 +12,7 @@ const RULES = writeRulesFile({
   version: 1,
   local: [
     localRule("no-zed", {
+      fields: ["text", "spoiler_text", "display_name", "profile_fields"],
       when: { forbiddenChars: "z" },
       action: "reject",
       message: "No zeds here, friend.",
@@ -22,6 +23,7 @@ const RULES = writeRulesFile({
       message: "Spoilers need a content warning.",
     }),
     localRule("shouting", {
+      fields: ["text", "display_name"],
       when: { pattern: "!!!" },
       action: "mark_sensitive",
       message: "Shouting is marked sensitive.",
@@ -50,7 +52,12 @@ eachServer(
         ).n,
       );
     const actions = (ruleId: string) =>
-      db().selectFrom("rule_actions").selectAll().where("rule_id", "=", ruleId).execute();
+      db()
+        .selectFrom("rule_actions")
+        .selectAll()
+        .where("rule_id", "=", ruleId)
+        .orderBy("id")
+        .execute();
     const refusal = async (post: Promise<unknown>) => {
       try {
         await post;
@@ -128,6 +135,31 @@ eachServer(
       assert.deepEqual(
         (await actions("linky")).map((r) => [r.action, r.status_id]),
         [["unlisted", linked.id]],
+      );
+    });
+
+    it("checks display names and profile fields where a rule names them", async () => {
+      for (const change of [
+        { displayName: "Ｚoë" },
+        { note: "I like jazz" },
+        { fieldsAttributes: [{ name: "Zone", value: "here" }] },
+      ]) {
+        const answer = await refusal(alice.v1.accounts.updateCredentials(change));
+        assert.deepEqual(answer, { status: 422, message: "No zeds here, friend." });
+      }
+      // Rules that do not refuse (mark sensitive) have no meaning for a profile.
+      const updated = await alice.v1.accounts.updateCredentials({
+        displayName: "Alice!!!",
+        note: "calm",
+        fieldsAttributes: [{ name: "Home", value: "the sea" }],
+      });
+      assert.equal(updated.displayName, "Alice!!!");
+      const refusals = (await actions("no-zed")).filter(
+        (r) => r.field?.startsWith("display") || r.field === "profile_fields",
+      );
+      assert.deepEqual(
+        refusals.map((r) => r.field),
+        ["display_name", "profile_fields", "profile_fields"],
       );
     });
 
