@@ -5,7 +5,7 @@ import type { Context } from "../context.ts";
 import { validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
 import { authorizeAllFollowRequests } from "../relationships/follow.ts";
-import { enforceProfileRules } from "../rules/enforce-local.ts";
+import { enforceProfileRules } from "../rules/enforce-profile.ts";
 import { normaliseLanguage } from "../statuses/languages.ts";
 import {
   countCharacters,
