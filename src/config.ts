@@ -56,6 +56,9 @@ export interface Config {
     /** Per IP address; each e-mail address also gets this many attempts an hour. */
     signIn: { limit: number; periodMs: number };
   };
+  /** The instance policy (docs/rules/README.md): KITH_RULES_FILE, which must then exist, or
+   * rules.json in the data directory when there is one. */
+  rulesFile: { path: string; required: boolean };
 }
 
 /** A configuration problem: start-up prints `message` on one line and exits non-zero. */
@@ -150,6 +153,7 @@ const schema = z.object({
   KITH_RATE_LIMIT_SIGN_UP_PERIOD_S: integer(1, 86400).default(1800),
   KITH_RATE_LIMIT_SIGN_INS: integer(1, 1_000_000).default(25),
   KITH_RATE_LIMIT_SIGN_IN_PERIOD_S: integer(1, 86400).default(300),
+  KITH_RULES_FILE: z.string().trim().default(""),
 });
 
 /** Reads the environment into a Config; throws ConfigError with a one-line message. */
@@ -228,6 +232,9 @@ export function loadConfig(env: Env = process.env): Config {
         periodMs: e.KITH_RATE_LIMIT_SIGN_IN_PERIOD_S * 1000,
       },
     },
+    rulesFile: e.KITH_RULES_FILE
+      ? { path: resolve(e.KITH_RULES_FILE), required: true }
+      : { path: join(dataDir, "rules.json"), required: false },
   };
 }
 

@@ -4,6 +4,7 @@ import type { Config } from "./config.ts";
 import { openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import type { Context } from "./domain/context.ts";
+import { rulesInForce } from "./domain/rules/in-force.ts";
 import { remoteLookup } from "./federation/lookup.ts";
 import { subscribeOutbox } from "./federation/outbox/subscribe.ts";
 import { startFederationQueue } from "./federation/worker.ts";
@@ -32,6 +33,8 @@ export interface Kith {
 const log = logger("main");
 
 export async function startKith(config: Config, options: KithOptions): Promise<Kith> {
+  // A bad rules file stops the start here, with its line and reason.
+  rulesInForce(config);
   const db = await openDatabase(config.database);
   const ctx: Context = { config, db };
   // Search's resolve=true fetches from other servers through federation (loaded on first use).

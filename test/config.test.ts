@@ -22,6 +22,18 @@ describe("configuration", () => {
     assert.equal(config.maxStatusChars, 500);
   });
 
+  it("finds the rules file in KITH_RULES_FILE, else rules.json in the data directory", () => {
+    const dataDir = dir();
+    assert.deepEqual(loadConfig({ KITH_DATA_DIR: dataDir }).rulesFile, {
+      path: join(dataDir, "rules.json"),
+      required: false,
+    });
+    assert.deepEqual(
+      loadConfig({ KITH_DATA_DIR: dataDir, KITH_RULES_FILE: "docs/rules/lipogram.json" }).rulesFile,
+      { path: join(process.cwd(), "docs/rules/lipogram.json"), required: true },
+    );
+  });
+
   it("generates the secret key once and keeps it in the data directory", () => {
     const dataDir = dir();
     const first = loadConfig({ KITH_DATA_DIR: dataDir }).secretKey;

@@ -30,6 +30,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "Manage the instance's rules.",
     load: async () => (await import("./server-rules.ts")).serverRulesCommand,
   },
+  rules: {
+    summary: "Check, try and install the instance policy (machine-enforced rules).",
+    load: async () => (await import("./rules.ts")).rulesCommand,
+  },
   invites: {
     summary: "Manage invite codes.",
     load: async () => (await import("./invites.ts")).invitesCommand,
@@ -75,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
   const command = await entry.load();
   // Group commands (accounts) handle --help for their own sub-commands.
   if (
-    !["accounts", "server-rules", "invites", "reports", "federation"].includes(name) &&
+    !["accounts", "server-rules", "invites", "reports", "federation", "rules"].includes(name) &&
     wantsHelp(rest)
   ) {
     console.log(command.usage);

@@ -1,7 +1,9 @@
 // `kith serve`, `kith web` and `kith worker`: long-running processes that stop cleanly on
-// SIGTERM or SIGINT (in-flight requests and jobs finish, then the database closes).
+// SIGTERM or SIGINT (in-flight requests and jobs finish, then the database closes), and read the
+// instance rules again on SIGHUP (a refused file leaves the rules in force as they were).
 import { loadConfig } from "../config.ts";
-import { setUpLogging } from "../logging.ts";
+import { reloadRules } from "../domain/rules/in-force.ts";
+import { logger, setUpLogging } from "../logging.ts";
 import { startKith } from "../main.ts";
 import { type Command, parse } from "./args.ts";
 
@@ -23,6 +25,15 @@ function processCommand(summary: string, name: string, web: boolean, worker: boo
         };
         process.on("SIGTERM", onSignal);
         process.on("SIGINT", onSignal);
+        process.on("SIGHUP", () => {
+          try {
+            reloadRules(config);
+          } catch (error) {
+            logger("rules").error("Rules not reloaded, the rules in force stay: {message}", {
+              message: (error as Error).message,
+            });
+          }
+        });
       });
       return 0;
     },

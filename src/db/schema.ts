@@ -483,6 +483,25 @@ export interface AccountTagsTable {
   created_at: Timestamp;
 }
 
+/** What an instance rule did (0018): nothing a rule causes happens silently. */
+export interface RuleActionsTable {
+  id: string;
+  rule_id: string;
+  /** "local" (posts made here) or "incoming" (from other servers) */
+  direction: string;
+  /** reject, require_content_warning, mark_sensitive, unlisted, private, drop_local_mentions */
+  action: string;
+  /** the author */
+  account_id: string | null;
+  /** the status it applied to; null when it was refused (nothing was stored) */
+  status_id: string | null;
+  /** ActivityPub id of an incoming object */
+  object_uri: string | null;
+  /** the field that fired the rule, if a content condition did */
+  field: string | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
   accounts: AccountsTable;
@@ -527,4 +546,5 @@ export interface Database {
   account_conversation_statuses: AccountConversationStatusesTable;
   tag_follows: AccountTagsTable;
   featured_tags: AccountTagsTable;
+  rule_actions: RuleActionsTable;
 }

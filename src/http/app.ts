@@ -7,6 +7,7 @@ import { federationMiddleware } from "../federation/mount.ts";
 import { accountStatusesRoutes } from "./api/account-statuses.ts";
 import { accountRoutes } from "./api/accounts.ts";
 import { adminReportRoutes } from "./api/admin-reports.ts";
+import { adminRulesRoutes } from "./api/admin-rules.ts";
 import { blockMuteRoutes } from "./api/blocks-mutes.ts";
 import { bookmarksFavouritesRoutes } from "./api/bookmarks-favourites.ts";
 import { conversationRoutes } from "./api/conversations.ts";
@@ -86,6 +87,7 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", followRequestRoutes(ctx));
   app.route("/", blockMuteRoutes(ctx));
   app.route("/", domainBlockRoutes(ctx));
+  app.route("/", adminRulesRoutes(ctx));
   app.route("/", notificationRoutes(ctx));
   app.route("/", bookmarksFavouritesRoutes(ctx));
   app.route("/", searchRoutes(ctx));

@@ -14,6 +14,7 @@ import * as m0013 from "./0013_search.ts";
 import * as m0014 from "./0014_delivery_failures.ts";
 import * as m0016 from "./0016_polls.ts";
 import * as m0017 from "./0017_reports.ts";
+import * as m0018 from "./0018_rule_actions.ts";
 import * as m0019 from "./0019_lists_conversations.ts";
 
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   "0016_polls": m0016,
   "0017_reports": m0017,
   "0019_lists_conversations": m0019,
+  "0018_rule_actions": m0018,
 };

@@ -5,6 +5,7 @@ import type { Context } from "../context.ts";
 import { validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
 import { authorizeAllFollowRequests } from "../relationships/follow.ts";
+import { enforceProfileRules } from "../rules/enforce-profile.ts";
 import { normaliseLanguage } from "../statuses/languages.ts";
 import {
   countCharacters,
@@ -129,6 +130,14 @@ export async function updateProfile(
       add("source.language", "ERR_INVALID", "is invalid");
   }
   check(errors);
+  // The instance's rules that name profile fields (docs/rules/README.md).
+  await enforceProfileRules(ctx, viewer, {
+    display_name: displayName !== undefined ? [displayName] : [],
+    profile_fields: [
+      ...(note !== undefined ? [note] : []),
+      ...(fields ?? []).flatMap((f) => [f.name, f.value]),
+    ],
+  });
 
   const now = new Date().toISOString();
   const accountChanges: Record<string, string | number | null> = {};

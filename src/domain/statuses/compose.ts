@@ -1,8 +1,11 @@
 // What posting and editing a local status share: the text rules (not blank, no NUL, the
-// instance's character limit), the language code, and rendering the text to HTML with its
-// mentions, hashtags and links resolved.
+// instance's character limit), the language code, rendering the text to HTML with its
+// mentions, hashtags and links resolved, and the instance's own rules (docs/rules/).
+import type { Visibility } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { validation } from "../errors.ts";
+import { enforceLocalRules, type RuleEffects } from "../rules/enforce-local.ts";
+import type { Viewer } from "../viewer.ts";
 import { normaliseLanguage } from "./languages.ts";
 import { resolveMentions } from "./mentions.ts";
 import { countCharacters, type RenderedText, renderPlainText } from "./text.ts";
@@ -49,5 +52,39 @@ export async function renderStatusText(ctx: Context, text: string): Promise<Rend
     origin: ctx.config.origin,
     localDomain: ctx.config.domain,
     resolveMention: await resolveMentions(ctx, text),
+  });
+}
+
+/** A status about to be stored, as the instance rules see it. */
+export interface ComposedStatus {
+  text: string;
+  spoilerText: string;
+  language: string | null;
+  rendered: RenderedText;
+  visibility: Visibility;
+  sensitive: boolean;
+  /** Set when editing: rules cannot change an edited status's visibility. */
+  statusId?: string;
+}
+
+/**
+ * The instance's rules (docs/rules/README.md) for a post or an edit: a 422 with the rule's
+ * message when one refuses it, else the sensitivity and visibility to store and the actions to
+ * record with it. Poll options and media descriptions join `texts` once Kith stores them.
+ */
+export async function applyInstanceRules(
+  ctx: Context,
+  viewer: Viewer,
+  status: ComposedStatus,
+): Promise<RuleEffects> {
+  return enforceLocalRules(ctx, viewer, {
+    texts: { text: [status.text], spoiler_text: [status.spoilerText] },
+    language: status.language,
+    links: status.rendered.links.length,
+    mentions: status.rendered.mentions.length,
+    hasMedia: false,
+    visibility: status.visibility,
+    sensitive: status.sensitive,
+    ...(status.statusId ? { editing: { statusId: status.statusId } } : {}),
   });
 }

@@ -9,10 +9,16 @@ import { DomainError, validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
 import { checkPollRequest, type PollRequest } from "../polls/limits.ts";
 import { insertLocalPoll } from "../polls/options.ts";
+import { recordRuleActions } from "../rules/actions.ts";
 import { addToAuthorFeed, distributeStatus } from "../timelines/home-feed.ts";
 import type { Viewer } from "../viewer.ts";
 import { canSee } from "../visibility.ts";
-import { checkStatusText, chooseLanguage, renderStatusText } from "./compose.ts";
+import {
+  applyInstanceRules,
+  checkStatusText,
+  chooseLanguage,
+  renderStatusText,
+} from "./compose.ts";
 import { notifyIfLocal } from "./local-notify.ts";
 import { localStatusUris, type StatusRow } from "./queries.ts";
 import { linkStatusTags } from "./tags.ts";
@@ -80,6 +86,14 @@ export async function createStatus(
   }
 
   const rendered = await renderStatusText(ctx, text);
+  const ruled = await applyInstanceRules(ctx, viewer, {
+    text,
+    spoilerText,
+    language,
+    rendered,
+    visibility,
+    sensitive: (input.sensitive ?? user.default_sensitive === 1) || spoilerText !== "",
+  });
 
   const id = newId();
   const now = new Date().toISOString();
@@ -98,8 +112,8 @@ export async function createStatus(
     content: rendered.html,
     text,
     spoiler_text: spoilerText,
-    sensitive: (input.sensitive ?? user.default_sensitive === 1) || spoilerText !== "" ? 1 : 0,
-    visibility,
+    sensitive: ruled.sensitive ? 1 : 0,
+    visibility: ruled.visibility,
     language,
     application_id: input.applicationId ?? null,
     replies_count: 0,
@@ -123,6 +137,10 @@ export async function createStatus(
       if (poll) await insertLocalPoll(tctx, id, viewer.accountId, poll);
       await countNewStatus(tctx, row);
       await addToAuthorFeed(tctx, viewer.accountId, id);
+      await recordRuleActions(
+        tctx,
+        ruled.records.map((r) => ({ ...r, statusId: id })),
+      );
       if (key) {
         await trx
           .insertInto("idempotency_keys")

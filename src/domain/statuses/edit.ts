@@ -8,8 +8,14 @@ import { type Context, inTransaction } from "../context.ts";
 import { notFound, validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
 import { checkPollRequest, type PollRequest } from "../polls/limits.ts";
+import { recordRuleActions } from "../rules/actions.ts";
 import type { Viewer } from "../viewer.ts";
-import { checkStatusText, chooseLanguage, renderStatusText } from "./compose.ts";
+import {
+  applyInstanceRules,
+  checkStatusText,
+  chooseLanguage,
+  renderStatusText,
+} from "./compose.ts";
 import { notifyOfEdit } from "./edit-notify.ts";
 import { findVisibleStatus, type StatusRow } from "./queries.ts";
 import { reviseStatus } from "./revise.ts";
@@ -50,22 +56,33 @@ export async function editStatus(
   const language = chooseLanguage(changes.language, status.language);
   const rendered = await renderStatusText(ctx, text);
   const poll = changes.poll ? checkPollRequest(changes.poll) : null;
+  const ruled = await applyInstanceRules(ctx, viewer, {
+    text,
+    spoilerText,
+    language,
+    rendered,
+    visibility: status.visibility,
+    sensitive,
+    statusId: status.id,
+  });
 
-  // The edit and its event commit together (events.ts).
+  // The edit, the rules' record and its event commit together (events.ts).
   const revised = await inTransaction(ctx, async (tctx) => {
     const result = await reviseStatus(tctx, status.id, {
       content: rendered.html,
       text,
       spoilerText,
-      sensitive,
+      sensitive: ruled.sensitive,
       language,
       editedAt: new Date().toISOString(),
       mentionIds: rendered.mentions,
       tags: rendered.tags,
       poll,
     });
-    if (result.outcome === "edited")
+    if (result.outcome === "edited") {
+      await recordRuleActions(tctx, ruled.records);
       await emitDomainEvent(tctx, { type: "status.updated", statusId: status.id });
+    }
     return result;
   });
   if (revised.outcome !== "edited") return revised.status;

@@ -1,12 +1,15 @@
 // Statuses from other servers: stored once per ActivityPub id, threaded, counted, fanned out
 // to the local followers who may see them, and announced to the local accounts they mention.
 // Edits (with their history) and deletions by their authors. Federation has validated,
-// sanitised and addressed them (visibility, who is mentioned) before they get here.
+// sanitised and addressed them (visibility, who is mentioned) before they get here; the
+// instance's incoming rules (docs/rules/) apply here, before anything is stored.
 import { newId } from "../../db/ids.ts";
 import type { Visibility } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
 import { insertPoll, type PollFields } from "../polls/store.ts";
+import { recordRuleActions } from "../rules/actions.ts";
+import { enforceIncomingRules } from "../rules/enforce-incoming.ts";
 import { distributeStatus } from "../timelines/home-feed.ts";
 import { countNewStatus } from "./create.ts";
 import { notifyOfEdit } from "./edit-notify.ts";
@@ -69,14 +72,19 @@ export async function findStatusByUri(ctx: Context, uri: string): Promise<Status
   return byUrl ?? null;
 }
 
-/** Stores a remote status unless one with its uri exists; `created` says which happened. */
+/**
+ * Stores a remote status unless one with its uri exists; `created` says which happened.
+ * Throws RefusedByRule when an incoming rule refuses it.
+ */
 export async function receiveRemoteStatus(
   ctx: Context,
-  input: RemoteStatusInput,
+  received: RemoteStatusInput,
 ): Promise<{ status: StatusRow; created: boolean }> {
   const { kysely } = ctx.db;
-  const earlier = await findStatusByUri(ctx, input.uri);
+  const earlier = await findStatusByUri(ctx, received.uri);
   if (earlier) return { status: earlier, created: false };
+  const ruled = await enforceIncomingRules(ctx, received);
+  const input = { ...received, ...ruled };
   const id = newId(new Date(Math.min(Date.parse(input.createdAt) || Date.now(), Date.now())));
   const now = new Date().toISOString();
   const row: StatusRow = {
@@ -122,6 +130,10 @@ export async function receiveRemoteStatus(
     await linkStatusTags(tctx, id, input.tags);
     if (input.poll) await insertPoll(tctx, id, input.accountId, input.poll);
     await countNewStatus(tctx, row);
+    await recordRuleActions(
+      tctx,
+      ruled.records.map((r) => ({ ...r, statusId: id })),
+    );
     return true;
   });
   if (!created) return { status: (await findStatusByUri(ctx, input.uri)) ?? row, created: false };
@@ -142,13 +154,22 @@ export async function receiveRemoteStatus(
 /**
  * Applies an author's edit, with its history (see revise.ts), and tells whoever should hear
  * of it (edit-notify.ts). "stale" when it is not newer than what is stored, "unchanged" when
- * it changes nothing that shows.
+ * it changes nothing that shows. The incoming rules apply as to a new status; an edit cannot
+ * change visibility, so one that a rule would keep off public timelines is refused instead
+ * (RefusedByRule), and the status stays as it was.
  */
 export async function editRemoteStatus(
   ctx: Context,
   status: StatusRow,
   edit: StatusEdit,
 ): Promise<Revised["outcome"]> {
+  const ruled = await enforceIncomingRules(ctx, {
+    ...edit,
+    uri: status.uri,
+    accountId: status.account_id,
+    visibility: status.visibility,
+    statusId: status.id,
+  });
   const revised = await reviseStatus(
     ctx,
     status.id,
@@ -156,15 +177,16 @@ export async function editRemoteStatus(
       content: edit.content,
       text: "",
       spoilerText: edit.spoilerText,
-      sensitive: edit.sensitive,
+      sensitive: ruled.sensitive,
       language: edit.language,
       editedAt: edit.editedAt,
-      mentionIds: edit.mentionedAccountIds,
+      mentionIds: ruled.mentionedAccountIds,
       tags: edit.tags,
     },
     { onlyIfNewer: true },
   );
-  await notifyOfEdit(ctx, revised, edit.notifyAccountIds);
+  if (revised.outcome === "edited") await recordRuleActions(ctx, ruled.records);
+  await notifyOfEdit(ctx, revised, ruled.notifyAccountIds);
   return revised.outcome;
 }
 

@@ -5,6 +5,7 @@
 import { isActor, type Update } from "@fedify/vocab";
 import type { AccountRow } from "../../domain/accounts/queries.ts";
 import { refreshRemotePoll } from "../../domain/polls/remote.ts";
+import { RefusedByRule } from "../../domain/rules/enforce-incoming.ts";
 import { editRemoteStatus } from "../../domain/statuses/receive.ts";
 import { sameHost } from "../convert/addressing.ts";
 import { noteKind, readNote } from "../convert/incoming.ts";
@@ -53,6 +54,10 @@ export async function handleUpdate(
     mentionedAccountIds: mentionedIds,
     notifyAccountIds: notifyIds,
     tags: note.hashtags,
+  }).catch((error) => {
+    // An instance rule refused the edit (and recorded why); the status stays as it was.
+    if (error instanceof RefusedByRule) throw new Refusal(`rule ${error.ruleId}: ${error.message}`);
+    throw error;
   });
   if (edited === "stale")
     return ignored(

@@ -3,6 +3,7 @@
 // missing parents a few levels up.
 import { Tombstone } from "@fedify/vocab";
 import type { AccountRow } from "../../domain/accounts/queries.ts";
+import { RefusedByRule } from "../../domain/rules/enforce-incoming.ts";
 import type { StatusRow } from "../../domain/statuses/queries.ts";
 import {
   findStatusByUri,
@@ -142,8 +143,12 @@ export async function storeNote(
     tags: note.hashtags,
     quiet: options.quiet ?? false,
     poll: note.poll && { ...note.poll, hideTotals: false },
+  }).catch((error) => {
+    // An instance rule refused it (and recorded why): refused like any other broken rule.
+    if (error instanceof RefusedByRule) throw new Refusal(`rule ${error.ruleId}: ${error.message}`);
+    throw error;
   });
-  return { ...stored, visibility };
+  return { ...stored, visibility: stored.status.visibility };
 }
 
 /** Local accounts this note is addressed to or mentions (for "is it related to us?"). */

@@ -5,7 +5,7 @@ import { Hono } from "hono";
 import type { Context } from "../../domain/context.ts";
 import { extendedDescription } from "../../domain/extended-description.ts";
 import { knownPeers, weeklyActivity } from "../../domain/instance.ts";
-import { listServerRules } from "../../domain/server-rules.ts";
+import { rulesForMembers } from "../../domain/rules/published.ts";
 import type { AppEnv } from "../auth.ts";
 import {
   renderActivityWeek,
@@ -21,7 +21,7 @@ export function instanceExtrasRoutes(ctx: Context): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
   app.get("/api/v1/instance/rules", async (c) =>
-    c.json((await listServerRules(ctx)).map(renderRule)),
+    c.json((await rulesForMembers(ctx)).map(renderRule)),
   );
 
   app.get("/api/v1/instance/extended_description", async (c) => {

@@ -2,11 +2,11 @@
 import { Hono } from "hono";
 import type { Context } from "../../domain/context.ts";
 import { contactAccount, instanceStats } from "../../domain/instance.ts";
-import { listServerRules } from "../../domain/server-rules.ts";
+import { rulesForMembers } from "../../domain/rules/published.ts";
 import { type InstanceExtras, instanceV1, instanceV2 } from "../entities/instance.ts";
 
 async function extras(ctx: Context): Promise<InstanceExtras> {
-  return { rules: await listServerRules(ctx), contact: await contactAccount(ctx) };
+  return { rules: await rulesForMembers(ctx), contact: await contactAccount(ctx) };
 }
 
 export function instanceRoutes(ctx: Context): Hono {

@@ -6,7 +6,7 @@ import { acct } from "../../domain/accounts/queries.ts";
 import type { Context } from "../../domain/context.ts";
 import { extendedDescription } from "../../domain/extended-description.ts";
 import { contactAccount, instanceStats } from "../../domain/instance.ts";
-import { listServerRules } from "../../domain/server-rules.ts";
+import { rulesForMembers } from "../../domain/rules/published.ts";
 import { KITH_VERSION } from "../../version.ts";
 import type { Html } from "./layout.ts";
 import { displayName, publicPage } from "./public-parts.ts";
@@ -29,7 +29,7 @@ export async function aboutPage(ctx: Context, c: HonoContext<PageEnv>, path: "/"
   const { config } = ctx;
   const [stats, rules, extended, contact] = [
     await instanceStats(ctx),
-    await listServerRules(ctx),
+    await rulesForMembers(ctx),
     await extendedDescription(ctx),
     await contactAccount(ctx),
   ];
