@@ -16,6 +16,7 @@ import { instanceExtrasRoutes } from "./api/instance-extras.ts";
 import { notificationRoutes } from "./api/notifications.ts";
 import { pollRoutes } from "./api/polls.ts";
 import { reportRoutes } from "./api/reports.ts";
+import { scheduledStatusRoutes } from "./api/scheduled-statuses.ts";
 import { searchRoutes } from "./api/search.ts";
 import { statusRoutes } from "./api/statuses.ts";
 import { statusActionRoutes } from "./api/statuses-actions.ts";
@@ -76,6 +77,7 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", statusActionRoutes(ctx));
   app.route("/", statusEditRoutes(ctx));
   app.route("/", pollRoutes(ctx));
+  app.route("/", scheduledStatusRoutes(ctx));
   app.route("/", timelineRoutes(ctx));
   app.route("/", accountStatusesRoutes(ctx));
   app.route("/", accountRoutes(ctx));

@@ -3,6 +3,10 @@ import type { Context } from "../domain/context.ts";
 import { housekeeping } from "../domain/housekeeping.ts";
 import { POLL_EXPIRY_QUEUE, pollExpiryJob } from "../domain/polls/expiry.ts";
 import { POLL_UPDATE_QUEUE, pollUpdateJob } from "../domain/polls/updates.ts";
+import {
+  publishScheduledStatusJob,
+  SCHEDULED_STATUS_QUEUE,
+} from "../domain/statuses/scheduled-jobs.ts";
 import { FAN_OUT_QUEUE, fanOutJob } from "../domain/timelines/home-feed.ts";
 import { FEDERATION_CLEANUP_QUEUE, federationCleanup } from "../federation/cleanup.ts";
 import type { WorkerOptions } from "./worker.ts";
@@ -23,6 +27,8 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       [POLL_EXPIRY_QUEUE]: (payload) => pollExpiryJob(ctx, payload),
       // A local poll's new tallies to other servers, debounced.
       [POLL_UPDATE_QUEUE]: (payload) => pollUpdateJob(ctx, payload),
+      // A scheduled status, posted when its time comes.
+      [SCHEDULED_STATUS_QUEUE]: (payload) => publishScheduledStatusJob(ctx, payload),
     },
     periodic: [
       { queue: "housekeeping", everyMs: 3600_000 },

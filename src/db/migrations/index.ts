@@ -13,6 +13,7 @@ import * as m0012 from "./0012_account_domain_blocks.ts";
 import * as m0013 from "./0013_search.ts";
 import * as m0016 from "./0016_polls.ts";
 import * as m0017 from "./0017_reports.ts";
+import * as m0020 from "./0020_scheduled_statuses.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   "0013_search": m0013,
   "0016_polls": m0016,
   "0017_reports": m0017,
+  "0020_scheduled_statuses": m0020,
 };

@@ -1,13 +1,15 @@
-// POST /api/v1/statuses, GET /api/v1/statuses?id[]=, GET and DELETE /api/v1/statuses/:id,
+// POST /api/v1/statuses (or, with `scheduled_at`, a scheduled status), GET /api/v1/statuses?id[]=, GET and DELETE /api/v1/statuses/:id,
 // GET /api/v1/statuses/:id/context.
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Context } from "../../domain/context.ts";
 import { statusContext } from "../../domain/statuses/context.ts";
-import { createStatus, VISIBILITIES } from "../../domain/statuses/create.ts";
+import { createStatus, type NewStatus, VISIBILITIES } from "../../domain/statuses/create.ts";
 import { deleteStatus } from "../../domain/statuses/delete.ts";
 import { findVisibleStatus, findVisibleStatuses } from "../../domain/statuses/queries.ts";
+import { scheduledTime, scheduleStatus } from "../../domain/statuses/scheduled.ts";
 import { type AppEnv, optionalViewer, requireUser } from "../auth.ts";
+import { renderScheduledStatus } from "../entities/scheduled-status.ts";
 import {
   renderStatus,
   renderStatuses,
@@ -51,6 +53,7 @@ const createSchema = z.object({
   language: optionalText,
   media_ids: zStringList,
   poll: pollSchema,
+  scheduled_at: optionalText,
 });
 
 export function statusRoutes(ctx: Context): Hono<AppEnv> {
@@ -60,7 +63,7 @@ export function statusRoutes(ctx: Context): Hono<AppEnv> {
     const viewer = requireUser(c, "write:statuses");
     const applicationId = c.get("auth")?.grant.applicationId ?? null;
     const p = createSchema.parse(await bodyParams(c));
-    const row = await createStatus(ctx, viewer, {
+    const input: NewStatus = {
       text: p.status,
       spoilerText: p.spoiler_text,
       sensitive: p.sensitive,
@@ -76,7 +79,11 @@ export function statusRoutes(ctx: Context): Hono<AppEnv> {
         multiple: p.poll.multiple,
         hideTotals: p.poll.hide_totals,
       },
-    });
+    };
+    // A time five minutes ahead or more schedules the status instead (Mastodon's rule).
+    const at = p.scheduled_at ? scheduledTime(p.scheduled_at) : null;
+    if (at) return c.json(renderScheduledStatus(await scheduleStatus(ctx, viewer, input, at)));
+    const row = await createStatus(ctx, viewer, input);
     return c.json(await renderStatusRow(ctx, viewer, row));
   });
 
