@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Context } from "../../domain/context.ts";
+import { validation } from "../../domain/errors.ts";
 import { statusContext } from "../../domain/statuses/context.ts";
 import { createStatus, type NewStatus, VISIBILITIES } from "../../domain/statuses/create.ts";
 import { deleteStatus } from "../../domain/statuses/delete.ts";
@@ -40,6 +41,8 @@ export const pollSchema = z.preprocess(
     )
     .optional(),
 );
+
+const BATCH_LIMIT = 20;
 
 const createSchema = z.object({
   status: z.preprocess((v) => (v === null || v === undefined ? "" : v), z.string()),
@@ -89,8 +92,11 @@ export function statusRoutes(ctx: Context): Hono<AppEnv> {
 
   app.get("/api/v1/statuses", async (c) => {
     const viewer = optionalViewer(c, "read:statuses");
-    const ids = zStringList.parse(queryParams(c).id);
-    const rows = await findVisibleStatuses(ctx, viewer, ids.slice(0, 40));
+    const ids = [...new Set(zStringList.parse(queryParams(c).id))];
+    // As Mastodon (check_statuses_limit): more than a page of statuses is refused, not cut.
+    if (ids.length > BATCH_LIMIT)
+      throw validation(`Validation failed: at most ${BATCH_LIMIT} IDs may be given`);
+    const rows = await findVisibleStatuses(ctx, viewer, ids);
     return c.json(await renderStatusRows(ctx, viewer, rows));
   });
 
