@@ -13,7 +13,7 @@ import { publishScheduledStatusJob } from "../../src/domain/statuses/scheduled-j
 import { OPENAPI_SKIP_REASON, validateResponse } from "../helpers/openapi.ts";
 import { eachServer } from "../helpers/server.ts";
 import { api, createUser, type TestUser } from "../helpers/users.ts";
-import { linkPath } from "./statuses-fixtures.ts";
+import { linkPath, post } from "./statuses-fixtures.ts";
 
 const MINUTE = 60_000;
 export const SCHEDULED_GAPS = {
@@ -315,6 +315,70 @@ eachServer("scheduled statuses", (server) => {
     await publishScheduledStatusJob(ctx, payload);
     const posted = (await statusesOf(alice)).filter((r) => r.text === "only once");
     assert.equal(posted.length, 1);
+  });
+
+  it("answers a repeated Idempotency-Key with the same scheduled status", async () => {
+    const body = { status: "said once", scheduled_at: inMinutes(50) };
+    const first = await post(base(), alice, body, { "Idempotency-Key": "sched-1" });
+    const again = await post(base(), alice, body, { "Idempotency-Key": "sched-1" });
+    assert.equal(first.status, 200);
+    assert.equal(again.json.id, first.json.id);
+    assert.equal(first.json.params.idempotency, "sched-1");
+    const other = await post(base(), alice, body, { "Idempotency-Key": "sched-2" });
+    assert.notEqual(other.json.id, first.json.id);
+    for (const id of [first.json.id, other.json.id])
+      await asAlice.v1.scheduledStatuses.$select(id).remove();
+  });
+
+  it("still posts when the app it was scheduled from is gone", async () => {
+    const { ctx } = server().kith;
+    const s = await asAlice.v1.statuses.create({
+      status: "orphaned app",
+      scheduledAt: inMinutes(40),
+    });
+    await db().deleteFrom("jobs").where("dedupe_key", "=", `scheduled-status:${s.id}`).execute();
+    const row = await db()
+      .selectFrom("scheduled_statuses")
+      .select("params")
+      .where("id", "=", s.id)
+      .executeTakeFirstOrThrow();
+    const params = { ...JSON.parse(row.params), application_id: "999999999999999999" };
+    await db()
+      .updateTable("scheduled_statuses")
+      .set({
+        params: JSON.stringify(params),
+        scheduled_at: new Date(Date.now() - 1000).toISOString(),
+      })
+      .where("id", "=", s.id)
+      .execute();
+    await publishScheduledStatusJob(ctx, { scheduledStatusId: s.id });
+    const posted = (await statusesOf(alice)).filter((r) => r.text === "orphaned app");
+    assert.equal(posted.length, 1);
+    assert.equal(posted[0]!.application_id, null);
+  });
+
+  it("drops a reply whose parent was deleted before its time, as Mastodon does", async () => {
+    const { ctx } = server().kith;
+    const parent = await asAlice.v1.statuses.create({ status: "soon gone" });
+    const s = await asAlice.v1.statuses.create({
+      status: "reply to nothing",
+      inReplyToId: parent.id,
+      scheduledAt: inMinutes(40),
+    });
+    await asAlice.v1.statuses.$select(parent.id).remove();
+    await db()
+      .updateTable("scheduled_statuses")
+      .set({ scheduled_at: new Date(Date.now() - 1000).toISOString() })
+      .where("id", "=", s.id)
+      .execute();
+    await publishScheduledStatusJob(ctx, { scheduledStatusId: s.id });
+    assert.equal((await statusesOf(alice)).filter((r) => r.text === "reply to nothing").length, 0);
+    const row = await db()
+      .selectFrom("scheduled_statuses")
+      .select("id")
+      .where("id", "=", s.id)
+      .executeTakeFirst();
+    assert.equal(row, undefined, "nothing is left to retry");
   });
 
   it("keeps Mastodon's limits: 25 scheduled for one day, 300 in all", async () => {

@@ -50,6 +50,14 @@ export async function publishScheduledStatusJob(ctx: Context, payload: unknown):
   // This process's clock runs behind the one that scheduled it: try again shortly.
   if (Date.parse(row.scheduled_at) > Date.now()) throw new Error(`${id} is not due yet`);
   const params = JSON.parse(row.params) as ScheduledParams;
+  // The app it was scheduled from may have been deleted since (statuses keep a foreign key).
+  const application = params.application_id
+    ? await ctx.db.kysely
+        .selectFrom("oauth_applications")
+        .select("id")
+        .where("id", "=", params.application_id)
+        .executeTakeFirst()
+    : undefined;
   try {
     const viewer = await loadViewer(ctx, row.account_id);
     await createStatus(ctx, viewer, {
@@ -59,7 +67,7 @@ export async function publishScheduledStatusJob(ctx: Context, payload: unknown):
       visibility: params.visibility,
       inReplyToId: params.in_reply_to_id,
       language: params.language,
-      applicationId: params.application_id,
+      applicationId: application?.id ?? null,
       poll: params.poll && {
         options: params.poll.options,
         expiresIn: params.poll.expires_in,

@@ -76,6 +76,11 @@ export async function scheduleStatus(
   input: NewStatus,
   at: Date,
 ): Promise<ScheduledStatus> {
+  const key = input.idempotencyKey?.trim() || null;
+  if (key) {
+    const earlier = await findIdempotent(ctx, viewer.accountId, key);
+    if (earlier) return earlier;
+  }
   if (input.mediaIds && input.mediaIds.length > 0)
     throw validation("Validation failed: media not supported yet");
   const { text, spoilerText } = checkStatusText(ctx, input.text, input.spoilerText ?? "");
@@ -109,7 +114,7 @@ export async function scheduleStatus(
       : null,
     media_ids: null,
     application_id: input.applicationId ?? null,
-    idempotency: input.idempotencyKey ?? null,
+    idempotency: key,
     with_rate_limit: false,
   };
   const row: Row = {
@@ -126,6 +131,26 @@ export async function scheduleStatus(
     await schedulePublishJob(db, row.id, at);
   });
   return toScheduled(row);
+}
+
+/**
+ * The status this account scheduled with the same Idempotency-Key within the hour, if it is
+ * still pending (a client retrying a request whose answer it lost), as Mastodon answers it.
+ */
+async function findIdempotent(
+  ctx: Context,
+  accountId: string,
+  key: string,
+): Promise<ScheduledStatus | null> {
+  // At most 300 pending per account, so reading their params is cheap.
+  const rows = await ctx.db.kysely
+    .selectFrom("scheduled_statuses")
+    .selectAll()
+    .where("account_id", "=", accountId)
+    .where("created_at", ">", new Date(Date.now() - 3600_000).toISOString())
+    .execute();
+  const found = rows.map(toScheduled).find((s) => s.params.idempotency === key);
+  return found ?? null;
 }
 
 /** Mastodon's limits: 300 pending in all, 25 on one (UTC) day. */
