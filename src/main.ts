@@ -48,9 +48,9 @@ export async function startKith(config: Config, options: KithOptions): Promise<K
     throw error;
   }
 
-  // Local actions become deliveries wherever they happen: API requests in web processes, inbox
-  // handling (e.g. accepting a follow) in workers. Fedify loads only when something goes out.
-  const unsubscribeOutbox = subscribeOutbox(ctx);
+  // Local actions, wherever they happen, record domain events in the database; workers turn
+  // them into deliveries. Fedify loads only when something goes out.
+  const unsubscribeOutbox = options.worker ? subscribeOutbox(ctx) : () => {};
   let worker: Worker | undefined;
   if (options.worker) {
     // A worker restarted after a crash takes up at once what it (or a sibling) had in hand.

@@ -38,6 +38,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "Read and handle reports.",
     load: async () => (await import("./reports.ts")).reportsCommand,
   },
+  federation: {
+    summary: "See and clear remote hosts that deliveries skip.",
+    load: async () => (await import("./federation.ts")).federationCommand,
+  },
   lab: {
     summary: "Run 2–5 local instances that federate over HTTPS (a federation lab).",
     load: async () => (await import("./lab.ts")).labCommand,
@@ -70,7 +74,10 @@ async function main(argv: string[]): Promise<number> {
   if (!entry) throw new UsageError(`unknown command "${name}"`);
   const command = await entry.load();
   // Group commands (accounts) handle --help for their own sub-commands.
-  if (!["accounts", "server-rules", "invites", "reports"].includes(name) && wantsHelp(rest)) {
+  if (
+    !["accounts", "server-rules", "invites", "reports", "federation"].includes(name) &&
+    wantsHelp(rest)
+  ) {
     console.log(command.usage);
     return 0;
   }

@@ -13,6 +13,7 @@ import type { Config } from "../config.ts";
 import { statementReusingPool } from "./postgres-statements.ts";
 import type { Database } from "./schema.ts";
 import { openSqlite } from "./sqlite-connection.ts";
+import { WAKEUP_APPLICATION_NAME, Wakeups } from "./wakeups.ts";
 
 export type Dialect = "sqlite" | "postgres";
 
@@ -33,6 +34,8 @@ class KithSqliteDialect extends SqliteDialect {
 export interface Db {
   kysely: Kysely<Database>;
   dialect: Dialect;
+  /** Wakes job workers when jobs are enqueued, here and (PostgreSQL) in other processes. */
+  wakeups: Wakeups;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -62,7 +65,7 @@ export async function openDatabase(config: Config["database"]): Promise<Db> {
       // Kysely serialises all work on this single connection: SQLite's single writer.
       dialect: new KithSqliteDialect({ database: openSqlite(config.path) }),
     });
-    return wrap(kysely, "sqlite");
+    return wrap(kysely, "sqlite", new Wakeups());
   }
   const { default: pg } = await import("pg");
   const pool = new pg.Pool({
@@ -82,20 +85,32 @@ export async function openDatabase(config: Config["database"]): Promise<Db> {
       }),
     }),
   });
-  return wrap(kysely, "postgres");
+  // Outside the pool: a LISTEN holds its connection for good.
+  const wakeups = new Wakeups(
+    () =>
+      new pg.Client({
+        connectionString: config.url,
+        connectionTimeoutMillis: 10_000,
+        keepAlive: true,
+        application_name: WAKEUP_APPLICATION_NAME,
+      }),
+  );
+  return wrap(kysely, "postgres", wakeups);
 }
 
-function wrap(kysely: Kysely<Database>, dialect: Dialect): Db {
+function wrap(kysely: Kysely<Database>, dialect: Dialect, wakeups: Wakeups): Db {
   let closed = false;
   return {
     kysely,
     dialect,
+    wakeups,
     async ping() {
       await sql`SELECT 1`.execute(kysely);
     },
     async close() {
       if (closed) return;
       closed = true;
+      await wakeups.close();
       await kysely.destroy();
     },
   };

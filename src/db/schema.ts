@@ -247,6 +247,18 @@ export interface TombstonesTable {
   created_at: Timestamp;
 }
 
+/** A remote host whose inboxes keep failing; unavailable from the 7th failure day (0014). */
+export interface DeliveryFailuresTable {
+  host: string;
+  origin: string;
+  failure_days: number;
+  last_failure_day: string;
+  first_failed_at: Timestamp;
+  last_failed_at: Timestamp;
+  last_error: string | null;
+  unavailable_since: Timestamp | null;
+}
+
 /** follows and follow_requests share this shape */
 export interface FollowsTable {
   id: string;
@@ -482,4 +494,5 @@ export interface Database {
   scheduled_statuses: ScheduledStatusesTable;
   account_pins: AccountPairTable;
   suggestion_dismissals: AccountPairTable;
+  delivery_failures: DeliveryFailuresTable;
 }

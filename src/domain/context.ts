@@ -1,7 +1,10 @@
 // What every domain operation needs: the configuration and the database. Passed explicitly so
 // tests can build one per database and the CLI, web and worker processes share the code.
+
+import type { Kysely } from "kysely";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/database.ts";
+import type { Database } from "../db/schema.ts";
 import type { RemoteLookup } from "./search/resolve.ts";
 
 export interface Context {
@@ -9,4 +12,18 @@ export interface Context {
   db: Db;
   /** Fetching what other servers hold, for search (federation provides it; see main.ts). */
   remote?: RemoteLookup;
+}
+
+/**
+ * Runs `work` in one transaction with a Context whose queries, and the domain events emitted
+ * through it, join that transaction. Inside a transaction already, joins that one.
+ */
+export async function inTransaction<T>(
+  ctx: Context,
+  work: (tctx: Context, trx: Kysely<Database>) => Promise<T>,
+): Promise<T> {
+  if (ctx.db.kysely.isTransaction) return work(ctx, ctx.db.kysely);
+  return ctx.db.kysely
+    .transaction()
+    .execute((trx) => work({ ...ctx, db: { ...ctx.db, kysely: trx } }, trx));
 }

@@ -1,13 +1,27 @@
-// Domain events: what just happened, told after the change is committed to whoever listens in
-// this process. The federation layer listens and turns events into deliveries; the domain
-// itself knows nothing of who listens or of ActivityPub.
+// Domain events: what just happened, recorded durably IN THE SAME TRANSACTION as the change,
+// and told to the listeners afterwards by a worker. The federation layer listens and turns
+// events into deliveries; the domain itself knows nothing of who listens or of ActivityPub.
+//
+// THE RULE: call `emitDomainEvent(tctx, event)` inside the transaction that makes the change,
+// with the transaction's Context (`inTransaction` in context.ts, or `{ config, db: { ...db,
+// kysely: trx } }`). The event is a row of the `jobs` table (queue `events`), so the change and
+// its event are committed together or not at all: a crash can no longer lose a delivery
+// between the commit and the queueing. An event that changes nothing here (an answer to a
+// remote request) may be emitted with a plain Context. Events must be JSON values (rows as
+// they were are fine), since they are stored.
+//
+// The worker (jobs/registry.ts) takes each event job and runs this Kith's listeners
+// (`onDomainEvent`, registered where a worker runs: main.ts) one after the other. A listener
+// that throws makes the job run again later, every listener included: listeners must
+// tolerate hearing an event twice (Fedify's deliveries have stable activity ids, which
+// receivers de-duplicate). Events of one subject (a status, a follow…) are handled one at a
+// time in the order emitted, so a Create is queued before its Delete.
 //
 // Listeners are keyed by the configuration object, which every Context of one Kith shares
 // (transaction contexts copy `db` but keep `config`), so two Kiths in one process (tests)
-// never hear each other. Emitting waits for the listeners, so a delivery is queued before the
-// client is answered; a listener that fails is logged and never fails the action.
+// never hear each other.
 import type { Config } from "../config.ts";
-import { logger } from "../logging.ts";
+import { enqueue } from "../jobs/queue.ts";
 import type { Context } from "./context.ts";
 import type { StatusRow } from "./statuses/queries.ts";
 
@@ -62,7 +76,9 @@ export type DomainEvent =
 
 export type DomainEventListener = (event: DomainEvent) => Promise<void> | void;
 
-const log = logger("events");
+/** The `jobs` queue the events wait in until a worker tells the listeners. */
+export const DOMAIN_EVENTS_QUEUE = "events";
+
 const listeners = new WeakMap<Config, Set<DomainEventListener>>();
 
 /** Listens to the events of the Kith that `ctx` belongs to; returns the way to stop. */
@@ -73,15 +89,53 @@ export function onDomainEvent(ctx: Context, listener: DomainEventListener): () =
   return () => set.delete(listener);
 }
 
-/** Tells every listener, one after the other; call it only once the change is committed. */
+/** Records `event` for the listeners; call it inside the transaction that makes the change. */
 export async function emitDomainEvent(ctx: Context, event: DomainEvent): Promise<void> {
-  const set = listeners.get(ctx.config);
-  if (!set) return;
-  for (const listener of [...set]) {
-    try {
-      await listener(event);
-    } catch (error) {
-      log.error("A listener of {type} failed: {error}", { type: event.type, error });
-    }
+  await enqueue(ctx.db, DOMAIN_EVENTS_QUEUE, event, {
+    orderingKey: subjectOf(event),
+    // About two days of retries (backoff doubles up to 6 hours) before it is parked as dead.
+    maxAttempts: 20,
+  });
+}
+
+/** Tells every listener, one after the other (the worker's handler of DOMAIN_EVENTS_QUEUE). */
+export async function tellDomainEventListeners(ctx: Context, event: DomainEvent): Promise<void> {
+  for (const listener of [...(listeners.get(ctx.config) ?? [])]) await listener(event);
+}
+
+/** What an event is about: events of one subject are told in the order they were emitted. */
+function subjectOf(event: DomainEvent): string {
+  switch (event.type) {
+    case "status.created":
+    case "status.updated":
+      return `status:${event.statusId}`;
+    case "status.deleted":
+      return `status:${event.status.id}`;
+    case "status.reblogged":
+      return `status:${event.reblogId}`;
+    case "status.unreblogged":
+      return `status:${event.reblog.id}`;
+    case "status.favourited":
+    case "status.unfavourited":
+      return `favourite:${event.accountId}:${event.statusId}`;
+    case "status.pinned":
+    case "status.unpinned":
+      return `pin:${event.accountId}:${event.statusId}`;
+    case "follow.requested":
+    case "follow.accepted":
+    case "follow.rejected":
+    case "follow.undone":
+      return `follow:${event.followerId}:${event.targetId}`;
+    case "block.created":
+    case "block.removed":
+      return `block:${event.accountId}:${event.targetId}`;
+    case "account.updated":
+      return `account:${event.accountId}`;
+    case "poll.updated":
+      return `status:${event.statusId}`;
+    case "poll.voted":
+      return `vote:${event.pollId}:${event.accountId}`;
+    case "report.created":
+      return `report:${event.reportId}`;
   }
 }

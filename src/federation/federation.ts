@@ -5,7 +5,7 @@
 // The queue is never started from a request (`manuallyStartQueue`): worker processes listen on
 // it themselves (worker.ts) and hand each message to `processQueuedTask`, which is what
 // Fedify's `startQueue` does. Context data is Kith's request-independent Context.
-import { createFederation, type Federation } from "@fedify/fedify";
+import { createExponentialBackoffPolicy, createFederation, type Federation } from "@fedify/fedify";
 import type { Context as KithContext } from "../domain/context.ts";
 import { KITH_VERSION } from "../version.ts";
 import { registerActor } from "./actor.ts";
@@ -17,6 +17,8 @@ import { KithKvStore } from "./kv-store.ts";
 import { KithMessageQueue } from "./message-queue.ts";
 import { nodeInfo20Response, nodeInfoLinksResponse, registerNodeInfo } from "./nodeinfo.ts";
 import { registerOutbox } from "./outbox/failures.ts";
+import { noteOutboxEnqueued, noteOutboxError } from "./outbox/outcomes.ts";
+import { OUTBOX_RETRY } from "./outbox/retry.ts";
 import { registerStatusObjects } from "./status-objects.ts";
 import { canonicalWebFinger } from "./webfinger.ts";
 
@@ -29,7 +31,11 @@ export function kithFederation(kith: KithContext): Federation<KithContext> {
   const webHost = new URL(config.origin).host;
   federation = createFederation<KithContext>({
     kv: new KithKvStore(db),
-    queue: new KithMessageQueue(db),
+    queue: new KithMessageQueue(db, { onEnqueue: noteOutboxEnqueued }),
+    // Retry for days as Mastodon does, not Fedify's half hour (outbox/retry.ts).
+    outboxRetryPolicy: createExponentialBackoffPolicy(OUTBOX_RETRY),
+    // Every failed attempt, for the unavailable-hosts bookkeeping (outbox/outcomes.ts).
+    onOutboxError: noteOutboxError,
     manuallyStartQueue: true,
     // Handles may live on another domain than the web server (WEB_DOMAIN in Mastodon terms).
     origin:

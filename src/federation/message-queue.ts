@@ -19,6 +19,7 @@ import type {
   MessageQueueListenOptions,
 } from "@fedify/fedify";
 import type { Db } from "../db/database.ts";
+import { ANY_QUEUE } from "../db/wakeups.ts";
 import {
   claim,
   complete,
@@ -45,20 +46,15 @@ export interface KithMessageQueueOptions {
   leaseMs?: number;
   /** A handler still running after this is given up on and its message retried later. */
   handlerTimeoutMs?: number;
-  /** Longest sleep between looks at the table (other processes' messages arrive this late). */
+  /** Longest sleep between looks at the table (without LISTEN/NOTIFY, how late other processes' messages are seen). */
   pollMs?: number;
   /** Tries before a message is parked as dead. */
   maxAttempts?: number;
+  /** Told of each message enqueued through this object (outbox/outcomes.ts watches it). */
+  onEnqueue?: (message: unknown) => void;
 }
 
 const log = logger("federation", "queue");
-
-// Listeners in this process, per database, to wake when a message is enqueued here.
-const wakers = new WeakMap<Db, Set<() => void>>();
-
-function wakeListeners(db: Db): void {
-  for (const wake of wakers.get(db) ?? []) wake();
-}
 
 class HandlerTimeout extends Error {
   override name = "HandlerTimeout";
@@ -74,6 +70,7 @@ export class KithMessageQueue implements MessageQueue {
   readonly #handlerTimeoutMs: number;
   readonly #pollMs: number;
   readonly #maxAttempts: number;
+  readonly #onEnqueue: ((message: unknown) => void) | undefined;
 
   constructor(db: Db, options: KithMessageQueueOptions = {}) {
     this.#db = db;
@@ -83,6 +80,7 @@ export class KithMessageQueue implements MessageQueue {
     this.#handlerTimeoutMs = options.handlerTimeoutMs ?? 120_000;
     this.#pollMs = options.pollMs ?? 1000;
     this.#maxAttempts = options.maxAttempts ?? 8;
+    this.#onEnqueue = options.onEnqueue;
   }
 
   #jobOptions(options?: MessageQueueEnqueueOptions): EnqueueOptions {
@@ -95,13 +93,13 @@ export class KithMessageQueue implements MessageQueue {
   }
 
   async enqueue(message: unknown, options?: MessageQueueEnqueueOptions): Promise<void> {
+    this.#onEnqueue?.(message);
     await enqueue(this.#db, this.#queue, message, this.#jobOptions(options));
-    wakeListeners(this.#db);
   }
 
   async enqueueMany(messages: readonly unknown[], options?: MessageQueueEnqueueOptions) {
+    for (const message of messages) this.#onEnqueue?.(message);
     await enqueueMany(this.#db, this.#queue, messages, this.#jobOptions(options));
-    wakeListeners(this.#db);
   }
 
   async getDepth(): Promise<MessageQueueDepth> {
@@ -141,9 +139,10 @@ export class KithMessageQueue implements MessageQueue {
       poked = true;
       wake?.();
     };
-    let set = wakers.get(this.#db);
-    if (!set) wakers.set(this.#db, (set = new Set()));
-    set.add(poke);
+    // Messages enqueued in this process, or in another one on PostgreSQL (LISTEN/NOTIFY).
+    const stopListening = this.#db.wakeups.listen((queue) => {
+      if (queue === this.#queue || queue === ANY_QUEUE) poke();
+    });
     signal?.addEventListener("abort", poke, { once: true });
     let failures = 0;
     try {
@@ -183,7 +182,7 @@ export class KithMessageQueue implements MessageQueue {
     } catch (error) {
       log.error("Federation queue listener failed: {error}", { error: String(error) });
     } finally {
-      set.delete(poke);
+      stopListening();
       signal?.removeEventListener("abort", poke);
       await Promise.allSettled([...running]);
       retireWorkerId(workerId);

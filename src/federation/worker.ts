@@ -4,6 +4,7 @@
 import type { Context } from "../domain/context.ts";
 import { logger } from "../logging.ts";
 import { KithMessageQueue } from "./message-queue.ts";
+import { settleQueuedMessage } from "./outbox/outcomes.ts";
 
 export interface FederationQueueWorker {
   /** Stops taking messages and waits for those in hand. */
@@ -18,8 +19,10 @@ export function startFederationQueue(ctx: Context): FederationQueueWorker {
     concurrency: ctx.config.federationConcurrency,
   }).listen(
     async (message) => {
-      const { kithFederation } = await import("./federation.ts");
-      await kithFederation(ctx).processQueuedTask(ctx, message);
+      await settleQueuedMessage(ctx, message, async () => {
+        const { kithFederation } = await import("./federation.ts");
+        await kithFederation(ctx).processQueuedTask(ctx, message);
+      });
     },
     { signal: controller.signal },
   );

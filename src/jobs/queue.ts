@@ -2,14 +2,19 @@
 // finished it, so nothing is lost when a process dies: an expired lease makes the job due
 // again. PostgreSQL workers claim with FOR UPDATE SKIP LOCKED; SQLite has a single writer.
 // Jobs that share an ordering key run one at a time, in the order they were enqueued.
+//
+// Enqueueing wakes the workers (db/wakeups.ts): at once in this process, and on PostgreSQL
+// through NOTIFY, sent in the same transaction as the row so it is heard once the row is
+// visible. `db` may be a transaction's handle (a Context made inside a transaction): the job
+// then commits or rolls back with the rest of the work.
 
 import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
-import type { Selectable } from "kysely";
-import { sql } from "kysely";
+import { type Kysely, type Selectable, sql } from "kysely";
 import type { Db } from "../db/database.ts";
 import { newId } from "../db/ids.ts";
-import type { JobsTable } from "../db/schema.ts";
+import type { Database, JobsTable } from "../db/schema.ts";
+import { WAKEUP_CHANNEL } from "../db/wakeups.ts";
 
 export interface EnqueueOptions {
   runAt?: Date;
@@ -95,11 +100,13 @@ export async function enqueue(
   payload: unknown,
   options: EnqueueOptions = {},
 ): Promise<void> {
+  const row = jobRow(queue, payload, options);
   await db.kysely
     .insertInto("jobs")
-    .values(jobRow(queue, payload, options))
+    .values(row)
     .onConflict((oc) => oc.column("dedupe_key").doNothing())
     .execute();
+  await announce(db, db.kysely, queue);
 }
 
 /** Enqueues all of `payloads` or none (one transaction), in order. */
@@ -111,15 +118,28 @@ export async function enqueueMany(
 ): Promise<void> {
   if (payloads.length === 0) return;
   const rows = payloads.map((p) => jobRow(queue, p, { ...options, dedupeKey: undefined }));
-  await db.kysely.transaction().execute(async (trx) => {
+  const insert = async (k: Kysely<Database>) => {
     // Chunks stay below SQLite's limit of bound parameters per statement.
     for (let i = 0; i < rows.length; i += 500) {
-      await trx
+      await k
         .insertInto("jobs")
         .values(rows.slice(i, i + 500))
         .execute();
     }
-  });
+    await announce(db, k, queue);
+  };
+  // Kysely cannot nest transactions: inside one, the caller's is the one to join.
+  if (db.kysely.isTransaction) await insert(db.kysely);
+  else await db.kysely.transaction().execute(insert);
+}
+
+/** Wakes the workers of `queue`: to run the job, or to time their sleep for a delayed one. */
+async function announce(db: Db, k: Kysely<Database>, queue: string) {
+  if (db.dialect === "postgres")
+    await sql`SELECT pg_notify(${WAKEUP_CHANNEL}, ${queue})`.execute(k);
+  // Before a commit this may find nothing yet: SQLite's claim waits for the single connection
+  // until the transaction ends, and on PostgreSQL the NOTIFY comes at commit.
+  db.wakeups.wake(queue);
 }
 
 function jobRow(queue: string, payload: unknown, options: EnqueueOptions) {

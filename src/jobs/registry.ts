@@ -1,5 +1,10 @@
 // Which queue runs which domain operation. The worker process is built from this list.
 import type { Context } from "../domain/context.ts";
+import {
+  DOMAIN_EVENTS_QUEUE,
+  type DomainEvent,
+  tellDomainEventListeners,
+} from "../domain/events.ts";
 import { housekeeping } from "../domain/housekeeping.ts";
 import { POLL_EXPIRY_QUEUE, pollExpiryJob } from "../domain/polls/expiry.ts";
 import { POLL_UPDATE_QUEUE, pollUpdateJob } from "../domain/polls/updates.ts";
@@ -9,11 +14,14 @@ import {
 } from "../domain/statuses/scheduled-jobs.ts";
 import { FAN_OUT_QUEUE, fanOutJob } from "../domain/timelines/home-feed.ts";
 import { FEDERATION_CLEANUP_QUEUE, federationCleanup } from "../federation/cleanup.ts";
+import { PROBE_QUEUE, probeUnavailableHosts } from "../federation/outbox/probe.ts";
 import type { WorkerOptions } from "./worker.ts";
 
 export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "periodic"> {
   return {
     handlers: {
+      // Domain events recorded with their change: the outbox's deliveries (events.ts).
+      [DOMAIN_EVENTS_QUEUE]: (payload) => tellDomainEventListeners(ctx, payload as DomainEvent),
       housekeeping: async () => {
         await housekeeping(ctx);
       },
@@ -27,12 +35,17 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       [POLL_EXPIRY_QUEUE]: (payload) => pollExpiryJob(ctx, payload),
       // A local poll's new tallies to other servers, debounced.
       [POLL_UPDATE_QUEUE]: (payload) => pollUpdateJob(ctx, payload),
+      // Whether unavailable hosts are back (federation/outbox/probe.ts).
+      [PROBE_QUEUE]: async () => {
+        await probeUnavailableHosts(ctx);
+      },
       // A scheduled status, posted when its time comes.
       [SCHEDULED_STATUS_QUEUE]: (payload) => publishScheduledStatusJob(ctx, payload),
     },
     periodic: [
       { queue: "housekeeping", everyMs: 3600_000 },
       { queue: FEDERATION_CLEANUP_QUEUE, everyMs: 3600_000 },
+      { queue: PROBE_QUEUE, everyMs: 6 * 3600_000 },
     ],
   };
 }

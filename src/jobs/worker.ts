@@ -1,7 +1,10 @@
 // The background worker: claims due jobs and runs their handlers, a few at a time, and runs
 // periodic tasks. Stopping lets the jobs in hand finish; a job cut off by a crash is picked
-// up again when its lease runs out.
+// up again when its lease runs out. It looks for work when told a job was enqueued (in this
+// process, or in another through PostgreSQL's LISTEN/NOTIFY: db/wakeups.ts) and otherwise
+// every `pollMs`.
 import type { Db } from "../db/database.ts";
+import { ANY_QUEUE } from "../db/wakeups.ts";
 import { logger } from "../logging.ts";
 import { claim, complete, enqueue, fail, type Job, newWorkerId, retireWorkerId } from "./queue.ts";
 
@@ -39,6 +42,8 @@ export function startWorker(db: Db, options: WorkerOptions): Worker {
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let looking = false;
+  // A wake-up that came while looking: look once more, the job may have been committed since.
+  let lookAgain = false;
 
   async function run(job: Job): Promise<void> {
     const handler = options.handlers[job.queue]!;
@@ -58,18 +63,25 @@ export function startWorker(db: Db, options: WorkerOptions): Worker {
   }
 
   async function look(): Promise<void> {
-    if (looking || stopping) return;
+    if (stopping) return;
+    if (looking) {
+      lookAgain = true;
+      return;
+    }
     looking = true;
     try {
-      while (!stopping && running.size < concurrency) {
-        const job = await claim(db, queues, id, leaseMs);
-        if (!job) break;
-        const p = run(job).finally(() => {
-          running.delete(p);
-          if (!stopping) void look();
-        });
-        running.add(p);
-      }
+      do {
+        lookAgain = false;
+        while (!stopping && running.size < concurrency) {
+          const job = await claim(db, queues, id, leaseMs);
+          if (!job) break;
+          const p = run(job).finally(() => {
+            running.delete(p);
+            if (!stopping) void look();
+          });
+          running.add(p);
+        }
+      } while (lookAgain && !stopping);
     } catch (error) {
       if (!stopping) log.error("Could not claim jobs: {error}", { error: String(error) });
     } finally {
@@ -110,6 +122,9 @@ export function startWorker(db: Db, options: WorkerOptions): Worker {
     };
   }
 
+  const stopListening = db.wakeups.listen((queue) => {
+    if (queue === ANY_QUEUE || queues.includes(queue)) void look();
+  });
   void schedulePeriodic()
     .catch((error) =>
       log.error("Could not schedule periodic tasks: {error}", { error: String(error) }),
@@ -122,6 +137,7 @@ export function startWorker(db: Db, options: WorkerOptions): Worker {
     wake: () => void look(),
     async stop() {
       stopping = true;
+      stopListening();
       if (timer) clearTimeout(timer);
       await Promise.allSettled([...running]);
       retireWorkerId(id);

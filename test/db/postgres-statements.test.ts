@@ -9,6 +9,7 @@ import {
   statementName,
   statementReusingPool,
 } from "../../src/db/postgres-statements.ts";
+import { Wakeups } from "../../src/db/wakeups.ts";
 import {
   createThrowawayDatabase,
   POSTGRES_ADMIN_URL,
@@ -249,7 +250,13 @@ describe("PostgreSQL statement reuse", { skip }, () => {
 
   it("runs migrations that read, alter and read a table again in one transaction", async () => {
     const k = open();
-    const db: Db = { kysely: k, dialect: "postgres", ping: async () => {}, close: async () => {} };
+    const db: Db = {
+      kysely: k,
+      dialect: "postgres",
+      wakeups: new Wakeups(),
+      ping: async () => {},
+      close: async () => {},
+    };
     const report = await migrateToLatest(db, {
       "0001_make": {
         up: async (m: AnyDb) => {

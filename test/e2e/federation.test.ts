@@ -199,6 +199,22 @@ function federationScenario(name: string, databaseUrlPrefix: string | null) {
       }
     });
 
+    it("reaches someone the author's server has never seen, by mentioning them", async () => {
+      // Nobody on c has met amy: the mention is looked up at a, as Mastodon does.
+      await cody.client.v1.statuses.create({
+        status: "@amy@a.localhost a word from c",
+        visibility: "direct",
+      });
+      const notification = await eventually("amy is notified", async () =>
+        (await amy.client.v1.notifications.list({ types: ["mention"] })).find((n) =>
+          n.status?.content.includes("a word from c"),
+        ),
+      );
+      assert.equal(notification.account?.acct, "cody@c.localhost");
+      assert.equal(notification.status?.visibility, "direct");
+      assert.equal(await homeHas(alice, "a word from c"), undefined, "nobody else on a has it");
+    });
+
     it("threads a reply with a mention back to the author's server", async () => {
       const onA = await eventually("the public post on a", () =>
         homeHas(alice, "public hello from b"),
@@ -242,6 +258,32 @@ function federationScenario(name: string, databaseUrlPrefix: string | null) {
         const s = await bob.client.v1.statuses.$select(bobPublic.id).fetch();
         return s.favouritesCount === 0;
       });
+    });
+
+    it("counts a vote from another server in the author's poll", async () => {
+      const poll = await bob.client.v1.statuses.create({
+        status: "tea or coffee?",
+        poll: { options: ["tea", "coffee"], expiresIn: 3600 },
+      });
+      const onA = await eventually("the poll reaches alice", () =>
+        homeHas(alice, "tea or coffee?"),
+      );
+      assert.deepEqual(
+        onA.poll?.options.map((o) => o.title),
+        ["tea", "coffee"],
+      );
+      const voted = await alice.client.v1.polls
+        .$select(onA.poll!.id)
+        .votes.create({ choices: [1] });
+      assert.deepEqual(voted.ownVotes, [1]);
+      const counted = await eventually("the vote is counted on b", async () => {
+        const s = await bob.client.v1.statuses.$select(poll.id).fetch();
+        return s.poll?.votesCount === 1 ? s.poll : undefined;
+      });
+      assert.deepEqual(
+        counted.options.map((o) => o.votesCount),
+        [0, 1],
+      );
     });
 
     it("carries edits, deletes and profile updates", async () => {

@@ -36,6 +36,16 @@ try {
   await call(alice.token, "POST", `/api/v1/statuses/${status.id}/pin`);
   await call(alice.token, "PATCH", "/api/v1/accounts/update_credentials", { display_name: "A" });
   await call(alice.token, "DELETE", `/api/v1/statuses/${status.id}`);
+  // The worker tells the outbox of each event after the answer: wait until it has heard all.
+  for (let i = 0; i < 200; i++) {
+    const pending = await ctx.db.kysely
+      .selectFrom("jobs")
+      .select("id")
+      .where("queue", "=", "events")
+      .execute();
+    if (pending.length === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   report("local only");
 
   await peer.follow(ctx, alice.accountId);

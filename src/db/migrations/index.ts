@@ -11,6 +11,7 @@ import * as m0010 from "./0010_remote_federation.ts";
 import * as m0011 from "./0011_status_edits.ts";
 import * as m0012 from "./0012_account_domain_blocks.ts";
 import * as m0013 from "./0013_search.ts";
+import * as m0014 from "./0014_delivery_failures.ts";
 import * as m0016 from "./0016_polls.ts";
 import * as m0017 from "./0017_reports.ts";
 import * as m0020 from "./0020_scheduled_statuses.ts";
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   "0011_status_edits": m0011,
   "0012_account_domain_blocks": m0012,
   "0013_search": m0013,
+  "0014_delivery_failures": m0014,
   "0016_polls": m0016,
   "0017_reports": m0017,
   "0020_scheduled_statuses": m0020,

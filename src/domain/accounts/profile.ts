@@ -169,12 +169,15 @@ export async function updateProfile(
         .set({ ...userChanges, updated_at: now })
         .where("account_id", "=", account.id)
         .execute();
+    if (Object.keys(accountChanges).length > 0)
+      await emitDomainEvent(
+        { config: ctx.config, db: { ...ctx.db, kysely: trx } },
+        { type: "account.updated", accountId: account.id },
+      );
   });
 
   if (account.locked === 1 && changes.locked === false)
     await authorizeAllFollowRequests(ctx, account.id);
-  if (Object.keys(accountChanges).length > 0)
-    await emitDomainEvent(ctx, { type: "account.updated", accountId: account.id });
 }
 
 /** The note as HTML: paragraphs, links, hashtags, and mentions of accounts Kith knows. */

@@ -5,7 +5,7 @@
 // Afterwards, a local poll's new tallies go out (debounced: updates.ts); a vote in a remote poll
 // goes to its author (the `poll.voted` event) and its end is watched for local voters.
 import { newId } from "../../db/ids.ts";
-import type { Context } from "../context.ts";
+import { type Context, inTransaction } from "../context.ts";
 import { DomainError, notFound, validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
 import { findVisibleStatus } from "../statuses/queries.ts";
@@ -31,8 +31,7 @@ async function castVotes(
   choices: readonly number[],
   uri: string | null,
 ): Promise<{ poll: Poll; voteIds: string[] }> {
-  return ctx.db.kysely.transaction().execute(async (trx) => {
-    const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
+  return inTransaction(ctx, async (tctx, trx) => {
     const poll = await lockPoll(tctx, pollId);
     if (!poll) throw new VoteRefused("the poll is gone");
     if (isExpired(poll)) throw new VoteRefused(VOTE_ERRORS.expired);
@@ -103,27 +102,28 @@ export async function voteInPoll(
   const visible = await findVisiblePoll(ctx, viewer, pollId);
   if (choices.length === 0)
     throw new DomainError("bad_request", "param is missing or the value is empty: choices");
-  let cast: Awaited<ReturnType<typeof castVotes>>;
   try {
-    cast = await castVotes(ctx, visible.id, viewer.accountId, choices, null);
+    // The votes, and what they set going, commit together (events.ts).
+    return await inTransaction(ctx, async (tctx) => {
+      const { poll, voteIds } = await castVotes(tctx, visible.id, viewer.accountId, choices, null);
+      if (await isLocalAccount(tctx, poll.accountId)) {
+        if (!poll.hideTotals) await schedulePollUpdate(tctx, poll.statusId);
+      } else {
+        // The poll's end will be announced to local voters; its server hears of the vote.
+        await schedulePollExpiry(tctx, poll);
+        await emitDomainEvent(tctx, {
+          type: "poll.voted",
+          pollId: poll.id,
+          accountId: viewer.accountId,
+          voteIds,
+        });
+      }
+      return poll;
+    });
   } catch (error) {
     if (error instanceof VoteRefused) throw validation(`Validation failed: ${error.message}`);
     throw error;
   }
-  const { poll, voteIds } = cast;
-  if (await isLocalAccount(ctx, poll.accountId)) {
-    if (!poll.hideTotals) await schedulePollUpdate(ctx, poll.statusId);
-  } else {
-    // The poll's end will be announced to local voters; its server hears of the vote.
-    await schedulePollExpiry(ctx, poll);
-    await emitDomainEvent(ctx, {
-      type: "poll.voted",
-      pollId: poll.id,
-      accountId: viewer.accountId,
-      voteIds,
-    });
-  }
-  return poll;
 }
 
 /**

@@ -1,10 +1,12 @@
 // Blocking, as Mastodon's BlockService, AfterBlockService and UnblockService. A block ends the
 // follows between the two accounts the way Mastodon does, so a remote account hears of each:
 // the blocker's own follow or request is undone (Undo{Follow}), the other's follow or request
-// is rejected (Reject{Follow}), then comes the Block itself (block.created). What stays hidden
-// afterwards is the visibility rule's and the exclusions' business.
+// is rejected (Reject{Follow}), and the Block itself goes (block.created, recorded in the same
+// transaction as the block row, so neither exists without the other; the receiving server
+// ends the follows on a Block anyway, whichever arrives first). What stays hidden afterwards
+// is the visibility rule's and the exclusions' business.
 import { newId } from "../../db/ids.ts";
-import type { Context } from "../context.ts";
+import { type Context, inTransaction } from "../context.ts";
 import { DomainError, validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
 import { forgetNotificationsFrom } from "../notifications/notify.ts";
@@ -39,12 +41,16 @@ export async function block(ctx: Context, accountId: string, targetId: string): 
     uri: null,
     created_at: new Date().toISOString(),
   };
-  // The block first, so a follow racing with it is refused rather than left standing.
-  const inserted = await ctx.db.kysely
-    .insertInto("blocks")
-    .values(row)
-    .onConflict((oc) => oc.columns(["account_id", "target_account_id"]).doNothing())
-    .executeTakeFirst();
+  // The block first (committed), so a follow racing with it is refused rather than left standing.
+  await inTransaction(ctx, async (tctx) => {
+    const inserted = await tctx.db.kysely
+      .insertInto("blocks")
+      .values(row)
+      .onConflict((oc) => oc.columns(["account_id", "target_account_id"]).doNothing())
+      .executeTakeFirst();
+    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0)
+      await emitDomainEvent(tctx, { type: "block.created", ...blockFacts(row) });
+  });
   await unfollow(ctx, accountId, targetId);
   await removeFromFollowers(ctx, accountId, targetId);
   try {
@@ -55,19 +61,19 @@ export async function block(ctx: Context, accountId: string, targetId: string): 
   }
   await removeFromHomeFeedOnBlock(ctx, accountId, targetId);
   await forgetNotificationsFrom(ctx, accountId, { accountId: targetId });
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0)
-    await emitDomainEvent(ctx, { type: "block.created", ...blockFacts(row) });
 }
 
 /** Lifts the block, if there is one (Undo{Block} to a remote target). */
 export async function unblock(ctx: Context, accountId: string, targetId: string): Promise<void> {
-  const [deleted] = await ctx.db.kysely
-    .deleteFrom("blocks")
-    .where("account_id", "=", accountId)
-    .where("target_account_id", "=", targetId)
-    .returning(["id", "account_id", "target_account_id", "uri"])
-    .execute();
-  if (deleted) await emitDomainEvent(ctx, { type: "block.removed", ...blockFacts(deleted) });
+  await inTransaction(ctx, async (tctx) => {
+    const [deleted] = await tctx.db.kysely
+      .deleteFrom("blocks")
+      .where("account_id", "=", accountId)
+      .where("target_account_id", "=", targetId)
+      .returning(["id", "account_id", "target_account_id", "uri"])
+      .execute();
+    if (deleted) await emitDomainEvent(tctx, { type: "block.removed", ...blockFacts(deleted) });
+  });
 }
 
 /** The accounts the viewer blocks, newest block first, paged by the block row's ID. */

@@ -5,10 +5,10 @@
 //
 // A follow of a locked account, a remote account (which must Accept), or by a limited account
 // starts as a follow request. Counters move only when a follows row really appears or goes.
-import { type Kysely, sql, type Transaction } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { newId } from "../../db/ids.ts";
 import type { Database } from "../../db/schema.ts";
-import type { Context } from "../context.ts";
+import { type Context, inTransaction } from "../context.ts";
 import { DomainError, forbidden, notFound } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
 import { notify, withdrawNotification } from "../notifications/notify.ts";
@@ -29,8 +29,6 @@ export interface FollowOptions {
 }
 
 export type FollowOutcome = "following" | "requested";
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 export const SELF_FOLLOW_ERROR = "Following your own account is not allowed";
 
@@ -103,19 +101,22 @@ export async function follow(
     source.silenced_at !== null ||
     target.domain !== null;
   if (mustRequest) {
-    const inserted = await kysely
-      .insertInto("follow_requests")
-      .values(row)
-      .onConflict((oc) => oc.columns(["account_id", "target_account_id"]).doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0) > 0) {
+    const requested = await inTransaction(ctx, async (tctx) => {
+      const inserted = await tctx.db.kysely
+        .insertInto("follow_requests")
+        .values(row)
+        .onConflict((oc) => oc.columns(["account_id", "target_account_id"]).doNothing())
+        .executeTakeFirst();
+      if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+      await emitDomainEvent(tctx, { type: "follow.requested", ...followFacts(row) });
+      return true;
+    });
+    if (requested)
       await notify(ctx, {
         type: "follow_request",
         recipientId: target.id,
         fromAccountId: source.id,
       });
-      await emitDomainEvent(ctx, { type: "follow.requested", ...followFacts(row) });
-    }
     return "requested";
   }
   await startFollow(ctx, row);
@@ -136,9 +137,9 @@ async function startFollow(
     created_at: string;
   },
   /** more work for the same transaction, e.g. removing the request this follow settles */
-  alongside?: (trx: Transaction<Database>) => Promise<void>,
+  alongside?: (trx: Kysely<Database>) => Promise<void>,
 ): Promise<boolean> {
-  const created = await ctx.db.kysely.transaction().execute(async (trx) => {
+  const created = await inTransaction(ctx, async (tctx, trx) => {
     await alongside?.(trx);
     const inserted = await trx
       .insertInto("follows")
@@ -147,6 +148,7 @@ async function startFollow(
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
     await adjustCounts(trx, row.account_id, row.target_account_id, 1);
+    await emitDomainEvent(tctx, { type: "follow.accepted", ...followFacts(row) });
     return true;
   });
   if (!created) return false;
@@ -156,7 +158,6 @@ async function startFollow(
     fromAccountId: row.account_id,
   });
   await addToHomeFeedOnFollow(ctx, row.account_id, row.target_account_id);
-  await emitDomainEvent(ctx, { type: "follow.accepted", ...followFacts(row) });
   return true;
 }
 
@@ -172,7 +173,12 @@ const followFacts = (row: {
   uri: row.uri,
 });
 
-async function adjustCounts(db: Db, followerId: string, targetId: string, delta: 1 | -1) {
+async function adjustCounts(
+  db: Kysely<Database>,
+  followerId: string,
+  targetId: string,
+  delta: 1 | -1,
+) {
   const bump = (column: "following_count" | "followers_count") =>
     delta > 0
       ? sql<number>`${sql.ref(column)} + 1`
@@ -203,22 +209,32 @@ export async function unfollow(
   followerId: string,
   targetId: string,
 ): Promise<{ unfollowed: boolean; cancelledRequest: boolean }> {
-  const ended = await endFollow(ctx, followerId, targetId);
-  const [cancelled] = await ctx.db.kysely
-    .deleteFrom("follow_requests")
-    .where("account_id", "=", followerId)
-    .where("target_account_id", "=", targetId)
-    .returning(["id", "account_id", "target_account_id", "uri"])
-    .execute();
+  const ended = await endFollow(ctx, followerId, targetId, "follow.undone");
+  const cancelled = await inTransaction(ctx, async (tctx) => {
+    const [deleted] = await tctx.db.kysely
+      .deleteFrom("follow_requests")
+      .where("account_id", "=", followerId)
+      .where("target_account_id", "=", targetId)
+      .returning(["id", "account_id", "target_account_id", "uri"])
+      .execute();
+    if (deleted) await emitDomainEvent(tctx, { type: "follow.undone", ...followFacts(deleted) });
+    return deleted;
+  });
   if (cancelled) await forgetNotification(ctx, "follow_request", followerId, targetId);
-  for (const row of [ended, cancelled])
-    if (row) await emitDomainEvent(ctx, { type: "follow.undone", ...followFacts(row) });
   return { unfollowed: ended !== null, cancelledRequest: cancelled !== undefined };
 }
 
-/** Deletes the follow and everything that hangs on it; the row that was, or null. */
-async function endFollow(ctx: Context, followerId: string, targetId: string) {
-  const removed = await ctx.db.kysely.transaction().execute(async (trx) => {
+/**
+ * Deletes the follow and everything that hangs on it, telling federation with `event`; the
+ * row that was, or null.
+ */
+async function endFollow(
+  ctx: Context,
+  followerId: string,
+  targetId: string,
+  event: "follow.undone" | "follow.rejected",
+) {
+  const removed = await inTransaction(ctx, async (tctx, trx) => {
     const [deleted] = await trx
       .deleteFrom("follows")
       .where("account_id", "=", followerId)
@@ -233,6 +249,7 @@ async function endFollow(ctx: Context, followerId: string, targetId: string) {
       .where("account_id", "=", followerId)
       .where("target_account_id", "=", targetId)
       .execute();
+    await emitDomainEvent(tctx, { type: event, ...followFacts(deleted) });
     return deleted;
   });
   if (!removed) return null;
@@ -247,8 +264,7 @@ export async function removeFromFollowers(
   accountId: string,
   followerId: string,
 ): Promise<boolean> {
-  const ended = await endFollow(ctx, followerId, accountId);
-  if (ended) await emitDomainEvent(ctx, { type: "follow.rejected", ...followFacts(ended) });
+  const ended = await endFollow(ctx, followerId, accountId, "follow.rejected");
   return ended !== null;
 }
 
@@ -286,15 +302,17 @@ export async function rejectFollowRequest(
   followerId: string,
   targetId: string,
 ): Promise<void> {
-  const [deleted] = await ctx.db.kysely
-    .deleteFrom("follow_requests")
-    .where("account_id", "=", followerId)
-    .where("target_account_id", "=", targetId)
-    .returning(["id", "account_id", "target_account_id", "uri"])
-    .execute();
-  if (!deleted) throw notFound();
+  await inTransaction(ctx, async (tctx) => {
+    const [deleted] = await tctx.db.kysely
+      .deleteFrom("follow_requests")
+      .where("account_id", "=", followerId)
+      .where("target_account_id", "=", targetId)
+      .returning(["id", "account_id", "target_account_id", "uri"])
+      .execute();
+    if (!deleted) throw notFound();
+    await emitDomainEvent(tctx, { type: "follow.rejected", ...followFacts(deleted) });
+  });
   await forgetNotification(ctx, "follow_request", followerId, targetId);
-  await emitDomainEvent(ctx, { type: "follow.rejected", ...followFacts(deleted) });
 }
 
 /** When an account unlocks, everyone waiting is let in (Mastodon's UpdateAccountService). */

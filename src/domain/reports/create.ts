@@ -7,6 +7,7 @@ import { newId } from "../../db/ids.ts";
 import type { ReportCategory } from "../../db/schema.ts";
 import { getVisibleAccount } from "../accounts/queries.ts";
 import type { Context } from "../context.ts";
+import { inTransaction } from "../context.ts";
 import { notFound, validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
 import { findVisibleStatuses } from "../statuses/queries.ts";
@@ -77,12 +78,17 @@ export async function fileReport(
     created_at: now,
     updated_at: now,
   };
-  await ctx.db.kysely.transaction().execute(async (trx) => {
+  // The report and the event that forwards it commit together (events.ts).
+  await inTransaction(ctx, async (tctx, trx) => {
     await trx.insertInto("reports").values(report).execute();
-    await saveSnapshots({ ...ctx, db: { ...ctx.db, kysely: trx } }, report.id, snapshots);
+    await saveSnapshots(tctx, report.id, snapshots);
+    if (input.forward && target.domain !== null)
+      await emitDomainEvent(tctx, {
+        type: "report.created",
+        reportId: report.id,
+        forwardToDomains,
+      });
   });
   await notifyStaffOfReport(ctx, report);
-  if (input.forward && target.domain !== null)
-    await emitDomainEvent(ctx, { type: "report.created", reportId: report.id, forwardToDomains });
   return report;
 }

@@ -119,6 +119,7 @@ export async function createStatus(
           .values({ account_id: viewer.accountId, key, status_id: id, created_at: now })
           .execute();
       }
+      await emitDomainEvent(tctx, { type: "status.created", statusId: id });
     });
   } catch (error) {
     // The same key posted twice at once: the other request's status is the answer.
@@ -138,7 +139,6 @@ export async function createStatus(
       statusId: id,
     });
   }
-  await emitDomainEvent(ctx, { type: "status.created", statusId: id });
   return row;
 }
 

@@ -22,7 +22,7 @@ export async function deleteStatus(ctx: Context, viewer: Viewer, id: string): Pr
     .select("account_id")
     .where("status_id", "=", status.id)
     .execute();
-  const deleted = await ctx.db.kysely.transaction().execute(async (trx) => {
+  await ctx.db.kysely.transaction().execute(async (trx) => {
     const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
     const reblogs = await trx
       .selectFrom("statuses")
@@ -34,15 +34,13 @@ export async function deleteStatus(ctx: Context, viewer: Viewer, id: string): Pr
       await countNewStatus(tctx, reblog, -1);
     }
     const removed = await trx.deleteFrom("statuses").where("id", "=", status.id).executeTakeFirst();
-    if (Number(removed.numDeletedRows) === 0) return false;
+    if (Number(removed.numDeletedRows) === 0) return;
     await countNewStatus(tctx, status, -1);
-    return true;
-  });
-  if (deleted)
-    await emitDomainEvent(ctx, {
+    await emitDomainEvent(tctx, {
       type: "status.deleted",
       status,
       mentionedAccountIds: mentions.map((m) => m.account_id),
     });
+  });
   return { ...view, source: status.text };
 }

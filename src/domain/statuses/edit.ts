@@ -4,7 +4,7 @@
 // parsed again for mentions, hashtags and links; an edit that changes nothing stores nothing.
 // The poll is replaced by the one sent, or removed when none is (UpdateStatusService#update_poll!).
 // Each edit goes into the status's history (revise.ts) and out to whoever had the status.
-import type { Context } from "../context.ts";
+import { type Context, inTransaction } from "../context.ts";
 import { notFound, validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
 import { checkPollRequest, type PollRequest } from "../polls/limits.ts";
@@ -51,19 +51,24 @@ export async function editStatus(
   const rendered = await renderStatusText(ctx, text);
   const poll = changes.poll ? checkPollRequest(changes.poll) : null;
 
-  const revised = await reviseStatus(ctx, status.id, {
-    content: rendered.html,
-    text,
-    spoilerText,
-    sensitive,
-    language,
-    editedAt: new Date().toISOString(),
-    mentionIds: rendered.mentions,
-    tags: rendered.tags,
-    poll,
+  // The edit and its event commit together (events.ts).
+  const revised = await inTransaction(ctx, async (tctx) => {
+    const result = await reviseStatus(tctx, status.id, {
+      content: rendered.html,
+      text,
+      spoilerText,
+      sensitive,
+      language,
+      editedAt: new Date().toISOString(),
+      mentionIds: rendered.mentions,
+      tags: rendered.tags,
+      poll,
+    });
+    if (result.outcome === "edited")
+      await emitDomainEvent(tctx, { type: "status.updated", statusId: status.id });
+    return result;
   });
   if (revised.outcome !== "edited") return revised.status;
   await notifyOfEdit(ctx, revised, rendered.mentions);
-  await emitDomainEvent(ctx, { type: "status.updated", statusId: status.id });
   return revised.status;
 }

@@ -2,7 +2,7 @@
 // Each works only on a status the viewer may see (else "not found"), and doing it twice is the
 // same as doing it once. Reblogs are in reblogs.ts.
 import { newId } from "../../db/ids.ts";
-import type { Context } from "../context.ts";
+import { type Context, inTransaction } from "../context.ts";
 import { validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
 import type { Viewer } from "../viewer.ts";
@@ -31,51 +31,56 @@ async function target(ctx: Context, viewer: Viewer, id: string): Promise<StatusR
 export async function favourite(ctx: Context, viewer: Viewer, id: string): Promise<StatusRow> {
   const status = await target(ctx, viewer, id);
   const favouriteId = newId();
-  const result = await ctx.db.kysely
-    .insertInto("favourites")
-    .values({
-      id: favouriteId,
-      account_id: viewer.accountId,
-      status_id: status.id,
-      created_at: new Date().toISOString(),
-    })
-    .onConflict((oc) => oc.columns(["account_id", "status_id"]).doNothing())
-    .executeTakeFirst();
-  if (Number(result.numInsertedOrUpdatedRows ?? 0) > 0) {
-    await bump(ctx, "favourites_count", status.id, 1);
+  const added = await inTransaction(ctx, async (tctx) => {
+    const result = await tctx.db.kysely
+      .insertInto("favourites")
+      .values({
+        id: favouriteId,
+        account_id: viewer.accountId,
+        status_id: status.id,
+        created_at: new Date().toISOString(),
+      })
+      .onConflict((oc) => oc.columns(["account_id", "status_id"]).doNothing())
+      .executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0) === 0) return false;
+    await bump(tctx, "favourites_count", status.id, 1);
+    await emitDomainEvent(tctx, {
+      type: "status.favourited",
+      favouriteId,
+      accountId: viewer.accountId,
+      statusId: status.id,
+    });
+    return true;
+  });
+  if (added)
     await notifyIfLocal(ctx, {
       type: "favourite",
       recipientId: status.account_id,
       fromAccountId: viewer.accountId,
       statusId: status.id,
     });
-    await emitDomainEvent(ctx, {
-      type: "status.favourited",
-      favouriteId,
-      accountId: viewer.accountId,
-      statusId: status.id,
-    });
-  }
   return reload(ctx, status);
 }
 
 export async function unfavourite(ctx: Context, viewer: Viewer, id: string): Promise<StatusRow> {
   const status = await target(ctx, viewer, id);
-  const removed = await ctx.db.kysely
-    .deleteFrom("favourites")
-    .where("account_id", "=", viewer.accountId)
-    .where("status_id", "=", status.id)
-    .returning("id")
-    .execute();
-  for (const { id: favouriteId } of removed) {
-    await bump(ctx, "favourites_count", status.id, -1);
-    await emitDomainEvent(ctx, {
-      type: "status.unfavourited",
-      favouriteId,
-      accountId: viewer.accountId,
-      statusId: status.id,
-    });
-  }
+  await inTransaction(ctx, async (tctx) => {
+    const removed = await tctx.db.kysely
+      .deleteFrom("favourites")
+      .where("account_id", "=", viewer.accountId)
+      .where("status_id", "=", status.id)
+      .returning("id")
+      .execute();
+    for (const { id: favouriteId } of removed) {
+      await bump(tctx, "favourites_count", status.id, -1);
+      await emitDomainEvent(tctx, {
+        type: "status.unfavourited",
+        favouriteId,
+        accountId: viewer.accountId,
+        statusId: status.id,
+      });
+    }
+  });
   return reload(ctx, status);
 }
 
@@ -127,38 +132,42 @@ export async function pin(ctx: Context, viewer: Viewer, id: string): Promise<Sta
     .executeTakeFirstOrThrow();
   if (Number(count.n) >= MAX_PINNED)
     throw validation("Validation failed: You have already pinned the maximum number of posts");
-  const pinned = await kysely
-    .insertInto("status_pins")
-    .values({
-      id: newId(),
-      account_id: viewer.accountId,
-      status_id: status.id,
-      created_at: new Date().toISOString(),
-    })
-    .onConflict((oc) => oc.columns(["account_id", "status_id"]).doNothing())
-    .executeTakeFirst();
-  if (Number(pinned.numInsertedOrUpdatedRows ?? 0) > 0)
-    await emitDomainEvent(ctx, {
-      type: "status.pinned",
-      accountId: viewer.accountId,
-      statusId: status.id,
-    });
+  await inTransaction(ctx, async (tctx) => {
+    const pinned = await tctx.db.kysely
+      .insertInto("status_pins")
+      .values({
+        id: newId(),
+        account_id: viewer.accountId,
+        status_id: status.id,
+        created_at: new Date().toISOString(),
+      })
+      .onConflict((oc) => oc.columns(["account_id", "status_id"]).doNothing())
+      .executeTakeFirst();
+    if (Number(pinned.numInsertedOrUpdatedRows ?? 0) > 0)
+      await emitDomainEvent(tctx, {
+        type: "status.pinned",
+        accountId: viewer.accountId,
+        statusId: status.id,
+      });
+  });
   return status;
 }
 
 export async function unpin(ctx: Context, viewer: Viewer, id: string): Promise<StatusRow> {
   const status = await findVisibleStatus(ctx, viewer, id);
-  const unpinned = await ctx.db.kysely
-    .deleteFrom("status_pins")
-    .where("account_id", "=", viewer.accountId)
-    .where("status_id", "=", status.id)
-    .executeTakeFirst();
-  if (Number(unpinned.numDeletedRows) > 0)
-    await emitDomainEvent(ctx, {
-      type: "status.unpinned",
-      accountId: viewer.accountId,
-      statusId: status.id,
-    });
+  await inTransaction(ctx, async (tctx) => {
+    const unpinned = await tctx.db.kysely
+      .deleteFrom("status_pins")
+      .where("account_id", "=", viewer.accountId)
+      .where("status_id", "=", status.id)
+      .executeTakeFirst();
+    if (Number(unpinned.numDeletedRows) > 0)
+      await emitDomainEvent(tctx, {
+        type: "status.unpinned",
+        accountId: viewer.accountId,
+        statusId: status.id,
+      });
+  });
   return status;
 }
 

@@ -82,6 +82,7 @@ export async function reblog(
     await trx.insertInto("statuses").values(row).execute();
     await countNewStatus(tctx, row);
     await addToAuthorFeed(tctx, viewer.accountId, rowId);
+    await emitDomainEvent(tctx, { type: "status.reblogged", reblogId: rowId });
   });
   await distributeStatus(ctx, rowId);
   await notifyIfLocal(ctx, {
@@ -90,7 +91,6 @@ export async function reblog(
     fromAccountId: viewer.accountId,
     statusId: original.id,
   });
-  await emitDomainEvent(ctx, { type: "status.reblogged", reblogId: rowId });
   return row;
 }
 
@@ -100,17 +100,16 @@ export async function unreblog(ctx: Context, viewer: Viewer, id: string): Promis
   if (original.reblog_of_id) original = await findVisibleStatus(ctx, viewer, original.reblog_of_id);
   const existing = await findReblog(ctx, viewer.accountId, original.id);
   if (existing) {
-    const removed = await ctx.db.kysely.transaction().execute(async (trx) => {
+    await ctx.db.kysely.transaction().execute(async (trx) => {
       const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
       const deleted = await trx
         .deleteFrom("statuses")
         .where("id", "=", existing.id)
         .executeTakeFirst();
-      if (Number(deleted.numDeletedRows) === 0) return false;
+      if (Number(deleted.numDeletedRows) === 0) return;
       await countNewStatus(tctx, existing, -1);
-      return true;
+      await emitDomainEvent(tctx, { type: "status.unreblogged", reblog: existing });
     });
-    if (removed) await emitDomainEvent(ctx, { type: "status.unreblogged", reblog: existing });
   }
   return findVisibleStatus(ctx, viewer, original.id); // fresh counters
 }

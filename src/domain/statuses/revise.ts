@@ -6,7 +6,7 @@
 // becomes a silent mention, which keeps the access it had (it was told of the status already:
 // withdrawing it would only confuse) but is no longer shown or addressed.
 import { newId } from "../../db/ids.ts";
-import type { Context } from "../context.ts";
+import { type Context, inTransaction } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { replacePollOptions } from "../polls/options.ts";
 import { findPollOfStatus, type PollFields } from "../polls/store.ts";
@@ -56,8 +56,8 @@ export async function reviseStatus(
   const sensitive = revision.sensitive || revision.spoilerText !== "" ? 1 : 0;
   const editedAt = new Date(Date.parse(revision.editedAt)).toISOString();
   const wanted = new Set(revision.mentionIds);
-  return await ctx.db.kysely.transaction().execute(async (trx) => {
-    const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
+  // Joins the caller's transaction if any (a local edit records its event in it: edit.ts).
+  return await inTransaction(ctx, async (tctx, trx) => {
     let query = trx.selectFrom("statuses").selectAll().where("id", "=", statusId);
     if (ctx.db.dialect === "postgres") query = query.forUpdate();
     const status = await query.executeTakeFirst();

@@ -7,7 +7,7 @@ import type { Selectable } from "kysely";
 import type { Db } from "../../db/database.ts";
 import { isId, newId } from "../../db/ids.ts";
 import type { ScheduledStatusesTable, Visibility } from "../../db/schema.ts";
-import type { Context } from "../context.ts";
+import { type Context, inTransaction } from "../context.ts";
 import { notFound, validation } from "../errors.ts";
 import { applyPage, finishPage, type Page } from "../pagination.ts";
 import { checkPollRequest } from "../polls/limits.ts";
@@ -124,8 +124,7 @@ export async function scheduleStatus(
     params: JSON.stringify(params),
     created_at: new Date().toISOString(),
   };
-  await ctx.db.kysely.transaction().execute(async (trx) => {
-    const db: Db = { ...ctx.db, kysely: trx };
+  await inTransaction(ctx, async ({ db }, trx) => {
     await checkLimits(db, viewer.accountId, row.scheduled_at, null);
     await trx.insertInto("scheduled_statuses").values(row).execute();
     await schedulePublishJob(db, row.id, at);
@@ -222,8 +221,7 @@ export async function rescheduleStatus(
   const at = parseTime(scheduledAt);
   if (at.getTime() <= Date.now() + SCHEDULED_LIMITS.minimumOffsetMs)
     throw validation("Validation failed: Scheduled at The scheduled date must be in the future");
-  return ctx.db.kysely.transaction().execute(async (trx) => {
-    const db: Db = { ...ctx.db, kysely: trx };
+  return inTransaction(ctx, async ({ db }, trx) => {
     const row = await ownRow(db, viewer, id);
     await checkLimits(db, viewer.accountId, at.toISOString(), row.id);
     const updated = await trx
@@ -245,8 +243,7 @@ export async function cancelScheduledStatus(
   viewer: Viewer,
   id: string,
 ): Promise<void> {
-  await ctx.db.kysely.transaction().execute(async (trx) => {
-    const db: Db = { ...ctx.db, kysely: trx };
+  await inTransaction(ctx, async ({ db }, trx) => {
     const row = await ownRow(db, viewer, id);
     await trx.deleteFrom("scheduled_statuses").where("id", "=", row.id).execute();
     await cancelPublishJob(db, row.id);

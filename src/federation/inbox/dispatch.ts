@@ -22,6 +22,7 @@ import {
   Update,
 } from "@fedify/vocab";
 import type { AccountRow } from "../../domain/accounts/queries.ts";
+import { hostOf, recordHostsAnswered } from "../outbox/availability.ts";
 import { resolveActor } from "../remote/actors.ts";
 import { Refusal } from "../remote/documents.ts";
 import { RemoteError } from "../remote/loader.ts";
@@ -76,6 +77,11 @@ export function isTransient(error: unknown): boolean {
   return error.status === null || error.status === 429 || error.status >= 500;
 }
 
+async function recordActorAnswered(kith: InboxEnv["kith"], actor: AccountRow): Promise<void> {
+  const inboxes = [actor.inbox_url, actor.shared_inbox_url].flatMap((u) => (u ? [u] : []));
+  await recordHostsAnswered(kith, inboxes.map(hostOf));
+}
+
 async function handle(env: InboxEnv, activity: Activity, depth: number): Promise<Outcome> {
   const entry = HANDLERS.find(([type]) => activity instanceof type);
   if (!entry) return { result: "ignored", reason: `${typeName(activity)} is not handled` };
@@ -84,6 +90,8 @@ async function handle(env: InboxEnv, activity: Activity, depth: number): Promise
   const actor = await resolveActor(env, actorUri);
   if (actor.domain === null) throw new Refusal("a remote activity in the name of a local account");
   if (actor.suspended_at) return { result: "ignored", reason: "the actor is suspended here" };
+  // Its server is up: deliveries to it need no longer be skipped (not so for a relayed one).
+  if (depth === 0) await recordActorAnswered(env.kith, actor);
   // A Group's announced activities are handled once, never announcements within them.
   const relay: Relay | undefined =
     depth === 0 ? (inner) => handle({ ...env, relayedBy: actor }, inner, depth + 1) : undefined;

@@ -2,7 +2,8 @@
 // accounts. An event that concerns nobody remote gives no plan, so Fedify is never loaded for
 // it. Recipients follow Mastodon's StatusReachFinder: followers (except for direct posts),
 // mentioned accounts, and for public and unlisted replies the replied-to account (or, when it
-// is local, its remote followers); single-target activities go to that one account.
+// is local, its remote followers); single-target activities go to that one account. Accounts
+// on unavailable hosts (availability.ts) are left out, as Mastodon skips unavailable domains.
 import type { Context } from "../../domain/context.ts";
 import type { DomainEvent, FollowFacts } from "../../domain/events.ts";
 import { reportedStatusRows } from "../../domain/reports/snapshots.ts";
@@ -17,6 +18,7 @@ import {
   remoteFollowers,
   uniqueRecipients,
 } from "./audience.ts";
+import { hostOf, unavailableHosts } from "./availability.ts";
 import { instanceSender } from "./instance-sender.ts";
 
 interface PlanBase {
@@ -375,5 +377,19 @@ export async function planDelivery(ctx: Context, event: DomainEvent): Promise<Pl
       plan = await flagPlan(ctx, event.reportId, event.forwardToDomains);
       break;
   }
-  return plan && plan.recipients.length > 0 ? plan : null;
+  if (!plan || plan.recipients.length === 0) return null;
+  const recipients = await withoutUnavailable(ctx, plan.recipients, plan.shared);
+  return recipients.length > 0 ? { ...plan, recipients } : null;
+}
+
+async function withoutUnavailable(
+  ctx: Context,
+  recipients: RemoteRecipient[],
+  shared: boolean,
+): Promise<RemoteRecipient[]> {
+  const unavailable = await unavailableHosts(ctx);
+  if (unavailable.size === 0) return recipients;
+  // The inbox Fedify will post to: the shared one when preferred and offered.
+  const inboxOf = (r: RemoteRecipient) => (shared && r.sharedInbox) || r.inbox;
+  return recipients.filter((r) => !unavailable.has(hostOf(inboxOf(r))));
 }

@@ -1,4 +1,5 @@
-// The outbox's subscription to domain events, made once per Kith process (src/main.ts). It
+// The outbox's subscription to domain events, made in each process that runs a worker
+// (src/main.ts), which tells it of each event recorded in the database (domain/events.ts). It
 // decides from the database alone whether anyone remote is concerned, and imports Fedify (with
 // deliver.ts) only for the first event that has to go out: a server that never federates never
 // loads it.
