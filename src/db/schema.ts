@@ -502,6 +502,23 @@ export interface RuleActionsTable {
   created_at: Timestamp;
 }
 
+export interface ScheduledStatusesTable {
+  id: string;
+  account_id: string;
+  scheduled_at: Timestamp;
+  /** JSON: what to post, see domain/statuses/scheduled.ts (0020) */
+  params: string;
+  created_at: Timestamp;
+}
+
+/** account_pins (endorsements) and suggestion_dismissals: one account's mark on another (0020) */
+export interface AccountPairTable {
+  id: string;
+  account_id: string;
+  target_account_id: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
   accounts: AccountsTable;
@@ -547,4 +564,7 @@ export interface Database {
   tag_follows: AccountTagsTable;
   featured_tags: AccountTagsTable;
   rule_actions: RuleActionsTable;
+  scheduled_statuses: ScheduledStatusesTable;
+  account_pins: AccountPairTable;
+  suggestion_dismissals: AccountPairTable;
 }

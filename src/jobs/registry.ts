@@ -8,6 +8,10 @@ import {
 import { housekeeping } from "../domain/housekeeping.ts";
 import { POLL_EXPIRY_QUEUE, pollExpiryJob } from "../domain/polls/expiry.ts";
 import { POLL_UPDATE_QUEUE, pollUpdateJob } from "../domain/polls/updates.ts";
+import {
+  publishScheduledStatusJob,
+  SCHEDULED_STATUS_QUEUE,
+} from "../domain/statuses/scheduled-jobs.ts";
 import { FAN_OUT_QUEUE, fanOutJob } from "../domain/timelines/home-feed.ts";
 import { FEDERATION_CLEANUP_QUEUE, federationCleanup } from "../federation/cleanup.ts";
 import { PROBE_QUEUE, probeUnavailableHosts } from "../federation/outbox/probe.ts";
@@ -35,6 +39,8 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       [PROBE_QUEUE]: async () => {
         await probeUnavailableHosts(ctx);
       },
+      // A scheduled status, posted when its time comes.
+      [SCHEDULED_STATUS_QUEUE]: (payload) => publishScheduledStatusJob(ctx, payload),
     },
     periodic: [
       { queue: "housekeeping", everyMs: 3600_000 },

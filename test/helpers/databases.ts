@@ -66,18 +66,20 @@ export async function createThrowawayDatabase(
   };
 }
 
+/** The settings every test Kith runs with, in process or as a spawned `kith` command. */
+export const TEST_ENV: Readonly<Record<string, string>> = {
+  KITH_DEV_MODE: "true",
+  KITH_SECRET_KEY: "test-secret-test-secret-test-secret-0123",
+  KITH_LOG_LEVEL: "warning",
+  // Every test server sees all requests from 127.0.0.1; the rate-limit tests set their own.
+  KITH_RATE_LIMIT_API: "1000000",
+  KITH_RATE_LIMIT_SIGN_UPS: "1000000",
+  KITH_RATE_LIMIT_SIGN_INS: "1000000",
+};
+
 /** Configuration for tests: development mode, a fixed secret, and the given overrides. */
 export function testConfig(env: Record<string, string>): Config {
-  return loadConfig({
-    KITH_DEV_MODE: "true",
-    KITH_SECRET_KEY: "test-secret-test-secret-test-secret-0123",
-    KITH_LOG_LEVEL: "warning",
-    // Every test server sees all requests from 127.0.0.1; the rate-limit tests set their own.
-    KITH_RATE_LIMIT_API: "1000000",
-    KITH_RATE_LIMIT_SIGN_UPS: "1000000",
-    KITH_RATE_LIMIT_SIGN_INS: "1000000",
-    ...env,
-  });
+  return loadConfig({ ...TEST_ENV, ...env });
 }
 
 export interface DatabaseFixture {

@@ -1,11 +1,12 @@
 // The instance's extra endpoints over HTTP on both databases: rules (and their place in the
 // Instance entities), the contact account, the extended description, custom emojis,
-// preferences, peers, weekly activity, trends and announcements; shapes checked against the
+// preferences, peers, weekly activity, languages, trends and announcements; shapes checked against the
 // Mastodon OpenAPI schema where it documents the endpoint.
 import assert from "node:assert/strict";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, test } from "node:test";
+import { createRestAPIClient } from "masto";
 import { newId } from "../../src/db/ids.ts";
 import { suspend } from "../../src/domain/accounts/admin.ts";
 import { EXTENDED_DESCRIPTION_FILE } from "../../src/domain/extended-description.ts";
@@ -235,6 +236,34 @@ eachServer("instance extras", (server) => {
     assert.ok(Number(current.logins) >= 1);
     assert.equal(previous.statuses, "0");
     await check("GET", "/api/v1/instance/activity", 200, res.json);
+  });
+
+  test("languages: every ISO 639-1 code Kith accepts, with its name (masto.js)", async () => {
+    const client = createRestAPIClient({ url: server().url });
+    // masto.js 8 types the answer as string[]; Mastodon (and Kith) send [{code, name}].
+    const languages = (await client.v1.instance.languages.list()) as unknown as {
+      code: string;
+      name: string;
+    }[];
+    assert.equal(languages.length, 184);
+    assert.deepEqual(
+      languages.find((l) => l.code === "de"),
+      { code: "de", name: "German" },
+    );
+    assert.ok(languages.every((l) => /^[a-z]{2}$/.test(l.code) && l.name.length > 2));
+    // Each one is a language a status may be posted in, and nothing else is.
+    const viewer = await loadViewer(ctx(), user.accountId);
+    for (const { code } of languages.filter((_, i) => i % 20 === 0)) {
+      const status = await createStatus(ctx(), viewer, { text: code, language: code });
+      assert.equal(status.language, code);
+    }
+    await assert.rejects(
+      createStatus(ctx(), viewer, { text: "x", language: "xx" }),
+      /not a valid language code/,
+    );
+    // Not in Mastodon's OpenAPI description; the shape is Mastodon's [{code, name}].
+    const res = await get("/api/v1/instance/languages");
+    assert.deepEqual(Object.keys(res.json[0]), ["code", "name"]);
   });
 
   test("trends: empty lists with checked paging", async () => {

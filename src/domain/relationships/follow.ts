@@ -243,6 +243,12 @@ async function endFollow(
       .execute();
     if (!deleted) return null;
     await adjustCounts(trx, followerId, targetId, -1);
+    // Only followed accounts may be endorsed (Mastodon's Follow#remove_endorsements).
+    await trx
+      .deleteFrom("account_pins")
+      .where("account_id", "=", followerId)
+      .where("target_account_id", "=", targetId)
+      .execute();
     await emitDomainEvent(tctx, { type: event, ...followFacts(deleted) });
     return deleted;
   });

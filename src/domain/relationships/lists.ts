@@ -34,7 +34,7 @@ export async function pageOfAccounts<DB, TB extends keyof DB>(
 }
 
 /** Whether the viewer may see who `account` follows or is followed by (Mastodon's hide_results?). */
-async function collectionsHidden(ctx: Context, viewer: Viewer | null, account: AccountRow) {
+export async function collectionsHidden(ctx: Context, viewer: Viewer | null, account: AccountRow) {
   if (account.suspended_at) return true;
   if (viewer?.accountId === account.id) return false;
   if (account.hide_collections === 1) return true;

@@ -68,6 +68,7 @@ export async function loadRelationships(
     mutes,
     notes,
     domainBlocked,
+    endorsed,
   ] = await Promise.all([
     outgoingFollows("follows"),
     incoming("follows"),
@@ -101,6 +102,12 @@ export async function loadRelationships(
       .where("d.account_id", "=", viewerId)
       .where("a.id", "in", targets)
       .execute(),
+    kysely
+      .selectFrom("account_pins")
+      .select("target_account_id as id")
+      .where("account_id", "=", viewerId)
+      .where("target_account_id", "in", targets)
+      .execute(),
   ]);
   const byId = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
   const follow = byId(following);
@@ -112,6 +119,7 @@ export async function loadRelationships(
   const muted = byId(mutes);
   const note = byId(notes);
   const onBlockedDomain = byId(domainBlocked);
+  const pinned = byId(endorsed);
   return targets.map((id) => {
     // As Mastodon: the follow options show through a pending request too.
     const options = follow.get(id) ?? request.get(id);
@@ -131,8 +139,7 @@ export async function loadRelationships(
       requested: request.has(id),
       requestedBy: requesters.has(id),
       domainBlocking: onBlockedDomain.has(id),
-      // Kith has no endorsements yet.
-      endorsed: false,
+      endorsed: pinned.has(id),
       note: note.get(id)?.comment ?? "",
     };
   });

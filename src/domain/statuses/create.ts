@@ -37,6 +37,8 @@ export interface NewStatus {
   idempotencyKey?: string | null;
   applicationId?: string | null;
   poll?: PollRequest | null;
+  /** Publishing this scheduled status: its row goes in the same transaction (scheduled.ts). */
+  scheduledStatusId?: string;
 }
 
 export async function createStatus(
@@ -68,22 +70,9 @@ export async function createStatus(
       : "public");
   const language = chooseLanguage(input.language, user.default_language);
 
-  let parent: StatusRow | undefined;
-  if (input.inReplyToId) {
-    parent = !isId(input.inReplyToId)
-      ? undefined
-      : await kysely
-          .selectFrom("statuses")
-          .selectAll()
-          .where("id", "=", input.inReplyToId)
-          .executeTakeFirst();
-    if (parent?.reblog_of_id) parent = undefined; // reblogs cannot be replied to
-    if (!parent || !(await canSee(ctx, viewer, parent)))
-      throw new DomainError(
-        "not_found",
-        "The post you are trying to reply to does not appear to exist.",
-      );
-  }
+  const parent = input.inReplyToId
+    ? await findReplyTarget(ctx, viewer, input.inReplyToId)
+    : undefined;
 
   const rendered = await renderStatusText(ctx, text);
   const ruled = await applyInstanceRules(ctx, viewer, {
@@ -141,6 +130,7 @@ export async function createStatus(
         tctx,
         ruled.records.map((r) => ({ ...r, statusId: id })),
       );
+      if (input.scheduledStatusId) await takeScheduledStatus(tctx, input.scheduledStatusId);
       if (key) {
         await trx
           .insertInto("idempotency_keys")
@@ -168,6 +158,38 @@ export async function createStatus(
     });
   }
   return row;
+}
+
+/** The status `viewer` replies to, or Mastodon's 404 when it is gone, hidden or a reblog. */
+export async function findReplyTarget(
+  ctx: Context,
+  viewer: Viewer,
+  inReplyToId: string,
+): Promise<StatusRow> {
+  let parent = !isId(inReplyToId)
+    ? undefined
+    : await ctx.db.kysely
+        .selectFrom("statuses")
+        .selectAll()
+        .where("id", "=", inReplyToId)
+        .executeTakeFirst();
+  if (parent?.reblog_of_id) parent = undefined; // reblogs cannot be replied to
+  if (!parent || !(await canSee(ctx, viewer, parent)))
+    throw new DomainError(
+      "not_found",
+      "The post you are trying to reply to does not appear to exist.",
+    );
+  return parent;
+}
+
+/** Removes the scheduled status being published; if it is already gone, nothing is posted. */
+async function takeScheduledStatus(ctx: Context, id: string): Promise<void> {
+  const deleted = await ctx.db.kysely
+    .deleteFrom("scheduled_statuses")
+    .where("id", "=", id)
+    .executeTakeFirst();
+  if (Number(deleted.numDeletedRows) === 0)
+    throw new DomainError("gone", "The scheduled status was cancelled or already published");
 }
 
 /** Counters, as Mastodon keeps them: direct statuses count nowhere, and only public and

@@ -1,4 +1,5 @@
-// The instance's extra endpoints (rules, extended description, peers, weekly activity) and,
+// The instance's extra endpoints (rules, extended description, peers, weekly activity,
+// languages) and,
 // mounted from here so app.ts needs one line, custom emojis, preferences, trends and
 // announcements.
 import { Hono } from "hono";
@@ -6,6 +7,7 @@ import type { Context } from "../../domain/context.ts";
 import { extendedDescription } from "../../domain/extended-description.ts";
 import { knownPeers, weeklyActivity } from "../../domain/instance.ts";
 import { rulesForMembers } from "../../domain/rules/published.ts";
+import { LANGUAGE_NAMES } from "../../domain/statuses/languages.ts";
 import type { AppEnv } from "../auth.ts";
 import {
   renderActivityWeek,
@@ -37,6 +39,12 @@ export function instanceExtrasRoutes(ctx: Context): Hono<AppEnv> {
   app.get("/api/v1/instance/activity", async (c) => {
     c.header("Cache-Control", "public, max-age=3600");
     return c.json((await weeklyActivity(ctx)).map(renderActivityWeek));
+  });
+
+  // The languages a status may be tagged with, as Mastodon lists them: [{code, name}].
+  app.get("/api/v1/instance/languages", (c) => {
+    c.header("Cache-Control", "public, max-age=86400");
+    return c.json(Object.entries(LANGUAGE_NAMES).map(([code, name]) => ({ code, name })));
   });
 
   app.route("/", customEmojiRoutes(ctx));

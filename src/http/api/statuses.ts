@@ -1,13 +1,16 @@
-// POST /api/v1/statuses, GET /api/v1/statuses?id[]=, GET and DELETE /api/v1/statuses/:id,
+// POST /api/v1/statuses (or, with `scheduled_at`, a scheduled status), GET /api/v1/statuses?id[]=, GET and DELETE /api/v1/statuses/:id,
 // GET /api/v1/statuses/:id/context.
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Context } from "../../domain/context.ts";
+import { validation } from "../../domain/errors.ts";
 import { statusContext } from "../../domain/statuses/context.ts";
-import { createStatus, VISIBILITIES } from "../../domain/statuses/create.ts";
+import { createStatus, type NewStatus, VISIBILITIES } from "../../domain/statuses/create.ts";
 import { deleteStatus } from "../../domain/statuses/delete.ts";
 import { findVisibleStatus, findVisibleStatuses } from "../../domain/statuses/queries.ts";
+import { scheduledTime, scheduleStatus } from "../../domain/statuses/scheduled.ts";
 import { type AppEnv, optionalViewer, requireUser } from "../auth.ts";
+import { renderScheduledStatus } from "../entities/scheduled-status.ts";
 import {
   renderStatus,
   renderStatuses,
@@ -39,6 +42,8 @@ export const pollSchema = z.preprocess(
     .optional(),
 );
 
+const BATCH_LIMIT = 20;
+
 const createSchema = z.object({
   status: z.preprocess((v) => (v === null || v === undefined ? "" : v), z.string()),
   spoiler_text: z.preprocess((v) => (v === null ? undefined : v), z.string().optional()),
@@ -51,6 +56,7 @@ const createSchema = z.object({
   language: optionalText,
   media_ids: zStringList,
   poll: pollSchema,
+  scheduled_at: optionalText,
 });
 
 export function statusRoutes(ctx: Context): Hono<AppEnv> {
@@ -60,7 +66,7 @@ export function statusRoutes(ctx: Context): Hono<AppEnv> {
     const viewer = requireUser(c, "write:statuses");
     const applicationId = c.get("auth")?.grant.applicationId ?? null;
     const p = createSchema.parse(await bodyParams(c));
-    const row = await createStatus(ctx, viewer, {
+    const input: NewStatus = {
       text: p.status,
       spoilerText: p.spoiler_text,
       sensitive: p.sensitive,
@@ -76,14 +82,21 @@ export function statusRoutes(ctx: Context): Hono<AppEnv> {
         multiple: p.poll.multiple,
         hideTotals: p.poll.hide_totals,
       },
-    });
+    };
+    // A time five minutes ahead or more schedules the status instead (Mastodon's rule).
+    const at = p.scheduled_at ? scheduledTime(p.scheduled_at) : null;
+    if (at) return c.json(renderScheduledStatus(await scheduleStatus(ctx, viewer, input, at)));
+    const row = await createStatus(ctx, viewer, input);
     return c.json(await renderStatusRow(ctx, viewer, row));
   });
 
   app.get("/api/v1/statuses", async (c) => {
     const viewer = optionalViewer(c, "read:statuses");
-    const ids = zStringList.parse(queryParams(c).id);
-    const rows = await findVisibleStatuses(ctx, viewer, ids.slice(0, 40));
+    const ids = [...new Set(zStringList.parse(queryParams(c).id))];
+    // As Mastodon (check_statuses_limit): more than a page of statuses is refused, not cut.
+    if (ids.length > BATCH_LIMIT)
+      throw validation(`Validation failed: at most ${BATCH_LIMIT} IDs may be given`);
+    const rows = await findVisibleStatuses(ctx, viewer, ids);
     return c.json(await renderStatusRows(ctx, viewer, rows));
   });
 
