@@ -66,6 +66,8 @@ export type DomainEvent =
   | ({ type: "block.created" } & BlockFacts)
   | ({ type: "block.removed" } & BlockFacts)
   | { type: "account.updated"; accountId: string }
+  /** A local account was deleted; these remote accounts' servers are to be told. */
+  | { type: "account.deleted"; accountId: string; remoteAccountIds: string[] }
   /** A local poll's tallies changed (or it ended): its Question goes out again. */
   | { type: "poll.updated"; statusId: string }
   /** A local account voted in a poll (`voteIds`: its new poll_votes rows). */
@@ -130,6 +132,7 @@ function subjectOf(event: DomainEvent): string {
     case "block.removed":
       return `block:${event.accountId}:${event.targetId}`;
     case "account.updated":
+    case "account.deleted":
       return `account:${event.accountId}`;
     case "poll.updated":
       return `status:${event.statusId}`;

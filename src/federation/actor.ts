@@ -11,7 +11,11 @@ import {
   Service,
   Tombstone,
 } from "@fedify/vocab";
-import { findLocalActor, type LocalActor } from "../domain/accounts/local-actors.ts";
+import {
+  findDeletedLocalActor,
+  findLocalActor,
+  type LocalActor,
+} from "../domain/accounts/local-actors.ts";
 import type { Context as KithContext } from "../domain/context.ts";
 import { blockedFetcher, signedFetcher } from "./authorized-fetch.ts";
 import { actorKeyPairs } from "./keys.ts";
@@ -128,7 +132,8 @@ async function profileValues(
 /** The account behind an identifier: the exact username, as the actor's id is built from it. */
 async function actorFor(kith: KithContext, identifier: string): Promise<LocalActor | null> {
   const found = await findLocalActor(kith, identifier);
-  return found && found.account.username === identifier ? found : null;
+  if (found) return found.account.username === identifier ? found : null;
+  return findDeletedLocalActor(kith, identifier);
 }
 
 function profileUsername(kith: KithContext, resource: URL): string | null {
@@ -152,7 +157,9 @@ export function registerActor(federation: Federation<KithContext>): void {
     })
     .setKeyPairsDispatcher(async (fctx, identifier) => {
       const found = await actorFor(fctx.data, identifier);
-      if (!found || found.account.suspended_at) return [];
+      // A suspended or deleted account keeps its keys: it still signs its own Delete (its
+      // actor, a Tombstone, shows none).
+      if (!found) return [];
       return actorKeyPairs(fctx.data, found.account.id);
     })
     // acct:ALICE@host finds alice; the identifier is always the stored spelling.

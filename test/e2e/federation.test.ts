@@ -311,6 +311,18 @@ function federationScenario(name: string, databaseUrlPrefix: string | null) {
       });
     });
 
+    it("tells the other servers when an account is deleted", async () => {
+      const bellaOnA = await remote(amy, bella);
+      const b = lab.instances[1]!;
+      const deleted = await runKith(["accounts", "delete", "bella"], { ...b.env, ...QUIET });
+      assert.equal(deleted.code, 0, deleted.stderr);
+      await eventually("bella is gone from a", async () => {
+        const [r] = await amy.client.v1.accounts.relationships.fetch({ id: [bellaOnA.id] });
+        return r === undefined || !r.following;
+      });
+      await assert.rejects(amy.client.v1.accounts.$select(bellaOnA.id).fetch());
+    });
+
     it("honours a block: nothing more arrives and nothing can be fetched", async () => {
       const carolOnB = await eventually("carol known on b", async () =>
         (await bob.client.v1.accounts.$select(bob.id).followers.list()).find(

@@ -2,8 +2,9 @@
 // later, the admin API use these).
 import { newId } from "../../db/ids.ts";
 import type { Role } from "../../db/schema.ts";
-import type { Context } from "../context.ts";
+import { type Context, inTransaction } from "../context.ts";
 import { DomainError, notFound, validation } from "../errors.ts";
+import { emitDomainEvent } from "../events.ts";
 import { generatePassword, hashPassword, passwordProblem } from "./passwords.ts";
 import { emailProblem, usernameProblem } from "./usernames.ts";
 
@@ -256,11 +257,33 @@ export async function unsuspend(ctx: Context, username: string): Promise<void> {
 /**
  * Deletes a local user for good: the login and profile are removed, and the account row stays
  * as a suspended tombstone so that the name cannot be taken again (other servers still know it).
+ * Other servers are told (a Delete of the actor, as Mastodon's DeleteAccountService sends): the
+ * servers of its remote followers and of the accounts it followed, named in the event because
+ * follows may be gone by the time it is delivered.
  */
 export async function deleteLocal(ctx: Context, username: string): Promise<void> {
   const { accountId, userId } = await findLocal(ctx, username);
   const now = new Date().toISOString();
-  await ctx.db.kysely.transaction().execute(async (trx) => {
+  await inTransaction(ctx, async (tctx, trx) => {
+    const related = await trx
+      .selectFrom("follows")
+      .innerJoin("accounts", (j) =>
+        j.on((eb) =>
+          eb.or([
+            eb.and([
+              eb("follows.target_account_id", "=", accountId),
+              eb("accounts.id", "=", eb.ref("follows.account_id")),
+            ]),
+            eb.and([
+              eb("follows.account_id", "=", accountId),
+              eb("accounts.id", "=", eb.ref("follows.target_account_id")),
+            ]),
+          ]),
+        ),
+      )
+      .select("accounts.id")
+      .where("accounts.domain", "is not", null)
+      .execute();
     await trx.deleteFrom("users").where("id", "=", userId).execute();
     await trx
       .updateTable("accounts")
@@ -275,5 +298,10 @@ export async function deleteLocal(ctx: Context, username: string): Promise<void>
       })
       .where("id", "=", accountId)
       .execute();
+    await emitDomainEvent(tctx, {
+      type: "account.deleted",
+      accountId,
+      remoteAccountIds: [...new Set(related.map((r) => r.id))],
+    });
   });
 }

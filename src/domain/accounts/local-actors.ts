@@ -36,6 +36,26 @@ export async function findLocalActor(ctx: Context, username: string): Promise<Lo
   return { account, movedToUri: moved_to_uri ?? null };
 }
 
+/**
+ * A local account deleted for good (no login left, a suspended tombstone row), by its exact
+ * username: its actor is gone (410), but it keeps its keys to sign its own Delete.
+ */
+export async function findDeletedLocalActor(
+  ctx: Context,
+  username: string,
+): Promise<LocalActor | null> {
+  const row = await ctx.db.kysely
+    .selectFrom("accounts")
+    .leftJoin("users", "users.account_id", "accounts.id")
+    .selectAll("accounts")
+    .where("accounts.domain", "is", null)
+    .where("accounts.username", "=", username)
+    .where("accounts.suspended_at", "is not", null)
+    .where("users.id", "is", null)
+    .executeTakeFirst();
+  return row ? { account: row, movedToUri: null } : null;
+}
+
 export interface AccountKeys {
   rsaPublicPem: string;
   rsaPrivatePem: string;

@@ -201,6 +201,16 @@ export function deleteActivity(statusUri: string, actor: URL, to: Addressing): D
   });
 }
 
+/** The Delete of a whole actor, as Mastodon's DeleteActorSerializer: public, object the actor. */
+export function deleteActorActivity(actor: URL): Delete {
+  return new Delete({
+    id: url(`${actor.href}#delete`),
+    actor,
+    object: actor,
+    to: PUBLIC_COLLECTION,
+  });
+}
+
 export interface ReblogData {
   id: string;
   uri: string;

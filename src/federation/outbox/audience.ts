@@ -51,15 +51,18 @@ function usable(
 }
 
 /** The local, unsuspended account `id`, as a sender; null for remote or missing accounts. */
-export async function localSender(ctx: Context, id: string): Promise<LocalSender | null> {
-  const row = await ctx.db.kysely
+export async function localSender(
+  ctx: Context,
+  id: string,
+  options: { evenDeleted?: boolean } = {},
+): Promise<LocalSender | null> {
+  let query = ctx.db.kysely
     .selectFrom("accounts")
     .select(["id", "username", "uri"])
     .where("id", "=", id)
-    .where("domain", "is", null)
-    .where("suspended_at", "is", null)
-    .executeTakeFirst();
-  return row ?? null;
+    .where("domain", "is", null);
+  if (!options.evenDeleted) query = query.where("suspended_at", "is", null);
+  return (await query.executeTakeFirst()) ?? null;
 }
 
 export async function accountRefs(

@@ -13,6 +13,7 @@ import {
   blockActivity,
   createActivity,
   deleteActivity,
+  deleteActorActivity,
   featuredActivity,
   flagActivity,
   followActivity,
@@ -104,6 +105,8 @@ async function buildActivity(
       if (plan.kind === "block") return block;
       return undoActivity(block, withUndo(block.id), actor.id, { tos: block.toIds });
     }
+    case "delete-actor":
+      return deleteActorActivity(actor.id);
     case "update-actor": {
       const person = await fctx.getActor(identifier);
       return person ? updateActorActivity(person, actor) : null;

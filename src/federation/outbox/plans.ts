@@ -53,7 +53,7 @@ export type Plan = PlanBase &
     | { kind: "follow" | "undo-follow"; followId: string; followUri: string; objectUri: string }
     | { kind: "accept" | "reject"; followId: string; followUri: string; followerUri: string }
     | { kind: "block" | "undo-block"; blockId: string; blockUri: string | null; objectUri: string }
-    | { kind: "update-actor" }
+    | { kind: "update-actor" | "delete-actor" }
     | { kind: "flag"; flagUri: string; comment: string; objectUris: string[] }
   );
 
@@ -371,6 +371,14 @@ export async function planDelivery(ctx: Context, event: DomainEvent): Promise<Pl
       if (!sender) break;
       const recipients = await remoteFollowers(ctx, sender.id);
       plan = { kind: "update-actor", sender, recipients, shared: true, orderingKey: sender.uri };
+      break;
+    }
+    case "account.deleted": {
+      // The account is a tombstone now, but still signs its own Delete (keys are kept).
+      const sender = await localSender(ctx, event.accountId, { evenDeleted: true });
+      if (!sender) break;
+      const recipients = await remoteAccounts(ctx, event.remoteAccountIds);
+      plan = { kind: "delete-actor", sender, recipients, shared: true, orderingKey: sender.uri };
       break;
     }
     case "report.created":
