@@ -5,6 +5,7 @@
 // holds one dedicated connection that LISTENs and passes what it hears to its workers. A lost
 // connection is reopened with backoff; until then the workers' polling still finds every job,
 // only later. After each (re)connection every listener is woken once, for what it missed.
+import { randomBytes } from "node:crypto";
 import type pg from "pg";
 import { logger } from "../logging.ts";
 
@@ -27,6 +28,8 @@ export class Wakeups {
   #retry: NodeJS.Timeout | undefined;
   #failures = 0;
   #closed = false;
+  // Marks NOTIFYs this process sent after waking its own workers already.
+  readonly #self = randomBytes(6).toString("hex");
 
   /** `connect` makes a fresh client for the LISTEN connection (PostgreSQL only). */
   constructor(connect?: () => pg.Client) {
@@ -47,6 +50,11 @@ export class Wakeups {
         log.error("A wake-up listener failed: {error}", { error: String(error) });
       }
     }
+  }
+
+  /** A NOTIFY payload for `queue` that this process's own LISTEN connection ignores. */
+  ownPayload(queue: string): string {
+    return `${queue}\n${this.#self}`;
   }
 
   /** Calls `listener` with the queue of each job enqueued from now on; returns the way to stop. */
@@ -72,7 +80,9 @@ export class Wakeups {
     client.on("error", lost);
     client.on("end", () => lost());
     client.on("notification", (message) => {
-      if (message.channel === WAKEUP_CHANNEL) this.wake(message.payload ?? ANY_QUEUE);
+      if (message.channel !== WAKEUP_CHANNEL) return;
+      const [queue, sender] = (message.payload ?? ANY_QUEUE).split("\n");
+      if (sender !== this.#self) this.wake(queue || ANY_QUEUE);
     });
     try {
       await client.connect();

@@ -21,7 +21,7 @@ import type {
 import type { Db } from "../db/database.ts";
 import { ANY_QUEUE } from "../db/wakeups.ts";
 import {
-  claim,
+  claimMany,
   complete,
   type EnqueueOptions,
   enqueue,
@@ -131,10 +131,14 @@ export class KithMessageQueue implements MessageQueue {
     const { signal } = options;
     const workerId = newWorkerId();
     const running = new Set<Promise<void>>();
-    // A poke (a message enqueued here, a handler done, abort) cuts the current sleep short, or
-    // the next one if it comes while the loop is busy claiming.
+    // A poke (a message enqueued here, abort) cuts the current sleep short, or the next one if
+    // it comes while the loop is busy claiming. A finished handler pokes only when the table
+    // may hold more due messages than the last claim took: when that claim filled every free
+    // slot, or when the message had an ordering key (the next one with it is due now). Else an
+    // idle queue would cost a claim that finds nothing after every message.
     let wake: (() => void) | undefined;
     let poked = false;
+    let mayHaveMore = false;
     const poke = () => {
       poked = true;
       wake?.();
@@ -149,16 +153,20 @@ export class KithMessageQueue implements MessageQueue {
       while (!signal?.aborted) {
         let sleepMs = this.#pollMs;
         try {
-          while (running.size < this.#concurrency && !signal?.aborted) {
-            const job = await claim(this.#db, [this.#queue], workerId, this.#leaseMs);
-            if (!job) break;
-            const p = this.#run(job, handler, workerId).finally(() => {
-              running.delete(p);
-              poke();
-            });
-            running.add(p);
+          const free = this.#concurrency - running.size;
+          if (free > 0) {
+            // One statement for every free slot rather than one per message.
+            const jobs = await claimMany(this.#db, [this.#queue], workerId, this.#leaseMs, free);
+            mayHaveMore = jobs.length === free;
+            for (const job of jobs) {
+              const p = this.#run(job, handler, workerId).finally(() => {
+                running.delete(p);
+                if (mayHaveMore || job.orderingKey !== null) poke();
+              });
+              running.add(p);
+            }
+            if (!mayHaveMore) sleepMs = await this.#untilNextDue();
           }
-          if (running.size < this.#concurrency) sleepMs = await this.#untilNextDue();
           failures = 0;
         } catch (error) {
           failures += 1;

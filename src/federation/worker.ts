@@ -13,6 +13,9 @@ export interface FederationQueueWorker {
 
 const log = logger("federation");
 
+// Loaded once: a dynamic import() of a module already loaded still costs a resolution.
+let federationModule: Promise<typeof import("./federation.ts")> | undefined;
+
 export function startFederationQueue(ctx: Context): FederationQueueWorker {
   const controller = new AbortController();
   const listening = new KithMessageQueue(ctx.db, {
@@ -20,7 +23,8 @@ export function startFederationQueue(ctx: Context): FederationQueueWorker {
   }).listen(
     async (message) => {
       await settleQueuedMessage(ctx, message, async () => {
-        const { kithFederation } = await import("./federation.ts");
+        federationModule ??= import("./federation.ts");
+        const { kithFederation } = await federationModule;
         await kithFederation(ctx).processQueuedTask(ctx, message);
       });
     },

@@ -31,6 +31,7 @@ export interface Job {
   payload: unknown;
   attempts: number;
   maxAttempts: number;
+  orderingKey: string | null;
 }
 
 export const DEAD_PREFIX = "dead:";
@@ -101,14 +102,19 @@ export async function enqueue(
   options: EnqueueOptions = {},
 ): Promise<void> {
   const row = jobRow(queue, payload, options);
-  await db.kysely
+  const insert = db.kysely
     .insertInto("jobs")
     .values(row)
-    .onConflict((oc) => oc.column("dedupe_key").doNothing())
-    .execute();
-  await announce(db, db.kysely, queue);
+    .onConflict((oc) => oc.column("dedupe_key").doNothing());
+  if (db.dialect === "postgres") {
+    // The row and its NOTIFY in one statement: one round trip and one commit, not two.
+    await db.kysely
+      .with("inserted", () => insert)
+      .selectNoFrom(notifySql(db, queue).as("notified"))
+      .execute();
+  } else await insert.execute();
+  db.wakeups.wake(queue);
 }
-
 /** Enqueues all of `payloads` or none (one transaction), in order. */
 export async function enqueueMany(
   db: Db,
@@ -135,11 +141,20 @@ export async function enqueueMany(
 
 /** Wakes the workers of `queue`: to run the job, or to time their sleep for a delayed one. */
 async function announce(db: Db, k: Kysely<Database>, queue: string) {
-  if (db.dialect === "postgres")
-    await sql`SELECT pg_notify(${WAKEUP_CHANNEL}, ${queue})`.execute(k);
+  if (db.dialect === "postgres") await sql`SELECT ${notifySql(db, queue)}`.execute(k);
   // Before a commit this may find nothing yet: SQLite's claim waits for the single connection
   // until the transaction ends, and on PostgreSQL the NOTIFY comes at commit.
   db.wakeups.wake(queue);
+}
+
+/**
+ * The NOTIFY for `queue`. Outside a transaction this process's workers are woken at once
+ * (the row is committed), so the payload names this process and its own listener skips the
+ * echo; a transaction's NOTIFY is what wakes them after the commit.
+ */
+function notifySql(db: Db, queue: string) {
+  const payload = db.kysely.isTransaction ? queue : db.wakeups.ownPayload(queue);
+  return sql<unknown>`pg_notify(${WAKEUP_CHANNEL}, ${payload})`;
 }
 
 function jobRow(queue: string, payload: unknown, options: EnqueueOptions) {
@@ -166,7 +181,21 @@ export async function claim(
   workerId: string,
   leaseMs: number,
 ): Promise<Job | null> {
-  if (queues.length === 0) return null;
+  return (await claimMany(db, queues, workerId, leaseMs, 1))[0] ?? null;
+}
+
+/**
+ * Takes up to `limit` of the oldest due jobs in one statement, oldest first. Of the jobs that
+ * share an ordering key only the oldest can be due, so one claim never takes two of them.
+ */
+export async function claimMany(
+  db: Db,
+  queues: string[],
+  workerId: string,
+  leaseMs: number,
+  limit: number,
+): Promise<Job[]> {
+  if (queues.length === 0 || limit < 1) return [];
   const now = new Date();
   const nowIso = now.toISOString();
   let candidate = db.kysely
@@ -196,19 +225,27 @@ export async function claim(
     )
     .orderBy("run_at")
     .orderBy("id")
-    .limit(1);
+    .limit(limit);
   if (db.dialect === "postgres") candidate = candidate.forUpdate().skipLocked();
-  const row = await db.kysely
+  const rows = await db.kysely
     .updateTable("jobs")
     .set({
       locked_until: new Date(now.getTime() + leaseMs).toISOString(),
       locked_by: workerId,
       attempts: sql`attempts + 1`,
     })
-    .where("id", "=", (eb) => eb.selectFrom(candidate.as("c")).select("c.id"))
+    .where("id", "in", (eb) => eb.selectFrom(candidate.as("c")).select("c.id"))
     .returningAll()
-    .executeTakeFirst();
-  return row ? toJob(row) : null;
+    .execute();
+  // RETURNING gives no order; IDs are snowflakes, so they sort by age within a run_at.
+  rows.sort((a, b) =>
+    a.run_at === b.run_at ? compareIds(a.id, b.id) : a.run_at < b.run_at ? -1 : 1,
+  );
+  return rows.map(toJob);
+}
+
+function compareIds(a: string, b: string): number {
+  return a.length === b.length ? (a < b ? -1 : a > b ? 1 : 0) : a.length - b.length;
 }
 
 function toJob(row: Selectable<JobsTable>): Job {
@@ -218,6 +255,7 @@ function toJob(row: Selectable<JobsTable>): Job {
     payload: JSON.parse(row.payload),
     attempts: row.attempts,
     maxAttempts: row.max_attempts,
+    orderingKey: row.ordering_key,
   };
 }
 

@@ -5,6 +5,7 @@ import { it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import {
   claim,
+  claimMany,
   complete,
   counts,
   DEAD_PREFIX,
@@ -31,6 +32,27 @@ eachDatabase("job queue", (fixture) => {
     );
     await complete(db, job!);
     assert.deepEqual(await counts(db), { pending: 0, dead: 0 });
+  });
+
+  it("claims several due jobs in one go, oldest first, one per ordering key", async () => {
+    const { db } = fixture();
+    for (const n of [1, 2, 3]) await enqueue(db, "many", { n }, { orderingKey: "k" });
+    for (const n of [4, 5]) await enqueue(db, "many", { n });
+    await enqueue(db, "many", { n: 6 }, { runAt: new Date(Date.now() + 60_000) });
+    const first = await claimMany(db, ["many"], "w1", 60_000, 10);
+    assert.deepEqual(
+      first.map((j) => j.payload),
+      [{ n: 1 }, { n: 4 }, { n: 5 }],
+      "the keyed jobs wait for the oldest; the delayed one is not due",
+    );
+    assert.deepEqual(await claimMany(db, ["many"], "w2", 60_000, 10), [], "all in hand");
+    for (const job of first) await complete(db, job);
+    const next = await claimMany(db, ["many"], "w2", 60_000, 1);
+    assert.deepEqual(
+      next.map((j) => [j.payload, j.orderingKey]),
+      [[{ n: 2 }, "k"]],
+    );
+    await db.kysely.deleteFrom("jobs").execute();
   });
 
   it("does not hand out jobs before their time", async () => {

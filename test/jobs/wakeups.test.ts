@@ -84,6 +84,30 @@ eachDatabase("job wake-ups", (fixture) => {
     await takenWithin({ n: 2 }, enqueuedAt);
   });
 
+  it("skips the echo of its own NOTIFY, except for a job enqueued in a transaction", async (t) => {
+    if (fixture().kind === "sqlite") return t.skip("SQLite has no NOTIFY");
+    const { db } = fixture();
+    const heard: string[] = [];
+    const stop = db.wakeups.listen((queue) => void heard.push(queue));
+    try {
+      await until(() => db.wakeups.listening);
+      await sleep(100);
+      heard.length = 0; // the wake-up for "anything missed" on connecting
+      await enqueue(db, "echo-a", {});
+      await sleep(500);
+      assert.deepEqual(heard, ["echo-a"], "woken once, in the process; the echo is skipped");
+      heard.length = 0;
+      await db.kysely.transaction().execute(async (trx) => {
+        await enqueue({ ...db, kysely: trx }, "echo-b", {});
+      });
+      await until(() => heard.length >= 2, 2000);
+      assert.deepEqual(heard, ["echo-b", "echo-b"], "before the commit, and by NOTIFY after it");
+    } finally {
+      stop();
+      await db.kysely.deleteFrom("jobs").where("queue", "in", ["echo-a", "echo-b"]).execute();
+    }
+  });
+
   it("wakes another process's Fedify queue listener", async (t) => {
     if (fixture().kind === "sqlite") return t.skip("SQLite has no cross-process wake-ups");
     const seen: { message: unknown; at: number }[] = [];

@@ -3,6 +3,7 @@
 // Edits (with their history) and deletions by their authors. Federation has validated,
 // sanitised and addressed them (visibility, who is mentioned) before they get here; the
 // instance's incoming rules (docs/rules/) apply here, before anything is stored.
+import { sql } from "kysely";
 import { newId } from "../../db/ids.ts";
 import type { Visibility } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
@@ -55,21 +56,18 @@ export interface StatusEdit {
 
 /** A stored status by its ActivityPub id or, failing that, its web URL. */
 export async function findStatusByUri(ctx: Context, uri: string): Promise<StatusRow | null> {
-  const { kysely } = ctx.db;
-  const byUri = await kysely
+  // One statement (each side has its index): the id's row first, else the oldest by URL.
+  const row = await ctx.db.kysely
     .selectFrom("statuses")
     .selectAll()
-    .where("uri", "=", uri)
-    .executeTakeFirst();
-  if (byUri) return byUri;
-  const byUrl = await kysely
-    .selectFrom("statuses")
-    .selectAll()
-    .where("url", "=", uri)
-    .where("reblog_of_id", "is", null)
+    .where((eb) =>
+      eb.or([eb("uri", "=", uri), eb.and([eb("url", "=", uri), eb("reblog_of_id", "is", null)])]),
+    )
+    .orderBy(sql`CASE WHEN uri = ${uri} THEN 0 ELSE 1 END`)
     .orderBy("id")
+    .limit(1)
     .executeTakeFirst();
-  return byUrl ?? null;
+  return row ?? null;
 }
 
 /**

@@ -111,14 +111,18 @@ export async function unavailableHosts(ctx: Context): Promise<Set<string>> {
   return new Set(rows.map((r) => r.host));
 }
 
-export async function isHostUnavailable(ctx: Context, host: string): Promise<boolean> {
+/** Whether `host` has failures on record, and whether they made it unavailable. */
+export async function hostFailureState(
+  ctx: Context,
+  host: string,
+): Promise<"none" | "failing" | "unavailable"> {
   const row = await ctx.db.kysely
     .selectFrom("delivery_failures")
-    .select("host")
+    .select("unavailable_since")
     .where("host", "=", host)
-    .where("unavailable_since", "is not", null)
     .executeTakeFirst();
-  return row !== undefined;
+  if (!row) return "none";
+  return row.unavailable_since ? "unavailable" : "failing";
 }
 
 /** Failing hosts, the unavailable ones first; only those with `unavailableOnly`. */

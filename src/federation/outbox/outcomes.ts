@@ -9,8 +9,8 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { Context } from "../../domain/context.ts";
 import { logger } from "../../logging.ts";
 import {
+  hostFailureState,
   hostOf,
-  isHostUnavailable,
   recordDeliveryFailure,
   recordHostsAnswered,
 } from "./availability.ts";
@@ -41,7 +41,8 @@ export async function settleQueuedMessage(
   const inbox = outboxInbox(message);
   if (!inbox) return process();
   const host = hostOf(inbox);
-  if (await isHostUnavailable(ctx, host)) {
+  const state = await hostFailureState(ctx, host);
+  if (state === "unavailable") {
     log.info("Not delivering to {inbox}: {host} is unavailable", { inbox, host });
     return;
   }
@@ -49,7 +50,9 @@ export async function settleQueuedMessage(
   await attempts.run(attempt, process);
   if (attempt.outcome === "failed")
     await recordDeliveryFailure(ctx, inbox, attempt.error ?? "delivery failed");
-  else if (attempt.outcome !== "held") await recordHostsAnswered(ctx, [host]);
+  // Nothing to forget for a host without failures (most of them): no statement per delivery.
+  // A failure another worker records meanwhile is forgotten at the host's next answer.
+  else if (attempt.outcome !== "held" && state !== "none") await recordHostsAnswered(ctx, [host]);
 }
 
 /** Fedify's onOutboxError: the inbox failed, or answered with a client error (so it is up). */
