@@ -1,15 +1,19 @@
 // Three Kith instances, each its own process, federating over HTTPS on loopback through the
 // federation lab (src/lab): people on a, b and c find each other by @handle and use only the
 // client API (masto.js), as they would from Elk or Phanpy. Once on SQLite, once on PostgreSQL.
+// Every instance has one incoming rule (docs/rules/): posts from elsewhere that say "spamword"
+// are marked sensitive, and the action is recorded.
 //
 //   a: alice (admin), amy          b: bob (admin), bella (locked)          c: carol (admin), cody
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { createRestAPIClient, type mastodon } from "masto";
+import { loadConfig } from "../../src/config.ts";
+import { openDatabase } from "../../src/db/database.ts";
 import { type Lab, type LabInstance, startLab, trustLab } from "../../src/lab/lab.ts";
 import { runKith } from "../helpers/cli.ts";
 import { POSTGRES_ADMIN_URL, POSTGRES_SKIP_REASON } from "../helpers/databases.ts";
@@ -106,11 +110,19 @@ function federationScenario(name: string, databaseUrlPrefix: string | null) {
 
   describe(name, { timeout: 600_000 }, () => {
     before(async () => {
+      const rules = join(dir, "rules.json");
+      writeFileSync(
+        rules,
+        JSON.stringify({
+          version: 1,
+          incoming: [{ id: "spam-word", when: { words: ["spamword"] }, action: "mark_sensitive" }],
+        }),
+      );
       lab = await startLab({
         dir,
         instances: 3,
         basePort: 0,
-        env: QUIET,
+        env: { ...QUIET, KITH_RULES_FILE: rules },
         databaseUrlPrefix,
       });
       trustLab(lab);
@@ -179,6 +191,22 @@ function federationScenario(name: string, databaseUrlPrefix: string | null) {
         homeHas(alice, "a direct word for alice"),
       );
       assert.equal(direct.visibility, "direct");
+      // It is a conversation for alice, and for nobody else on any server.
+      const conversations = await alice.client.v1.conversations.list();
+      const conversation = conversations.find((c) => c.lastStatus?.id === direct.id);
+      assert.ok(conversation, "alice has the conversation");
+      assert.equal(conversation.unread, true);
+      assert.deepEqual(
+        conversation.accounts.map((a) => a.acct),
+        ["bob@b.localhost"],
+      );
+      for (const viewer of [amy, carol, cody]) {
+        const theirs = await viewer.client.v1.conversations.list();
+        assert.ok(
+          theirs.every((c) => !c.lastStatus?.content.includes("a direct word")),
+          `${viewer.acct} has no such conversation`,
+        );
+      }
       const mention = await eventually("alice is notified of the mention", async () =>
         (await alice.client.v1.notifications.list({ types: ["mention"] })).find((n) =>
           n.status?.content.includes("a direct word"),
@@ -258,6 +286,29 @@ function federationScenario(name: string, databaseUrlPrefix: string | null) {
         const s = await bob.client.v1.statuses.$select(bobPublic.id).fetch();
         return s.favouritesCount === 0;
       });
+    });
+
+    it("applies the instance's incoming rule to posts from elsewhere, and records it", async () => {
+      await bob.client.v1.statuses.create({ status: "buy spamword today" });
+      const flagged = await eventually("alice gets the post", () => homeHas(alice, "spamword"));
+      assert.equal(flagged.sensitive, true, "marked sensitive by the rule");
+      const clean = await homeHas(alice, "public hello from b");
+      assert.equal(clean?.sensitive, false, "other posts are left alone");
+      const config = loadConfig(lab.instances[0]!.env);
+      const db = await openDatabase(config.database);
+      try {
+        const actions = await db.kysely
+          .selectFrom("rule_actions")
+          .select(["rule_id", "direction", "action"])
+          .execute();
+        // Spread: node:sqlite's rows have no prototype.
+        assert.deepEqual(
+          actions.map((a) => ({ ...a })),
+          [{ rule_id: "spam-word", direction: "incoming", action: "mark_sensitive" }],
+        );
+      } finally {
+        await db.close();
+      }
     });
 
     it("counts a vote from another server in the author's poll", async () => {
