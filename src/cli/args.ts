@@ -43,10 +43,11 @@ export function commandGroup(
   summary: string,
   commands: Record<string, Command>,
 ): Command {
+  const width = Math.max(10, ...Object.keys(commands).map((sub) => sub.length));
   const group: Command = {
     summary,
     usage: `kith ${name} COMMAND\n\nCommands:\n${Object.entries(commands)
-      .map(([sub, c]) => `  ${sub.padEnd(10)} ${c.summary}`)
+      .map(([sub, c]) => `  ${sub.padEnd(width)} ${c.summary}`)
       .join("\n")}\n\nRun kith ${name} COMMAND --help for details.`,
     async run(argv) {
       const [sub, ...rest] = argv;

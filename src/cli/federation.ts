@@ -5,7 +5,7 @@ import {
   FAILURE_DAYS_THRESHOLD,
   listDeliveryFailures,
 } from "../federation/outbox/availability.ts";
-import { type Command, parse, UsageError, wantsHelp } from "./args.ts";
+import { type Command, commandGroup, parse } from "./args.ts";
 import { withContext } from "./context.ts";
 
 const unavailable: Command = {
@@ -51,23 +51,8 @@ const clear: Command = {
 
 const commands: Record<string, Command> = { unavailable, clear };
 
-export const federationCommand: Command = {
-  summary: "See and clear remote hosts that deliveries skip.",
-  usage: `kith federation COMMAND\n\nCommands:\n${Object.entries(commands)
-    .map(([name, c]) => `  ${name.padEnd(12)} ${c.summary}`)
-    .join("\n")}\n\nRun kith federation COMMAND --help for details.`,
-  async run(argv) {
-    const [name, ...rest] = argv;
-    if (!name || name === "--help" || name === "-h") {
-      console.log(federationCommand.usage);
-      return name ? 0 : 2;
-    }
-    const command = commands[name];
-    if (!command) throw new UsageError(`unknown command "federation ${name}"`);
-    if (wantsHelp(rest)) {
-      console.log(command.usage);
-      return 0;
-    }
-    return command.run(rest);
-  },
-};
+export const federationCommand: Command = commandGroup(
+  "federation",
+  "See and clear remote hosts that deliveries skip.",
+  commands,
+);

@@ -9,7 +9,7 @@ import { describeVerdict, tryText } from "../domain/rules/dry-run.ts";
 import { rulesInForce } from "../domain/rules/in-force.ts";
 import { loadPolicyFile, RulesFileError } from "../domain/rules/load.ts";
 import { simulatePolicy } from "../domain/rules/simulate.ts";
-import { type Command, parse, UsageError, wantsHelp } from "./args.ts";
+import { type Command, commandGroup, parse, UsageError } from "./args.ts";
 import { withContext } from "./context.ts";
 
 const SHIPPED = join(import.meta.dirname, "..", "..", "docs", "rules");
@@ -136,23 +136,8 @@ const install: Command = {
 
 const commands: Record<string, Command> = { check, test, simulate, install };
 
-export const rulesCommand: Command = {
-  summary: "Check, try and install the instance policy (machine-enforced rules).",
-  usage: `kith rules COMMAND\n\nCommands:\n${Object.entries(commands)
-    .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
-    .join("\n")}\n\nRun kith rules COMMAND --help for details.`,
-  async run(argv) {
-    const [name, ...rest] = argv;
-    if (!name || name === "--help" || name === "-h") {
-      console.log(rulesCommand.usage);
-      return name ? 0 : 2;
-    }
-    const command = commands[name];
-    if (!command) throw new UsageError(`unknown command "rules ${name}"`);
-    if (wantsHelp(rest)) {
-      console.log(command.usage);
-      return 0;
-    }
-    return command.run(rest);
-  },
-};
+export const rulesCommand: Command = commandGroup(
+  "rules",
+  "Check, try and install the instance policy (machine-enforced rules).",
+  commands,
+);
