@@ -5,7 +5,6 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { AS_CONTEXT, type FakeActor, FakeFediverse } from "../helpers/fake-fediverse.ts";
-import { followRemoteActor } from "../helpers/remote-follow.ts";
 import { writeRulesFile } from "../helpers/rules.ts";
 import { eachServer } from "../helpers/server.ts";
 import { api, createUser, type TestUser } from "../helpers/users.ts";
@@ -77,7 +76,7 @@ eachServer(
       const { ctx } = server().kith;
       alice = await createUser(ctx, { username: "alice" });
       carol = await createUser(ctx, { username: "carol" });
-      await followRemoteActor(ctx, fake, bob.id, alice.accountId);
+      await fake.followedBy(ctx, bob, alice.accountId);
     });
     after(() => fake.stop());
 
