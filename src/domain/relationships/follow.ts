@@ -210,18 +210,8 @@ export async function unfollow(
   targetId: string,
 ): Promise<{ unfollowed: boolean; cancelledRequest: boolean }> {
   const ended = await endFollow(ctx, followerId, targetId, "follow.undone");
-  const cancelled = await inTransaction(ctx, async (tctx) => {
-    const [deleted] = await tctx.db.kysely
-      .deleteFrom("follow_requests")
-      .where("account_id", "=", followerId)
-      .where("target_account_id", "=", targetId)
-      .returning(["id", "account_id", "target_account_id", "uri"])
-      .execute();
-    if (deleted) await emitDomainEvent(tctx, { type: "follow.undone", ...followFacts(deleted) });
-    return deleted;
-  });
-  if (cancelled) await forgetNotification(ctx, "follow_request", followerId, targetId);
-  return { unfollowed: ended !== null, cancelledRequest: cancelled !== undefined };
+  const cancelled = await endFollowRequest(ctx, followerId, targetId, "follow.undone");
+  return { unfollowed: ended !== null, cancelledRequest: cancelled };
 }
 
 /**
@@ -255,6 +245,27 @@ async function endFollow(
   if (!removed) return null;
   await forgetNotification(ctx, "follow", followerId, targetId);
   await removeFromHomeFeedOnUnfollow(ctx, followerId, targetId);
+  return removed;
+}
+
+/** Removes a pending request, with its event and notification; false when there was none. */
+async function endFollowRequest(
+  ctx: Context,
+  followerId: string,
+  targetId: string,
+  event: "follow.undone" | "follow.rejected",
+): Promise<boolean> {
+  const removed = await inTransaction(ctx, async (tctx, trx) => {
+    const [deleted] = await trx
+      .deleteFrom("follow_requests")
+      .where("account_id", "=", followerId)
+      .where("target_account_id", "=", targetId)
+      .returning(["id", "account_id", "target_account_id", "uri"])
+      .execute();
+    if (deleted) await emitDomainEvent(tctx, { type: event, ...followFacts(deleted) });
+    return deleted !== undefined;
+  });
+  if (removed) await forgetNotification(ctx, "follow_request", followerId, targetId);
   return removed;
 }
 
@@ -302,17 +313,7 @@ export async function rejectFollowRequest(
   followerId: string,
   targetId: string,
 ): Promise<void> {
-  await inTransaction(ctx, async (tctx) => {
-    const [deleted] = await tctx.db.kysely
-      .deleteFrom("follow_requests")
-      .where("account_id", "=", followerId)
-      .where("target_account_id", "=", targetId)
-      .returning(["id", "account_id", "target_account_id", "uri"])
-      .execute();
-    if (!deleted) throw notFound();
-    await emitDomainEvent(tctx, { type: "follow.rejected", ...followFacts(deleted) });
-  });
-  await forgetNotification(ctx, "follow_request", followerId, targetId);
+  if (!(await endFollowRequest(ctx, followerId, targetId, "follow.rejected"))) throw notFound();
 }
 
 /** When an account unlocks, everyone waiting is let in (Mastodon's UpdateAccountService). */

@@ -1,12 +1,12 @@
 // Deleting one's own status. The answer carries the source text so a client can offer
 // "delete and redraft". Reblogs of it go with it (each reblogger's count drops too), and the
 // foreign keys take its mentions, tags, favourites, bookmarks, pins and feed rows along.
-import type { Context } from "../context.ts";
+import { type Context, inTransaction } from "../context.ts";
 import { notFound } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
 import type { Viewer } from "../viewer.ts";
-import { countNewStatus } from "./create.ts";
 import { findVisibleStatus } from "./queries.ts";
+import { deleteStatusRow } from "./receive.ts";
 import { loadStatusViews, type StatusView } from "./views.ts";
 
 export async function deleteStatus(ctx: Context, viewer: Viewer, id: string): Promise<StatusView> {
@@ -22,20 +22,9 @@ export async function deleteStatus(ctx: Context, viewer: Viewer, id: string): Pr
     .select("account_id")
     .where("status_id", "=", status.id)
     .execute();
-  await ctx.db.kysely.transaction().execute(async (trx) => {
-    const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
-    const reblogs = await trx
-      .selectFrom("statuses")
-      .selectAll()
-      .where("reblog_of_id", "=", status.id)
-      .execute();
-    for (const reblog of reblogs) {
-      await trx.deleteFrom("statuses").where("id", "=", reblog.id).execute();
-      await countNewStatus(tctx, reblog, -1);
-    }
-    const removed = await trx.deleteFrom("statuses").where("id", "=", status.id).executeTakeFirst();
-    if (Number(removed.numDeletedRows) === 0) return;
-    await countNewStatus(tctx, status, -1);
+  // The status and its event go together (events.ts).
+  await inTransaction(ctx, async (tctx) => {
+    if (!(await deleteStatusRow(tctx, status))) return;
     await emitDomainEvent(tctx, {
       type: "status.deleted",
       status,

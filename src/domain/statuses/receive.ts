@@ -6,7 +6,7 @@
 import { sql } from "kysely";
 import { newId } from "../../db/ids.ts";
 import type { Visibility } from "../../db/schema.ts";
-import type { Context } from "../context.ts";
+import { type Context, inTransaction } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
 import { insertPoll, type PollFields } from "../polls/store.ts";
 import { recordRuleActions } from "../rules/actions.ts";
@@ -188,10 +188,12 @@ export async function editRemoteStatus(
   return revised.outcome;
 }
 
-/** Deletes a status and the reblogs of it, with every counter they moved. */
-export async function deleteStatusRow(ctx: Context, status: StatusRow): Promise<void> {
-  await ctx.db.kysely.transaction().execute(async (trx) => {
-    const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
+/**
+ * Deletes a status and the reblogs of it, with every counter they moved; false when it was gone
+ * already. Joins the caller's transaction, if any (a local delete emits its event in it).
+ */
+export async function deleteStatusRow(ctx: Context, status: StatusRow): Promise<boolean> {
+  return inTransaction(ctx, async (tctx, trx) => {
     const reblogs = await trx
       .selectFrom("statuses")
       .selectAll()
@@ -202,7 +204,9 @@ export async function deleteStatusRow(ctx: Context, status: StatusRow): Promise<
       await countNewStatus(tctx, reblog, -1);
     }
     const deleted = await trx.deleteFrom("statuses").where("id", "=", status.id).executeTakeFirst();
-    if (Number(deleted.numDeletedRows) > 0) await countNewStatus(tctx, status, -1);
+    if (Number(deleted.numDeletedRows) === 0) return false;
+    await countNewStatus(tctx, status, -1);
+    return true;
   });
 }
 
