@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { newId } from "../../src/db/ids.ts";
 import type { Context } from "../../src/domain/context.ts";
+import { insertRemoteAccount } from "../helpers/accounts.ts";
 
 export async function startRecordingInboxWithoutFedify() {
   const received: string[] = [];
@@ -20,37 +21,12 @@ export async function startRecordingInboxWithoutFedify() {
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     async follow(ctx: Context, targetId: string) {
-      const id = newId();
-      const now = new Date().toISOString();
-      await ctx.db.kysely
-        .insertInto("accounts")
-        .values({
-          id,
-          username: "zed",
-          domain: "peer.test",
-          uri: `${origin}/users/zed`,
-          url: null,
-          inbox_url: `${origin}/users/zed/inbox`,
-          shared_inbox_url: null,
-          outbox_url: null,
-          followers_url: null,
-          following_url: null,
-          featured_url: null,
-          avatar_url: null,
-          header_url: null,
-          discoverable: null,
-          moved_to_account_id: null,
-          public_key_pem: null,
-          private_key_pem: null,
-          suspended_at: null,
-          silenced_at: null,
-          sensitized_at: null,
-          last_status_at: null,
-          created_at: now,
-          updated_at: now,
-          fetched_at: now,
-        })
-        .execute();
+      const id = await insertRemoteAccount(ctx.db, {
+        username: "zed",
+        domain: "peer.test",
+        uri: `${origin}/users/zed`,
+        inbox: `${origin}/users/zed/inbox`,
+      });
       await ctx.db.kysely
         .insertInto("follows")
         .values({
@@ -59,7 +35,7 @@ export async function startRecordingInboxWithoutFedify() {
           target_account_id: targetId,
           languages: null,
           uri: null,
-          created_at: now,
+          created_at: new Date().toISOString(),
         })
         .execute();
     },

@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import type { Recipient } from "@fedify/vocab";
-import { newId } from "../../src/db/ids.ts";
 import { kithFederation } from "../../src/federation/federation.ts";
+import { insertRemoteAccount } from "../helpers/accounts.ts";
 import { list } from "../helpers/recording-inbox.ts";
 import { eachServer } from "../helpers/server.ts";
 import { api, createUser } from "../helpers/users.ts";
@@ -144,39 +144,15 @@ eachServer("statuses and collections for other servers", (server) => {
   it("gives Fedify every remote follower with inboxes in one go, beyond a page", async () => {
     const { ctx } = w;
     const mia = await createUser(ctx, { username: "mia" });
-    const now = new Date().toISOString();
     for (let i = 0; i < 45; i++) {
-      const id = newId();
       const uri = `https://f${i}.test/users/u${i}`;
-      await ctx.db.kysely
-        .insertInto("accounts")
-        .values({
-          id,
-          username: `u${i}`,
-          domain: `f${i}.test`,
-          uri,
-          url: null,
-          inbox_url: `${uri}/inbox`,
-          shared_inbox_url: i % 2 ? `https://f${i}.test/inbox` : null,
-          outbox_url: null,
-          followers_url: null,
-          following_url: null,
-          featured_url: null,
-          avatar_url: null,
-          header_url: null,
-          discoverable: null,
-          moved_to_account_id: null,
-          public_key_pem: null,
-          private_key_pem: null,
-          suspended_at: null,
-          silenced_at: null,
-          sensitized_at: null,
-          last_status_at: null,
-          created_at: now,
-          updated_at: now,
-          fetched_at: now,
-        })
-        .execute();
+      const id = await insertRemoteAccount(ctx.db, {
+        username: `u${i}`,
+        domain: `f${i}.test`,
+        uri,
+        inbox: `${uri}/inbox`,
+        sharedInbox: i % 2 ? `https://f${i}.test/inbox` : null,
+      });
       await insertFollow(ctx, id, mia.accountId);
     }
     await insertFollow(ctx, w.lee.accountId, mia.accountId); // local: not a delivery target
