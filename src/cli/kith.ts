@@ -34,6 +34,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "Check, try and install the instance policy (machine-enforced rules).",
     load: async () => (await import("./rules.ts")).rulesCommand,
   },
+  audit: {
+    summary: "Show the audit log of moderator and admin actions.",
+    load: async () => (await import("./audit.ts")).auditCommand,
+  },
   invites: {
     summary: "Manage invite codes.",
     load: async () => (await import("./invites.ts")).invitesCommand,

@@ -124,7 +124,9 @@ function stateChange(
 const resolve = stateChange("resolve", "Mark a report resolved.", (ctx, id) =>
   resolveReport(ctx, id, null),
 );
-const reopen = stateChange("reopen", "Reopen a resolved report.", reopenReport);
+const reopen = stateChange("reopen", "Reopen a resolved report.", (ctx, id) =>
+  reopenReport(ctx, id, null),
+);
 
 export const reportsCommand = commandGroup("reports", "Read and handle reports.", {
   list,

@@ -519,8 +519,22 @@ export interface AccountPairTable {
   created_at: Timestamp;
 }
 
+export interface AuditLogTable {
+  id: string;
+  /** the moderator or admin; null for the operator at the command line */
+  account_id: string | null;
+  action: string;
+  target_type: string;
+  target_id: string;
+  target_label: string;
+  /** JSON object */
+  detail: Generated<string>;
+  created_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
+  audit_log: AuditLogTable;
   accounts: AccountsTable;
   users: UsersTable;
   jobs: JobsTable;

@@ -108,6 +108,20 @@ for (const kind of ["sqlite", "postgres"] as const) {
 
       assert.equal((await kith("reopen", reportId)).code, 0);
       assert.match((await kith("list")).stdout, new RegExp(`^${reportId}\t`));
+
+      // Both actions are in the audit log, done by the operator, newest first.
+      const audit = await runKith(["audit", "--action", "report."], env);
+      assert.equal(audit.code, 0, audit.stderr);
+      const lines = audit.stdout.trim().split("\n");
+      assert.deepEqual(
+        lines.map((l) => l.split("\t").slice(1, 4)),
+        [
+          ["operator", "report.reopen", `report ${reportId}`],
+          ["operator", "report.resolve", `report ${reportId}`],
+        ],
+      );
+      const json = await runKith(["audit", "--json", "--limit", "1"], env);
+      assert.equal(JSON.parse(json.stdout).action, "report.reopen");
     });
 
     it("refuses bad input", async () => {

@@ -17,6 +17,7 @@ import * as m0017 from "./0017_reports.ts";
 import * as m0018 from "./0018_rule_actions.ts";
 import * as m0019 from "./0019_lists_conversations.ts";
 import * as m0020 from "./0020_scheduled_statuses.ts";
+import * as m0021 from "./0021_audit_log.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   "0019_lists_conversations": m0019,
   "0018_rule_actions": m0018,
   "0020_scheduled_statuses": m0020,
+  "0021_audit_log": m0021,
 };

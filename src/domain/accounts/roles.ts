@@ -1,6 +1,7 @@
 // Kith's three roles as Mastodon's Role entity: the @everyone base role and the seeded
 // Moderator and Admin roles, with Mastodon's permission bits (docs: entities/Role).
 import type { Role } from "../../db/schema.ts";
+import { ROLE_PERMISSIONS } from "../moderation/permissions.ts";
 
 export interface RoleInfo {
   id: string;
@@ -11,11 +12,6 @@ export interface RoleInfo {
   highlighted: boolean;
 }
 
-const INVITE_USERS = 0x10000; // what @everyone may do
-const ADMINISTRATOR = 0x1; // implies every other permission
-// View dashboard, view audit log, manage reports, manage taxonomies, manage users.
-const MODERATOR = 0x8 | 0x4 | 0x10 | 0x100 | 0x400;
-
 export function roleInfo(role: Role): RoleInfo {
   switch (role) {
     case "admin":
@@ -23,7 +19,7 @@ export function roleInfo(role: Role): RoleInfo {
         id: "2",
         name: "Admin",
         color: "",
-        permissions: String(ADMINISTRATOR | INVITE_USERS),
+        permissions: String(ROLE_PERMISSIONS.admin),
         highlighted: true,
       };
     case "moderator":
@@ -31,7 +27,7 @@ export function roleInfo(role: Role): RoleInfo {
         id: "1",
         name: "Moderator",
         color: "",
-        permissions: String(MODERATOR | INVITE_USERS),
+        permissions: String(ROLE_PERMISSIONS.moderator),
         highlighted: true,
       };
     default:
@@ -39,7 +35,7 @@ export function roleInfo(role: Role): RoleInfo {
         id: "-99",
         name: "",
         color: "",
-        permissions: String(INVITE_USERS),
+        permissions: String(ROLE_PERMISSIONS.user),
         highlighted: false,
       };
   }

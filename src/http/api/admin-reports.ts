@@ -76,20 +76,25 @@ export function adminReportRoutes(ctx: Context): Hono<AppEnv> {
   });
 
   app.put("/api/v1/admin/reports/:id", async (c) => {
-    moderator(c, "admin:write:reports");
+    const viewer = moderator(c, "admin:write:reports");
     const p = updateSchema.parse(await bodyParams(c));
-    const report = await reclassifyReport(ctx, c.req.param("id"), {
-      ...(p.category ? { category: p.category } : {}),
-      ...(p.rule_ids ? { ruleIds: p.rule_ids } : {}),
-    });
+    const report = await reclassifyReport(
+      ctx,
+      c.req.param("id"),
+      {
+        ...(p.category ? { category: p.category } : {}),
+        ...(p.rule_ids ? { ruleIds: p.rule_ids } : {}),
+      },
+      viewer.accountId,
+    );
     return c.json(await render(report));
   });
 
   const actions: Record<string, (id: string, viewer: Viewer) => Promise<ReportRow>> = {
-    assign_to_self: (id, viewer) => assignReport(ctx, id, viewer.accountId),
-    unassign: (id) => assignReport(ctx, id, null),
+    assign_to_self: (id, viewer) => assignReport(ctx, id, viewer.accountId, viewer.accountId),
+    unassign: (id, viewer) => assignReport(ctx, id, null, viewer.accountId),
     resolve: (id, viewer) => resolveReport(ctx, id, viewer.accountId),
-    reopen: (id) => reopenReport(ctx, id),
+    reopen: (id, viewer) => reopenReport(ctx, id, viewer.accountId),
   };
   for (const [name, act] of Object.entries(actions)) {
     app.post(`/api/v1/admin/reports/:id/${name}`, async (c) => {
