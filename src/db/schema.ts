@@ -532,6 +532,37 @@ export interface AuditLogTable {
   created_at: Timestamp;
 }
 
+export type FilterContext = "home" | "notifications" | "public" | "thread" | "account";
+export type FilterAction = "warn" | "hide" | "blur";
+
+/** A keyword filter (0022); `context` is a JSON array of FilterContext. */
+export interface FiltersTable {
+  id: string;
+  account_id: string;
+  title: string;
+  context: string;
+  action: Generated<FilterAction>;
+  expires_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface FilterKeywordsTable {
+  id: string;
+  filter_id: string;
+  keyword: string;
+  whole_word: Generated<Bool>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface FilterStatusesTable {
+  id: string;
+  filter_id: string;
+  status_id: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
   audit_log: AuditLogTable;
@@ -581,4 +612,7 @@ export interface Database {
   scheduled_statuses: ScheduledStatusesTable;
   account_pins: AccountPairTable;
   suggestion_dismissals: AccountPairTable;
+  filters: FiltersTable;
+  filter_keywords: FilterKeywordsTable;
+  filter_statuses: FilterStatusesTable;
 }

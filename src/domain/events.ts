@@ -74,7 +74,9 @@ export type DomainEvent =
   | { type: "poll.voted"; pollId: string; accountId: string; voteIds: string[] }
   /** A local user reported a remote account and asked for the report to be forwarded to
    *  these servers (the reported account's own and those it replied to). */
-  | { type: "report.created"; reportId: string; forwardToDomains: string[] };
+  | { type: "report.created"; reportId: string; forwardToDomains: string[] }
+  /** A local account's keyword filters changed (streaming sends `filters_changed`). */
+  | { type: "filters.changed"; accountId: string };
 
 export type DomainEventListener = (event: DomainEvent) => Promise<void> | void;
 
@@ -140,5 +142,7 @@ function subjectOf(event: DomainEvent): string {
       return `vote:${event.pollId}:${event.accountId}`;
     case "report.created":
       return `report:${event.reportId}`;
+    case "filters.changed":
+      return `filters:${event.accountId}`;
   }
 }

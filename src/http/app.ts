@@ -15,6 +15,8 @@ import { conversationRoutes } from "./api/conversations.ts";
 import { directoryRoutes } from "./api/directory.ts";
 import { domainBlockRoutes } from "./api/domain-blocks.ts";
 import { endorsementRoutes } from "./api/endorsements.ts";
+import { filterRoutes } from "./api/filters.ts";
+import { filterV1Routes } from "./api/filters-v1.ts";
 import { followRequestRoutes } from "./api/follow-requests.ts";
 import { instanceRoutes } from "./api/instance.ts";
 import { instanceExtrasRoutes } from "./api/instance-extras.ts";
@@ -107,6 +109,8 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", conversationRoutes(ctx));
   app.route("/", markerRoutes(ctx));
   app.route("/", tagRoutes(ctx));
+  app.route("/", filterRoutes(ctx));
+  app.route("/", filterV1Routes(ctx));
   app.route("/", authRoutes(ctx));
   app.route("/", staticRoutes());
 

@@ -50,7 +50,8 @@ export async function loadNotificationViews(
     const row = direct.get(id) ?? originals.get(id);
     return row ? [row] : [];
   });
-  const views = await loadStatusViews(ctx, viewer, targets);
+  // A status the viewer's filters hide here has no view, so its notification is left out.
+  const views = await loadStatusViews(ctx, viewer, targets, { filterContext: "notifications" });
   const viewById = new Map(views.map((v) => [v.row.id, v]));
   const statuses = new Map<string, StatusView>();
   for (const [notificationId, targetId] of targetIdOf) {

@@ -123,7 +123,8 @@ export async function searchStatuses(
   let paged = applyPage(q, "s.id", search.page);
   if (search.offset > 0) paged = paged.offset(search.offset);
   const rows = await paged.execute();
-  return toTimelinePage(ctx, viewer, rows, search.page);
+  // Kith's choice: hide filters of the public context apply to search results too.
+  return toTimelinePage(ctx, viewer, rows, search.page, { filterContext: "public" });
 }
 
 async function negatable(ctx: Context, viewer: Viewer, clause: Clause<Filter>) {

@@ -1,5 +1,6 @@
 // A status's conversation: the replies above it (oldest first) and below it (depth first, in
-// posting order), each filtered through the visibility rule and the viewer's mutes. The thread's
+// posting order), each filtered through the visibility rule, the viewer's mutes and their
+// filters of the "thread" context (hide leaves a status out). The thread's
 // shape is read once from its rows (thread_id is the root's ID), then only visible rows load.
 import type { Context } from "../context.ts";
 import { notMutedFilter } from "../timelines/filters.ts";
@@ -85,6 +86,7 @@ export async function statusContext(
       ctx,
       viewer,
       ids.flatMap((i) => byId.get(i) ?? []),
+      { filterContext: "thread" },
     );
   };
   return { ancestors: await visible(ancestorIds), descendants: await visible(descendantIds) };

@@ -36,7 +36,7 @@ export interface MentionRef {
 }
 
 // POSIX classes as Onigmo reads them on Unicode strings.
-const WORD = String.raw`\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\u200C\u200D`; // [[:word:]]
+export const WORD = String.raw`\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\u200C\u200D`; // [[:word:]]
 const IS_WORD = new RegExp(`^[${WORD}]$`, "u");
 const IS_ALPHA = /^\p{Alphabetic}$/u; // [[:alpha:]]
 const HASHTAG_SEPARATORS = new Set(["_", "\u00B7", "\u30FB", "\u200C"]);

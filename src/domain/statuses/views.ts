@@ -1,9 +1,18 @@
 // Everything needed to render a page of statuses, loaded for the whole page at once: a fixed
 // number of queries whatever the page size (authors, originals of reblogs, mentions, tags,
-// applications, and the viewer's own favourites, reblogs, bookmarks, pins and muted threads).
+// applications, and the viewer's own favourites, reblogs, bookmarks, pins and muted threads)
+// and the viewer's keyword filters (filters/match.ts).
+import type { FilterContext } from "../../db/schema.ts";
 import type { AccountRow } from "../accounts/queries.ts";
 import { getAccounts } from "../accounts/queries.ts";
 import type { Context } from "../context.ts";
+import {
+  type FilterResult,
+  hides,
+  loadActiveFilters,
+  matchFilters,
+  searchableText,
+} from "../filters/match.ts";
 import { loadPollViews, type PollView } from "../polls/views.ts";
 import type { Viewer } from "../viewer.ts";
 import { getStatusRows, type StatusRow } from "./queries.ts";
@@ -29,19 +38,32 @@ export interface StatusView {
   flags: ViewerFlags | null;
   reblog: StatusView | null;
   poll: PollView | null;
+  /** The viewer's filters this status (or its original) matches; never the viewer's own. */
+  filtered?: FilterResult[];
   /** The source text, given back when a status is deleted (for delete-and-redraft). */
   source?: string;
+}
+
+export interface StatusViewOptions {
+  /**
+   * Where the statuses are listed: only filters for this context count, and statuses a `hide`
+   * filter matches are left out. Without one (a single status, bookmarks…) every active filter
+   * is reported and nothing is hidden, as Mastodon leaves that to clients.
+   */
+  filterContext?: FilterContext;
 }
 
 /**
  * Views of `rows`, in order. The caller has already applied the visibility rule to the rows;
  * originals of reblogs were covered by it too (a reblog is visible only if its original is).
- * Rows whose author is missing are dropped.
+ * Rows whose author is missing are dropped, and so are those the viewer's filters hide in
+ * `options.filterContext` (a page may come out shorter; its cursors are the caller's rows).
  */
 export async function loadStatusViews(
   ctx: Context,
   viewer: Viewer | null,
   rows: readonly StatusRow[],
+  options: StatusViewOptions = {},
 ): Promise<StatusView[]> {
   if (rows.length === 0) return [];
   const { kysely } = ctx.db;
@@ -85,6 +107,7 @@ export async function loadStatusViews(
     : [];
   const flags = me ? await loadFlags(ctx, me, all) : null;
   const polls = await loadPollViews(ctx, me, ids);
+  const filters = me ? await loadActiveFilters(ctx, me) : [];
 
   const mentionsOf = group(
     mentionRows,
@@ -114,6 +137,14 @@ export async function loadStatusViews(
       poll: polls.get(row.id) ?? null,
     };
   };
+  // As Mastodon's web client, the viewer's own statuses are never filtered.
+  const filteredOf = (view: StatusView): FilterResult[] => {
+    const proper = view.reblog ?? view;
+    if (filters.length === 0 || proper.own) return [];
+    const text = searchableText(proper.row, proper.poll?.poll.options ?? null);
+    const status = { id: view.row.id, reblogOfId: view.row.reblog_of_id, text };
+    return matchFilters(filters, status, options.filterContext);
+  };
   const views: StatusView[] = [];
   for (const row of rows) {
     let reblog: StatusView | null = null;
@@ -123,7 +154,11 @@ export async function loadStatusViews(
       if (!reblog) continue;
     }
     const view = build(row, reblog);
-    if (view) views.push(view);
+    if (!view) continue;
+    view.filtered = filteredOf(view);
+    if (view.reblog) view.reblog.filtered = view.filtered;
+    if (options.filterContext && hides(view.filtered)) continue;
+    views.push(view);
   }
   return views;
 }

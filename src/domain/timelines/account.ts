@@ -61,5 +61,5 @@ export async function accountStatuses(
     );
   }
   const rows = await applyPage(query, "s.id", page).execute();
-  return toTimelinePage(ctx, viewer, rows, page);
+  return toTimelinePage(ctx, viewer, rows, page, { filterContext: "account" });
 }

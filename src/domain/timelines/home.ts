@@ -24,5 +24,5 @@ export async function homeTimeline(
     .where(notMutedFilter(viewer, "s"))
     .where(notInExclusiveListFilter(viewer, "s"));
   const rows = await applyPage(query, "h.status_id", page).execute();
-  return toTimelinePage(ctx, viewer, rows, page);
+  return toTimelinePage(ctx, viewer, rows, page, { filterContext: "home" });
 }

@@ -37,7 +37,7 @@ export async function listTimeline(
     .where(visibleStatusFilter(viewer, "s"))
     .where(notMutedFilter(viewer, "s"));
   const rows = await applyPage(query, "s.id", page).execute();
-  return toTimelinePage(ctx, viewer, rows, page);
+  return toTimelinePage(ctx, viewer, rows, page, { filterContext: "home" });
 }
 
 function repliesShown(list: ListRow): Expression<SqlBool> {

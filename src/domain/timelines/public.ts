@@ -44,7 +44,7 @@ export async function publicTimeline(
     ]),
   );
   const rows = await applyPage(query, "s.id", page).execute();
-  return toTimelinePage(ctx, viewer, rows, page);
+  return toTimelinePage(ctx, viewer, rows, page, { filterContext: "public" });
 }
 
 export interface TagOptions extends PublicOptions {
@@ -100,5 +100,5 @@ export async function tagTimeline(
     );
   }
   const rows = await applyPage(query, "s.id", page).execute();
-  return toTimelinePage(ctx, viewer, rows, page);
+  return toTimelinePage(ctx, viewer, rows, page, { filterContext: "public" });
 }

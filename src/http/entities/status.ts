@@ -1,5 +1,5 @@
 // The Status entity (Mastodon 4.5), rendered from the domain's StatusView. Fields that belong to
-// features Kith does not have yet (media, cards, quotes, filters) have their empty value.
+// features Kith does not have yet (media, cards, quotes) have their empty value.
 import type { Config } from "../../config.ts";
 import { acct } from "../../domain/accounts/queries.ts";
 import type { Context } from "../../domain/context.ts";
@@ -8,6 +8,7 @@ import type { StatusRow } from "../../domain/statuses/queries.ts";
 import { loadStatusViews, type StatusView } from "../../domain/statuses/views.ts";
 import type { Viewer } from "../../domain/viewer.ts";
 import { renderAccount } from "./account.ts";
+import { renderFilterResult } from "./filter.ts";
 import { renderPoll } from "./poll.ts";
 
 export function renderStatus(config: Config, view: StatusView): Record<string, unknown> {
@@ -60,7 +61,7 @@ export function renderStatus(config: Config, view: StatusView): Record<string, u
     // As Mastodon: only the author's own, pinnable statuses say whether they are pinned.
     if (view.own && !isReblog && (row.visibility === "public" || row.visibility === "unlisted"))
       status.pinned = flags.pinned;
-    status.filtered = [];
+    status.filtered = (view.filtered ?? []).map(renderFilterResult);
   }
   return status;
 }
