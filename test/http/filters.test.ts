@@ -182,6 +182,7 @@ eachServer("filters API", (server) => {
       [{ title: "x", context: ["home"], filter_action: "explode" }, /Filter action/],
       [{ title: "x", context: ["home"], expires_in: "soon" }, /expires_in/],
       [{ title: "x", context: ["home"], expires_in: -5 }, /expires_in/],
+      [{ title: "x", context: ["home"], expires_in: 1e15 }, /Expires in must be a number/],
       [
         { title: "x", context: ["home"], keywords_attributes: [{ keyword: "", whole_word: true }] },
         /Keywords keyword can't be blank/,

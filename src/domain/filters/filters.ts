@@ -82,10 +82,15 @@ export function keywordErrors(keyword: string, prefix = "Keyword"): string[] {
   return [];
 }
 
+/** About a hundred years: far enough for anyone, near enough to be a date. */
+export const MAX_EXPIRES_IN = 100 * 365 * 86_400;
+
 export function expiresAtFrom(seconds: number | null): string | null {
   if (seconds === null) return null;
-  if (!Number.isInteger(seconds) || seconds < 0)
-    throw validation("Validation failed: Expires in must be a number of seconds");
+  if (!Number.isInteger(seconds) || seconds < 0 || seconds > MAX_EXPIRES_IN)
+    throw validation(
+      `Validation failed: Expires in must be a number of seconds up to ${MAX_EXPIRES_IN}`,
+    );
   return new Date(Date.now() + seconds * 1000).toISOString();
 }
 
