@@ -107,6 +107,19 @@ eachServer("filters enforced", (server) => {
     assert.equal(single.filtered[0].filter.filter_action, "hide");
   });
 
+  it("lists a status a blur filter matches, with the action for the client to blur", async () => {
+    const me = await createUser(ctx());
+    await follow(ctx(), me, author);
+    await makeFilter(me, {
+      title: "Blurry",
+      filter_action: "blur",
+      keywords_attributes: keyword("fog"),
+    });
+    const status = await postOk(server().url, author, { status: "fog today" });
+    const seen = find((await get(me, "/api/v1/timelines/home")).json, status.id);
+    assert.equal(seen?.filtered[0].filter.filter_action, "blur");
+  });
+
   it("hides matching statuses everywhere from the filter's owner only", async () => {
     const hider = await createUser(ctx());
     const control = await createUser(ctx());
