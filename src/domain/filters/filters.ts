@@ -95,7 +95,7 @@ export function expiresAtFrom(seconds: number | null): string | null {
 }
 
 /** Checks title, context and action; returns the normalised context (blanks dropped). */
-function checkFilter(title: string, context: string[], action: string): FilterContext[] {
+export function checkFilter(title: string, context: string[], action: string): FilterContext[] {
   const errors: string[] = [];
   if (title.trim() === "") errors.push("Title can't be blank");
   else if ([...title].length > MAX_TITLE_LENGTH)

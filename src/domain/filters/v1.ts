@@ -8,13 +8,14 @@ import { validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
 import type { Viewer } from "../viewer.ts";
 import {
+  checkFilter,
   createFilter,
   expiresAtFrom,
   type FilterKeywordRow,
   type FilterRow,
   getOwnFilter,
   keywordErrors,
-  parseContext,
+  listFilters,
 } from "./filters.ts";
 import { deleteKeyword, getOwnKeyword } from "./rules.ts";
 
@@ -35,43 +36,8 @@ export const MULTIPLE_KEYWORDS_ERROR =
   "These parameters cannot be changed from this application because they apply to more than one filter keyword. Use a more recent application or the web interface.";
 
 export async function listV1Filters(ctx: Context, viewer: Viewer): Promise<V1Filter[]> {
-  const rows = await ctx.db.kysely
-    .selectFrom("filter_keywords as k")
-    .innerJoin("filters as f", "f.id", "k.filter_id")
-    .selectAll("k")
-    .select([
-      "f.account_id",
-      "f.title",
-      "f.context",
-      "f.action",
-      "f.expires_at",
-      "f.created_at as filter_created_at",
-      "f.updated_at as filter_updated_at",
-    ])
-    .where("f.account_id", "=", viewer.accountId)
-    .orderBy("f.id")
-    .orderBy("k.id")
-    .execute();
-  return rows.map((r) => ({
-    keyword: {
-      id: r.id,
-      filter_id: r.filter_id,
-      keyword: r.keyword,
-      whole_word: r.whole_word,
-      created_at: r.created_at,
-      updated_at: r.updated_at,
-    },
-    filter: {
-      id: r.filter_id,
-      account_id: r.account_id,
-      title: r.title,
-      context: r.context,
-      action: r.action,
-      expires_at: r.expires_at,
-      created_at: r.filter_created_at,
-      updated_at: r.filter_updated_at,
-    },
-  }));
+  const filters = await listFilters(ctx, viewer);
+  return filters.flatMap((f) => f.keywords.map((keyword) => ({ keyword, filter: f.row })));
 }
 
 export async function getV1Filter(ctx: Context, viewer: Viewer, id: string): Promise<V1Filter> {
@@ -110,28 +76,22 @@ export async function updateV1Filter(
   const errors = keywordErrors(phrase);
   if (errors.length > 0) throw validation(`Validation failed: ${errors.join(", ")}`);
   const { row } = filter;
+  const title = input.phrase === undefined ? row.title : phrase;
   const action =
     input.irreversible === undefined ? row.action : input.irreversible ? "hide" : "warn";
-  const context = input.context
-    ? input.context.map((c) => c.trim()).filter((c) => c !== "")
-    : filter.context;
-  const changes = {
-    title: input.phrase === undefined ? row.title : phrase,
-    action,
-    context: JSON.stringify(context),
-    ...(input.expiresIn !== undefined ? { expires_at: expiresAtFrom(input.expiresIn) } : {}),
-  };
+  const contextGiven = input.context ?? filter.context;
   const filterChanged =
-    changes.title !== row.title ||
-    changes.action !== row.action ||
-    JSON.stringify(context) !== JSON.stringify(parseContext(row.context)) ||
+    title !== row.title ||
+    action !== row.action ||
+    JSON.stringify(contextGiven) !== JSON.stringify(filter.context) ||
     input.expiresIn !== undefined;
   if (filterChanged && filter.keywords.length > 1) throw validation(MULTIPLE_KEYWORDS_ERROR);
-  if (
-    filterChanged &&
-    (context.length === 0 || parseContext(changes.context).length < context.length)
-  )
-    throw validation("Validation failed: Context None or invalid context supplied");
+  const changes = {
+    title,
+    action,
+    context: JSON.stringify(checkFilter(title, contextGiven, action)),
+    ...(input.expiresIn !== undefined ? { expires_at: expiresAtFrom(input.expiresIn) } : {}),
+  };
   const now = new Date().toISOString();
   await inTransaction(ctx, async (tctx, trx) => {
     await trx
