@@ -11,80 +11,23 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { createRestAPIClient, type mastodon } from "masto";
+import type { mastodon } from "masto";
 import { loadConfig } from "../../src/config.ts";
 import { openDatabase } from "../../src/db/database.ts";
 import { type Lab, type LabInstance, startLab, trustLab } from "../../src/lab/lab.ts";
 import { runKith } from "../helpers/cli.ts";
 import { POSTGRES_ADMIN_URL, POSTGRES_SKIP_REASON } from "../helpers/databases.ts";
-
-const QUIET = { KITH_LOG_LEVEL: "warning" };
-
-interface Person {
-  client: mastodon.rest.Client;
-  /** Their own account id on their own instance */
-  id: string;
-  /** e.g. amy@a.localhost */
-  acct: string;
-}
-
-/** Polls `check` until it returns something truthy; fails with `what` after the deadline. */
-async function eventually<T>(what: string, check: () => Promise<T>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`${what} did not happen in time (${last ?? ""})`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-/** A second local account, made with the instance's own `kith` command. */
-async function addPerson(instance: LabInstance, username: string): Promise<Person> {
-  const env = { ...instance.env, ...QUIET };
-  const created = await runKith(
-    ["accounts", "create", username, "--email", `${username}@${instance.domain}`],
-    env,
-  );
-  assert.equal(created.code, 0, created.stderr);
-  const token = await runKith(["accounts", "token", username], env);
-  assert.equal(token.code, 0, token.stderr);
-  const accessToken = token.stdout.trim().split(/\s+/).at(-1)!;
-  return person(instance, accessToken);
-}
-
-async function person(instance: LabInstance, accessToken: string): Promise<Person> {
-  const client = createRestAPIClient({ url: instance.url, accessToken });
-  const me = await client.v1.accounts.verifyCredentials();
-  return { client, id: me.id, acct: `${me.username}@${instance.domain}` };
-}
-
-/** What `viewer` finds for `q` with resolve=true: how every client follows someone elsewhere. */
-async function resolveAccount(viewer: Person, acct: string): Promise<mastodon.v1.Account> {
-  const found = await viewer.client.v2.search.list({
-    q: `@${acct}`,
-    type: "accounts",
-    resolve: true,
-  });
-  const account = found.accounts.find((a) => a.acct === acct);
-  assert.ok(account, `${viewer.acct} finds @${acct}: ${JSON.stringify(found.accounts)}`);
-  return account;
-}
-
-async function resolveStatus(viewer: Person, url: string): Promise<mastodon.v1.Status | null> {
-  const found = await viewer.client.v2.search.list({ q: url, type: "statuses", resolve: true });
-  return found.statuses[0] ?? null;
-}
-
-async function homeHas(viewer: Person, text: string): Promise<mastodon.v1.Status | undefined> {
-  const home = await viewer.client.v1.timelines.home.list({ limit: 40 });
-  return home.find((s) => (s.reblog ?? s).content.includes(text));
-}
+import {
+  addPerson,
+  dropDatabases,
+  eventually,
+  homeHas,
+  type Person,
+  person,
+  QUIET,
+  resolveAccount,
+  resolveStatus,
+} from "./lab-people.ts";
 
 function federationScenario(name: string, databaseUrlPrefix: string | null) {
   const dir = mkdtempSync(join(tmpdir(), "kith-e2e-"));
@@ -398,15 +341,6 @@ function federationScenario(name: string, databaseUrlPrefix: string | null) {
       assert.ok(await resolveStatus(cody, after.uri));
     });
   });
-}
-
-async function dropDatabases(prefix: string, names: string[]) {
-  const { default: pg } = await import("pg");
-  const client = new pg.Client({ connectionString: POSTGRES_ADMIN_URL! });
-  await client.connect();
-  const base = new URL(prefix).pathname.slice(1);
-  for (const n of names) await client.query(`DROP DATABASE IF EXISTS ${base}${n} WITH (FORCE)`);
-  await client.end();
 }
 
 federationScenario("three instances federating over HTTPS [sqlite]", null);
