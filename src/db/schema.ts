@@ -532,6 +532,36 @@ export interface AuditLogTable {
   created_at: Timestamp;
 }
 
+/** An e-mail domain (and its subdomains) nobody may sign up with (0025). */
+export interface EmailDomainBlocksTable {
+  id: string;
+  domain: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A sign-up refused by an e-mail domain block, kept a week for the block's history (0025). */
+export interface EmailDomainBlockAttemptsTable {
+  id: string;
+  email_domain_block_id: string;
+  ip: string | null;
+  created_at: Timestamp;
+}
+
+export type IpBlockSeverity = "sign_up_requires_approval" | "sign_up_block" | "no_access";
+
+/** An IP range and what it may not do (0025); `ip` is the network address, masked. */
+export interface IpBlocksTable {
+  id: string;
+  ip: string;
+  prefix: number;
+  severity: IpBlockSeverity;
+  comment: Generated<string>;
+  expires_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
   audit_log: AuditLogTable;
@@ -581,4 +611,7 @@ export interface Database {
   scheduled_statuses: ScheduledStatusesTable;
   account_pins: AccountPairTable;
   suggestion_dismissals: AccountPairTable;
+  email_domain_blocks: EmailDomainBlocksTable;
+  email_domain_block_attempts: EmailDomainBlockAttemptsTable;
+  ip_blocks: IpBlocksTable;
 }
