@@ -27,7 +27,7 @@ export function normalizeEmailDomain(input: string): string | null {
   const trimmed = input.trim().replace(/\.$/, "");
   if (!trimmed || trimmed.length > 253 || /[\s/@:]/.test(trimmed)) return null;
   const ascii = domainToASCII(trimmed.toLowerCase());
-  if (!ascii || !ascii.split(".").every((label) => LABEL.test(label))) return null;
+  if (!ascii?.split(".").every((label) => LABEL.test(label))) return null;
   return ascii;
 }
 
