@@ -5,6 +5,7 @@
 // nothing. Client addresses come in X-Forwarded-For, trusted from loopback as from a proxy.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { createInvite } from "../../src/domain/accounts/registration-invites.ts";
 import { pruneExpiredIpBlocks } from "../../src/domain/moderation/ip-blocks.ts";
 import { OPENAPI_SKIP_REASON, validateEntity } from "../helpers/openapi.ts";
 import { eachServer } from "../helpers/server.ts";
@@ -195,6 +196,15 @@ describe("IP blocks", { skip: OPENAPI_SKIP_REASON }, () => {
       assert.equal(page.status, 200);
       assert.match(page.text, /waiting for a moderator/);
       assert.equal(await accountState(server(), "queued6"), "pending");
+      // As in Mastodon, a valid invite vouches for the newcomer.
+      const { code } = await createInvite(server().kith.ctx, { maxUses: 1 });
+      const invited = await apiSignUp(server(), appOnly, "192.0.2.201", {
+        username: "invited4",
+        email: "invited4@example.test",
+        invite_code: code,
+      });
+      assert.equal(invited.status, 200, JSON.stringify(invited.json));
+      assert.equal(await accountState(server(), "invited4"), "approved");
       const outside = await apiSignUp(server(), appOnly, "192.0.2.1", {
         username: "outside",
         email: "outside@example.test",

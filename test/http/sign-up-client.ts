@@ -34,7 +34,7 @@ export async function apiSignUp(
   server: TestServer,
   token: string,
   ip: string,
-  fields: { username: string; email: string; reason?: string },
+  fields: { username: string; email: string; reason?: string; invite_code?: string },
 ): Promise<{ status: number; json: any }> {
   const response = await fetch(`${server.url}/api/v1/accounts`, {
     method: "POST",
