@@ -548,6 +548,13 @@ export interface EmailDomainBlockAttemptsTable {
   created_at: Timestamp;
 }
 
+/** One e-mail address, by the hash of its canonical form, that may not sign up (0025). */
+export interface CanonicalEmailBlocksTable {
+  id: string;
+  canonical_email_hash: string;
+  created_at: Timestamp;
+}
+
 export type IpBlockSeverity = "sign_up_requires_approval" | "sign_up_block" | "no_access";
 
 /** An IP range and what it may not do (0025); `ip` is the network address, masked. */
@@ -614,4 +621,5 @@ export interface Database {
   email_domain_blocks: EmailDomainBlocksTable;
   email_domain_block_attempts: EmailDomainBlockAttemptsTable;
   ip_blocks: IpBlocksTable;
+  canonical_email_blocks: CanonicalEmailBlocksTable;
 }

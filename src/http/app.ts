@@ -7,6 +7,7 @@ import { federationMiddleware } from "../federation/mount.ts";
 import { accountStatusesRoutes } from "./api/account-statuses.ts";
 import { accountRoutes } from "./api/accounts.ts";
 import { adminAuditRoutes } from "./api/admin-audit.ts";
+import { adminCanonicalEmailBlockRoutes } from "./api/admin-canonical-email-blocks.ts";
 import { adminEmailDomainBlockRoutes } from "./api/admin-email-domain-blocks.ts";
 import { adminIpBlockRoutes } from "./api/admin-ip-blocks.ts";
 import { adminReportRoutes } from "./api/admin-reports.ts";
@@ -109,6 +110,7 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", adminReportRoutes(ctx));
   app.route("/", adminAuditRoutes(ctx));
   app.route("/", adminEmailDomainBlockRoutes(ctx));
+  app.route("/", adminCanonicalEmailBlockRoutes(ctx));
   app.route("/", adminIpBlockRoutes(ctx));
   app.route("/", adminServerRuleRoutes(ctx));
   app.route("/", listRoutes(ctx));

@@ -1,6 +1,6 @@
 // Sign-up safety: e-mail domains nobody may sign up with (and the refused attempts, for the
-// admin API's per-day history), and IP ranges that need approval, may not sign up, or may not
-// reach the server at all.
+// admin API's per-day history), single addresses blocked by the hash of their canonical form,
+// and IP ranges that need approval, may not sign up, or may not reach the server at all.
 import type { Kysely } from "kysely";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and must not follow the current schema type
@@ -28,6 +28,13 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(["email_domain_block_id", "created_at"])
     .execute();
   await db.schema
+    .createTable("canonical_email_blocks")
+    .addColumn("id", "text", (c) => c.primaryKey())
+    // hex SHA-256 of the address lower-cased, without dots or a +suffix in its local part
+    .addColumn("canonical_email_hash", "text", (c) => c.notNull().unique())
+    .addColumn("created_at", "text", (c) => c.notNull())
+    .execute();
+  await db.schema
     .createTable("ip_blocks")
     .addColumn("id", "text", (c) => c.primaryKey())
     // the network address in canonical text form, and the prefix length
@@ -46,6 +53,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropTable("ip_blocks").execute();
+  await db.schema.dropTable("canonical_email_blocks").execute();
   await db.schema.dropTable("email_domain_block_attempts").execute();
   await db.schema.dropTable("email_domain_blocks").execute();
 }

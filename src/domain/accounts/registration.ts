@@ -1,13 +1,15 @@
 // Sign-up, through POST /api/v1/accounts and the /auth/sign_up page, in the instance's mode:
 // open; approval (moderators review each request, which needs a reason); or closed (an invite
 // code is the only way in). A valid invite also skips the approval queue, as in Mastodon.
-// Sign-up safety: IP blocks refuse sign-ups or queue them for approval, e-mail domain blocks
-// refuse addresses at a blocked domain or its subdomains, and open registrations may have
-// switched to approval by themselves (registration-auto-approval.ts).
+// Sign-up safety: IP blocks refuse sign-ups or queue them for approval; e-mail domain blocks
+// refuse addresses at a blocked domain or its subdomains, canonical e-mail blocks one address
+// however it is spelled; open registrations may have switched to approval by themselves
+// (registration-auto-approval.ts).
 import { randomBytes } from "node:crypto";
 import { logger } from "../../logging.ts";
 import type { Context } from "../context.ts";
 import { DomainError, validation } from "../errors.ts";
+import { matchingCanonicalEmailBlocks } from "../moderation/canonical-email-blocks.ts";
 import { emailDomainBlocked } from "../moderation/email-domain-blocks.ts";
 import { signUpIpPolicy } from "../moderation/ip-blocks.ts";
 import { notify } from "../notifications/notify.ts";
@@ -102,7 +104,11 @@ export async function signUp(ctx: Context, input: SignUp): Promise<SignedUp> {
     ? ["ERR_INVALID", "is invalid"]
     : emailProblem(email);
   check("email", badEmail);
-  if (!badEmail && (await emailDomainBlocked(ctx, email, input.ip)))
+  if (
+    !badEmail &&
+    ((await emailDomainBlocked(ctx, email, input.ip)) ||
+      (await matchingCanonicalEmailBlocks(ctx, email)).length > 0)
+  )
     add("email", "ERR_BLOCKED", "uses a disallowed e-mail provider");
   const weak = passwordProblem(input.password, [username, email.split("@")[0] ?? ""]);
   if (weak) add("password", weak.includes("short") ? "ERR_TOO_SHORT" : "ERR_INVALID", weak);
