@@ -2,7 +2,7 @@
 // a week (Mastodon 4.3), on both databases: inactivity is simulated by moving timestamps back,
 // and the hourly job's function is called directly.
 import assert from "node:assert/strict";
-import { before, it } from "node:test";
+import { after, before, it } from "node:test";
 import { signUp } from "../../../src/domain/accounts/registration.ts";
 import {
   checkModeratorActivity,
@@ -15,6 +15,7 @@ import { findToken } from "../../../src/domain/oauth/tokens.ts";
 import { createApp } from "../../../src/http/app.ts";
 import { eachDatabase } from "../../helpers/databases.ts";
 import { createUser, type TestUser } from "../../helpers/users.ts";
+import { startFakeSmtp } from "../../http/registration-smtp.ts";
 
 const DAY = 86_400_000;
 
@@ -152,4 +153,30 @@ eachDatabase(
     });
   },
   { env: { KITH_REGISTRATIONS_AUTO_APPROVAL: "false" } },
+);
+
+const smtp = await startFakeSmtp();
+after(() => smtp.close());
+
+eachDatabase(
+  "switching to approval tells the admins",
+  (fixture) => {
+    it("mails every admin, not moderators", async () => {
+      const boss = await createUser(fixture().ctx, {
+        username: `mailboss${fixture().kind}`,
+        role: "admin",
+      });
+      const moddy = await createUser(fixture().ctx, {
+        username: `mailmod${fixture().kind}`,
+        role: "moderator",
+      });
+      await goQuiet(fixture().ctx, 10);
+      assert.equal(await checkModeratorActivity(fixture().ctx), true);
+      const mail = await smtp.waitFor(`${boss.username}@example.test`);
+      assert.match(mail, /Subject: Sign-ups on Kith now need approval/);
+      assert.match(mail, /kith registrations reopen/);
+      assert.ok(!smtp.messages.some((m) => m.to.includes(`${moddy.username}@example.test`)));
+    });
+  },
+  { env: { KITH_SMTP_URL: `smtp://127.0.0.1:${smtp.port}` } },
 );
