@@ -4,6 +4,7 @@
 // sign-up page, with the refused attempts in the block's history.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { pruneEmailDomainBlockAttempts } from "../../src/domain/moderation/email-domain-blocks.ts";
 import { OPENAPI_SKIP_REASON, validateEntity } from "../helpers/openapi.ts";
 import { eachServer } from "../helpers/server.ts";
 import { api, createUser, type TestUser } from "../helpers/users.ts";
@@ -127,6 +128,32 @@ describe("e-mail domain blocks", { skip: OPENAPI_SKIP_REASON }, () => {
       assert.equal(history[0].uses, "3", JSON.stringify(history));
       assert.equal(history[0].accounts, "2", "two distinct addresses tried");
       assert.equal(history[0].day, String(Math.floor(Date.now() / 86_400_000) * 86_400));
+    });
+
+    it("keeps refused attempts a week: older ones leave the history and are pruned", async () => {
+      const { kysely } = server().kith.ctx.db;
+      const attempts = await kysely
+        .selectFrom("email_domain_block_attempts")
+        .select("id")
+        .execute();
+      assert.equal(attempts.length, 3);
+      await kysely
+        .updateTable("email_domain_block_attempts")
+        .set({ created_at: new Date(Date.now() - 3 * 86_400_000).toISOString() })
+        .where("id", "=", attempts[0]!.id)
+        .execute();
+      await kysely
+        .updateTable("email_domain_block_attempts")
+        .set({ created_at: new Date(Date.now() - 9 * 86_400_000).toISOString() })
+        .where("id", "=", attempts[1]!.id)
+        .execute();
+      const history = (await api(base(), "GET", `${PATH}/${blockId}`, { token: admin.token })).json
+        .history as { uses: string }[];
+      assert.deepEqual(
+        history.map((h) => h.uses),
+        ["1", "0", "0", "1", "0", "0", "0"],
+      );
+      assert.equal(await pruneEmailDomainBlockAttempts(server().kith.ctx), 1);
     });
 
     it("unblocks, records every change in the audit log, and sign-ups work again", async () => {

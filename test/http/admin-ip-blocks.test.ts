@@ -73,6 +73,18 @@ describe("IP blocks", { skip: OPENAPI_SKIP_REASON }, () => {
       assert.equal(changed.json.severity, "sign_up_requires_approval");
       assert.equal(changed.json.ip, "198.51.100.0/24");
 
+      const clash = await api(base(), "PUT", `${PATH}/${created.id}`, {
+        token: admin.token,
+        body: { ip: "2001:db8::1" },
+      });
+      assert.equal(clash.status, 422, "another block has that range");
+      const forever = await api(base(), "PUT", `${PATH}/${v6.id}`, {
+        token: admin.token,
+        body: { expires_in: null },
+      });
+      assert.equal(forever.json.expires_at, null);
+      assert.equal(forever.json.severity, "no_access", "what is not given stays");
+
       for (const id of [created.id, v6.id]) {
         const del = await api(base(), "DELETE", `${PATH}/${id}`, { token: admin.token });
         assert.equal(del.status, 200);
@@ -95,6 +107,7 @@ describe("IP blocks", { skip: OPENAPI_SKIP_REASON }, () => {
         [
           ["ip_block.destroy", "2001:db8::1/128", "boss"],
           ["ip_block.destroy", "198.51.100.0/24", "boss"],
+          ["ip_block.update", "2001:db8::1/128", "boss"],
           ["ip_block.update", "198.51.100.0/24", "boss"],
           ["ip_block.create", "2001:db8::1/128", "boss"],
           ["ip_block.create", "198.51.100.0/24", "boss"],

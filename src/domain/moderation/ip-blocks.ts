@@ -106,7 +106,14 @@ function expiry(expiresIn: number | null | undefined): string | null {
 
 const taken = () => validation("Validation failed: Ip has already been taken");
 
+/** Whether another block in force has this range; an expired one is dropped to make room. */
 async function rangeTaken(ctx: Context, range: IpRange, exceptId?: string): Promise<boolean> {
+  await ctx.db.kysely
+    .deleteFrom("ip_blocks")
+    .where("ip", "=", range.address)
+    .where("prefix", "=", range.prefix)
+    .where("expires_at", "<=", new Date().toISOString())
+    .execute();
   let q = ctx.db.kysely
     .selectFrom("ip_blocks")
     .select("id")
@@ -137,13 +144,6 @@ export async function createIpBlock(
     created_at: now,
   };
   await inTransaction(ctx, async (tctx) => {
-    // An expired block of the same range is gone for good: the new one takes its place.
-    await tctx.db.kysely
-      .deleteFrom("ip_blocks")
-      .where("ip", "=", range.address)
-      .where("prefix", "=", range.prefix)
-      .where("expires_at", "<=", now)
-      .execute();
     if (await rangeTaken(tctx, range)) throw taken();
     const inserted = await tctx.db.kysely
       .insertInto("ip_blocks")
