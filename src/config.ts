@@ -40,6 +40,11 @@ export interface Config {
   sourceUrl: string;
   contactEmail: string;
   registrations: RegistrationMode;
+  /**
+   * Open registrations switch to approval by themselves when no admin or moderator has been
+   * active for a week (Mastodon 4.3); false turns that off.
+   */
+  registrationsAutoApproval: boolean;
   maxStatusChars: number;
   maxBodyBytes: number;
   shutdownTimeoutMs: number;
@@ -127,6 +132,7 @@ const schema = z.object({
   KITH_SOURCE_URL: z.url("must be a URL").optional(),
   KITH_CONTACT_EMAIL: z.union([z.literal(""), z.email("must be an email address")]).default(""),
   KITH_REGISTRATIONS: z.enum(["open", "approval", "closed"]).default("open"),
+  KITH_REGISTRATIONS_AUTO_APPROVAL: bool.default(true),
   KITH_MAX_STATUS_CHARS: integer(1, 100000).default(500),
   KITH_MAX_BODY_BYTES: integer(1024, 1024 * 1024 * 1024).default(1024 * 1024),
   KITH_SHUTDOWN_TIMEOUT_MS: integer(0, 600000).default(10000),
@@ -213,6 +219,7 @@ export function loadConfig(env: Env = process.env): Config {
     sourceUrl: e.KITH_SOURCE_URL ?? `${origin}/about#source`,
     contactEmail: e.KITH_CONTACT_EMAIL,
     registrations: e.KITH_REGISTRATIONS,
+    registrationsAutoApproval: e.KITH_REGISTRATIONS_AUTO_APPROVAL,
     maxStatusChars: e.KITH_MAX_STATUS_CHARS,
     maxBodyBytes: e.KITH_MAX_BODY_BYTES,
     shutdownTimeoutMs: e.KITH_SHUTDOWN_TIMEOUT_MS,

@@ -38,6 +38,18 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "Show the audit log of moderator and admin actions.",
     load: async () => (await import("./audit.ts")).auditCommand,
   },
+  "email-domains": {
+    summary: "Block e-mail domains from signing up.",
+    load: async () => (await import("./email-domains.ts")).emailDomainsCommand,
+  },
+  "ip-blocks": {
+    summary: "Block IP ranges (sign-up approval, no sign-ups, or no access).",
+    load: async () => (await import("./ip-blocks.ts")).ipBlocksCommand,
+  },
+  registrations: {
+    summary: "See and reset the registration mode in force.",
+    load: async () => (await import("./registrations.ts")).registrationsCommand,
+  },
   invites: {
     summary: "Manage invite codes.",
     load: async () => (await import("./invites.ts")).invitesCommand,
@@ -83,7 +95,17 @@ async function main(argv: string[]): Promise<number> {
   const command = await entry.load();
   // Group commands (accounts) handle --help for their own sub-commands.
   if (
-    !["accounts", "server-rules", "invites", "reports", "federation", "rules"].includes(name) &&
+    ![
+      "accounts",
+      "server-rules",
+      "invites",
+      "reports",
+      "federation",
+      "rules",
+      "email-domains",
+      "ip-blocks",
+      "registrations",
+    ].includes(name) &&
     wantsHelp(rest)
   ) {
     console.log(command.usage);

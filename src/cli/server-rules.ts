@@ -1,13 +1,14 @@
-// `kith server-rules …`: the operator's tools for the instance's rules, until the admin API
-// and pages manage them.
+// `kith server-rules …`: the operator's tools for the instance's rules (admins have
+// /api/v1/admin/server_rules). Changes are in the audit log as the operator.
 import type { Context } from "../domain/context.ts";
 import {
   addServerRule,
   listServerRules,
   RULE_TEXT_LIMIT,
   removeServerRule,
+  updateServerRule,
 } from "../domain/server-rules.ts";
-import { type Command, commandGroup, parse } from "./args.ts";
+import { type Command, commandGroup, parse, UsageError } from "./args.ts";
 import { withContext } from "./context.ts";
 
 const list: Command = {
@@ -50,7 +51,35 @@ const remove: Command = {
   },
 };
 
-const commands: Record<string, Command> = { list, add, remove };
+const edit: Command = {
+  summary: "Change a rule's text, hint or place.",
+  usage:
+    "kith server-rules edit ID [--text TEXT] [--hint HINT] [--position N]\n\n" +
+    "Rules are listed by position, lowest first.",
+  async run(argv) {
+    const { values, positionals } = parse(
+      argv,
+      { text: { type: "string" }, hint: { type: "string" }, position: { type: "string" } },
+      1,
+    );
+    const position = values.position === undefined ? undefined : Number(values.position);
+    if (position !== undefined && !Number.isInteger(position))
+      throw new UsageError("--position must be a whole number");
+    if (values.text === undefined && values.hint === undefined && position === undefined)
+      throw new UsageError("nothing to change: give --text, --hint or --position");
+    const rule = await withContext((ctx: Context) =>
+      updateServerRule(ctx, positionals[0]!, {
+        ...(values.text !== undefined ? { text: values.text } : {}),
+        ...(values.hint !== undefined ? { hint: values.hint } : {}),
+        ...(position !== undefined ? { position } : {}),
+      }),
+    );
+    console.log(`Changed rule ${rule.id}.`);
+    return 0;
+  },
+};
+
+const commands: Record<string, Command> = { list, add, edit, remove };
 
 export const serverRulesCommand = commandGroup(
   "server-rules",

@@ -563,6 +563,43 @@ export interface FilterStatusesTable {
   created_at: Timestamp;
 }
 
+/** An e-mail domain (and its subdomains) nobody may sign up with (0025). */
+export interface EmailDomainBlocksTable {
+  id: string;
+  domain: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A sign-up refused by an e-mail domain block, kept a week for the block's history (0025). */
+export interface EmailDomainBlockAttemptsTable {
+  id: string;
+  email_domain_block_id: string;
+  ip: string | null;
+  created_at: Timestamp;
+}
+
+/** One e-mail address, by the hash of its canonical form, that may not sign up (0025). */
+export interface CanonicalEmailBlocksTable {
+  id: string;
+  canonical_email_hash: string;
+  created_at: Timestamp;
+}
+
+export type IpBlockSeverity = "sign_up_requires_approval" | "sign_up_block" | "no_access";
+
+/** An IP range and what it may not do (0025); `ip` is the network address, masked. */
+export interface IpBlocksTable {
+  id: string;
+  ip: string;
+  prefix: number;
+  severity: IpBlockSeverity;
+  comment: Generated<string>;
+  expires_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
   audit_log: AuditLogTable;
@@ -615,4 +652,8 @@ export interface Database {
   filters: FiltersTable;
   filter_keywords: FilterKeywordsTable;
   filter_statuses: FilterStatusesTable;
+  email_domain_blocks: EmailDomainBlocksTable;
+  email_domain_block_attempts: EmailDomainBlockAttemptsTable;
+  ip_blocks: IpBlocksTable;
+  canonical_email_blocks: CanonicalEmailBlocksTable;
 }

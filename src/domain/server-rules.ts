@@ -1,10 +1,13 @@
 // The instance's rules (Mastodon's server rules): an ordered list of short texts with an
-// optional longer hint, shown on the about page, in the instance API and at sign-up.
+// optional longer hint, shown on the about page, in the instance API and at sign-up. Admins
+// change them through /api/v1/admin/server_rules and `kith server-rules`; every change is
+// recorded in the audit log in its transaction (`actorId` null: the operator at the CLI).
 import type { Selectable } from "kysely";
 import { isId, newId } from "../db/ids.ts";
 import type { ServerRulesTable } from "../db/schema.ts";
-import type { Context } from "./context.ts";
+import { type Context, inTransaction } from "./context.ts";
 import { notFound, validation } from "./errors.ts";
+import { recordAudit } from "./moderation/audit.ts";
 
 export type ServerRule = Selectable<ServerRulesTable>;
 
@@ -40,28 +43,49 @@ function checked(text: string | undefined, hint: string | undefined) {
 export async function addServerRule(
   ctx: Context,
   input: { text: string; hint?: string; position?: number },
+  actorId: string | null = null,
 ): Promise<ServerRule> {
   const { text, hint } = checked(input.text, input.hint ?? "");
-  let position = input.position;
-  if (position === undefined) {
-    const last = await ctx.db.kysely
-      .selectFrom("server_rules")
-      .select((eb) => eb.fn.max("position").as("max"))
-      .executeTakeFirst();
-    position = last?.max == null ? 0 : Number(last.max) + 1;
-  }
-  const row = {
-    id: newId(),
-    text: text!,
-    hint: hint ?? "",
-    position,
-    created_at: new Date().toISOString(),
-  };
-  await ctx.db.kysely.insertInto("server_rules").values(row).execute();
-  return row;
+  return inTransaction(ctx, async (tctx) => {
+    let position = input.position;
+    if (position === undefined) {
+      const last = await tctx.db.kysely
+        .selectFrom("server_rules")
+        .select((eb) => eb.fn.max("position").as("max"))
+        .executeTakeFirst();
+      position = last?.max == null ? 0 : Number(last.max) + 1;
+    }
+    const row = {
+      id: newId(),
+      text: text!,
+      hint: hint ?? "",
+      position,
+      created_at: new Date().toISOString(),
+    };
+    await tctx.db.kysely.insertInto("server_rules").values(row).execute();
+    await audit(tctx, actorId, "create", row, { hint: row.hint, position });
+    return row;
+  });
 }
 
-async function getServerRule(ctx: Context, id: string): Promise<ServerRule> {
+function audit(
+  ctx: Context,
+  actorId: string | null,
+  verb: "create" | "update" | "destroy",
+  rule: { id: string; text: string },
+  detail: Record<string, unknown> = {},
+) {
+  return recordAudit(ctx, {
+    accountId: actorId,
+    action: `server_rule.${verb}`,
+    targetType: "server_rule",
+    targetId: rule.id,
+    targetLabel: rule.text,
+    detail,
+  });
+}
+
+export async function getServerRule(ctx: Context, id: string): Promise<ServerRule> {
   if (!isId(id)) throw notFound();
   const row = await ctx.db.kysely
     .selectFrom("server_rules")
@@ -76,6 +100,7 @@ export async function updateServerRule(
   ctx: Context,
   id: string,
   changes: { text?: string; hint?: string; position?: number },
+  actorId: string | null = null,
 ): Promise<ServerRule> {
   const current = await getServerRule(ctx, id);
   const { text, hint } = checked(changes.text, changes.hint);
@@ -84,11 +109,31 @@ export async function updateServerRule(
     hint: hint ?? current.hint,
     position: changes.position ?? current.position,
   };
-  await ctx.db.kysely.updateTable("server_rules").set(next).where("id", "=", id).execute();
+  await inTransaction(ctx, async (tctx) => {
+    await tctx.db.kysely.updateTable("server_rules").set(next).where("id", "=", id).execute();
+    await audit(
+      tctx,
+      actorId,
+      "update",
+      { id, text: next.text },
+      {
+        ...(next.text !== current.text ? { previous_text: current.text } : {}),
+        hint: next.hint,
+        position: next.position,
+      },
+    );
+  });
   return { ...current, ...next };
 }
 
-export async function removeServerRule(ctx: Context, id: string): Promise<void> {
-  await getServerRule(ctx, id);
-  await ctx.db.kysely.deleteFrom("server_rules").where("id", "=", id).execute();
+export async function removeServerRule(
+  ctx: Context,
+  id: string,
+  actorId: string | null = null,
+): Promise<void> {
+  const current = await getServerRule(ctx, id);
+  await inTransaction(ctx, async (tctx) => {
+    await tctx.db.kysely.deleteFrom("server_rules").where("id", "=", id).execute();
+    await audit(tctx, actorId, "destroy", current);
+  });
 }

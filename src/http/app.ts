@@ -7,8 +7,12 @@ import { federationMiddleware } from "../federation/mount.ts";
 import { accountStatusesRoutes } from "./api/account-statuses.ts";
 import { accountRoutes } from "./api/accounts.ts";
 import { adminAuditRoutes } from "./api/admin-audit.ts";
+import { adminCanonicalEmailBlockRoutes } from "./api/admin-canonical-email-blocks.ts";
+import { adminEmailDomainBlockRoutes } from "./api/admin-email-domain-blocks.ts";
+import { adminIpBlockRoutes } from "./api/admin-ip-blocks.ts";
 import { adminReportRoutes } from "./api/admin-reports.ts";
 import { adminRulesRoutes } from "./api/admin-rules.ts";
+import { adminServerRuleRoutes } from "./api/admin-server-rules.ts";
 import { blockMuteRoutes } from "./api/blocks-mutes.ts";
 import { bookmarksFavouritesRoutes } from "./api/bookmarks-favourites.ts";
 import { conversationRoutes } from "./api/conversations.ts";
@@ -36,6 +40,7 @@ import { timelineRoutes } from "./api/timelines.ts";
 import { type AppEnv, authenticate } from "./auth.ts";
 import { errorResponse } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
+import { ipAccess } from "./middleware/ip-access.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestLog } from "./middleware/request-log.ts";
 import { authRoutes } from "./oauth/routes.ts";
@@ -63,6 +68,7 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   setPublicOrigin(ctx.config.origin);
   const app = new Hono<AppEnv>();
   app.use(requestLog);
+  app.use(ipAccess(ctx));
   for (const path of ["/api/*", "/oauth/*", "/.well-known/*", "/nodeinfo/*"])
     app.use(path, apiCors);
   app.use(
@@ -105,6 +111,10 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", reportRoutes(ctx));
   app.route("/", adminReportRoutes(ctx));
   app.route("/", adminAuditRoutes(ctx));
+  app.route("/", adminEmailDomainBlockRoutes(ctx));
+  app.route("/", adminCanonicalEmailBlockRoutes(ctx));
+  app.route("/", adminIpBlockRoutes(ctx));
+  app.route("/", adminServerRuleRoutes(ctx));
   app.route("/", listRoutes(ctx));
   app.route("/", conversationRoutes(ctx));
   app.route("/", markerRoutes(ctx));

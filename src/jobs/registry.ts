@@ -1,4 +1,8 @@
 // Which queue runs which domain operation. The worker process is built from this list.
+import {
+  REGISTRATION_UPKEEP_QUEUE,
+  registrationUpkeep,
+} from "../domain/accounts/registration-upkeep.ts";
 import type { Context } from "../domain/context.ts";
 import {
   DOMAIN_EVENTS_QUEUE,
@@ -39,6 +43,8 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       [PROBE_QUEUE]: async () => {
         await probeUnavailableHosts(ctx);
       },
+      // Open registrations to approval when moderators are away; expired IP blocks.
+      [REGISTRATION_UPKEEP_QUEUE]: () => registrationUpkeep(ctx),
       // A scheduled status, posted when its time comes.
       [SCHEDULED_STATUS_QUEUE]: (payload) => publishScheduledStatusJob(ctx, payload),
     },
@@ -46,6 +52,7 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       { queue: "housekeeping", everyMs: 3600_000 },
       { queue: FEDERATION_CLEANUP_QUEUE, everyMs: 3600_000 },
       { queue: PROBE_QUEUE, everyMs: 6 * 3600_000 },
+      { queue: REGISTRATION_UPKEEP_QUEUE, everyMs: 3600_000 },
     ],
   };
 }

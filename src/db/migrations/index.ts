@@ -19,6 +19,7 @@ import * as m0019 from "./0019_lists_conversations.ts";
 import * as m0020 from "./0020_scheduled_statuses.ts";
 import * as m0021 from "./0021_audit_log.ts";
 import * as m0022 from "./0022_filters.ts";
+import * as m0025 from "./0025_signup_safety.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -38,4 +39,5 @@ export const migrations: Record<string, Migration> = {
   "0020_scheduled_statuses": m0020,
   "0021_audit_log": m0021,
   "0022_filters": m0022,
+  "0025_signup_safety": m0025,
 };

@@ -41,6 +41,16 @@ export async function sendConfirmationMail(
   });
 }
 
+/** A plain-text mail from the instance (nothing is sent without SMTP). */
+export async function sendInstanceMail(
+  ctx: Context,
+  mail: { to: string; subject: string; text: string },
+): Promise<void> {
+  const { smtp } = ctx.config;
+  if (!smtp) return;
+  await (await transport(smtp.url)).sendMail({ from: smtp.from, ...mail });
+}
+
 /** Marks the e-mail address behind this token as confirmed; the token works once. */
 export async function confirmEmail(
   ctx: Context,

@@ -1,14 +1,22 @@
 // Sign-up, through POST /api/v1/accounts and the /auth/sign_up page, in the instance's mode:
 // open; approval (moderators review each request, which needs a reason); or closed (an invite
 // code is the only way in). A valid invite also skips the approval queue, as in Mastodon.
+// Sign-up safety: IP blocks refuse sign-ups or queue them for approval; e-mail domain blocks
+// refuse addresses at a blocked domain or its subdomains, canonical e-mail blocks one address
+// however it is spelled; open registrations may have switched to approval by themselves
+// (registration-auto-approval.ts).
 import { randomBytes } from "node:crypto";
 import { logger } from "../../logging.ts";
 import type { Context } from "../context.ts";
 import { DomainError, validation } from "../errors.ts";
+import { matchingCanonicalEmailBlocks } from "../moderation/canonical-email-blocks.ts";
+import { emailDomainBlocked } from "../moderation/email-domain-blocks.ts";
+import { signUpIpPolicy } from "../moderation/ip-blocks.ts";
 import { notify } from "../notifications/notify.ts";
 import { hashSecret, type IssuedToken, issueToken } from "../oauth/tokens.ts";
 import { createLocalAccount } from "./admin.ts";
 import { passwordProblem } from "./passwords.ts";
+import { registrationModeInForce } from "./registration-auto-approval.ts";
 import { consumeInvite, findUsableInvite } from "./registration-invites.ts";
 import { sendConfirmationMail } from "./registration-mail.ts";
 import { staffAccountIds } from "./staff.ts";
@@ -63,13 +71,16 @@ function fail(errors: FieldErrors): never {
 }
 
 /** What the sign-up form needs to know: may one sign up, and is a reason asked for? */
-export function registrationMode(ctx: Context) {
-  const mode = ctx.config.registrations;
+export async function registrationMode(ctx: Context) {
+  const mode = await registrationModeInForce(ctx);
   return { mode, open: mode !== "closed", reasonRequired: mode === "approval" };
 }
 
 export async function signUp(ctx: Context, input: SignUp): Promise<SignedUp> {
-  const mode = ctx.config.registrations;
+  const mode = await registrationModeInForce(ctx);
+  const ipPolicy = await signUpIpPolicy(ctx, input.ip);
+  if (ipPolicy === "block")
+    throw new DomainError("forbidden", "Sign-ups are not allowed from your IP address");
   const inviteCode = input.inviteCode?.trim() ?? "";
   const invite = inviteCode ? await findUsableInvite(ctx, inviteCode) : null;
   if (mode === "closed" && !invite) {
@@ -89,7 +100,16 @@ export async function signUp(ctx: Context, input: SignUp): Promise<SignedUp> {
     if (problem) add(field, problem[0], problem[1]);
   };
   check("username", usernameProblem(username, ctx.config.domain));
-  check("email", CONTROL.test(email) ? ["ERR_INVALID", "is invalid"] : emailProblem(email));
+  const badEmail: [string, string] | null = CONTROL.test(email)
+    ? ["ERR_INVALID", "is invalid"]
+    : emailProblem(email);
+  check("email", badEmail);
+  if (
+    !badEmail &&
+    ((await emailDomainBlocked(ctx, email, input.ip)) ||
+      (await matchingCanonicalEmailBlocks(ctx, email)).length > 0)
+  )
+    add("email", "ERR_BLOCKED", "uses a disallowed e-mail provider");
   const weak = passwordProblem(input.password, [username, email.split("@")[0] ?? ""]);
   if (weak) add("password", weak.includes("short") ? "ERR_TOO_SHORT" : "ERR_INVALID", weak);
   if (!input.agreement) add("agreement", "ERR_ACCEPTED", "must be accepted");
@@ -102,7 +122,8 @@ export async function signUp(ctx: Context, input: SignUp): Promise<SignedUp> {
   if (inviteCode && !invite) add("invite_code", "ERR_INVALID", "is invalid");
   if (Object.keys(errors).length > 0) fail(errors);
 
-  const approved = mode === "open" || invite !== null;
+  // As Mastodon: an IP range that needs approval queues the account, unless an invite vouches.
+  const approved = (mode === "open" && ipPolicy !== "approval") || invite !== null;
   const confirmed = ctx.config.smtp === null;
   const created = await createLocalAccount(ctx, {
     username,

@@ -54,10 +54,15 @@ export async function listAudit(
 ): Promise<AuditRecord[]> {
   let q = ctx.db.kysely.selectFrom("audit_log").selectAll();
   if (filter.accountId) q = q.where("account_id", "=", filter.accountId);
-  if (filter.action)
-    q = filter.action.endsWith(".")
-      ? q.where("action", "like", `${filter.action.replace(/[%_\\]/g, "")}%`)
-      : q.where("action", "=", filter.action);
+  if (filter.action) {
+    const prefix = filter.action;
+    // A prefix compared as text, not LIKE: actions contain "_", which LIKE reads as a wildcard.
+    q = prefix.endsWith(".")
+      ? q.where((eb) =>
+          eb(eb.fn("substr", ["action", eb.val(1), eb.val(prefix.length)]), "=", prefix),
+        )
+      : q.where("action", "=", prefix);
+  }
   if (filter.targetType) q = q.where("target_type", "=", filter.targetType);
   if (filter.targetId) q = q.where("target_id", "=", filter.targetId);
   const rows = finishPage(await applyPage(q, "id", page).execute(), page);

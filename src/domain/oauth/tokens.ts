@@ -45,14 +45,26 @@ export interface TokenGrant {
   scopes: string[];
 }
 
+// How often a token's last use is written: often enough for activity counts (NodeInfo, the
+// switch to approval when moderators are away), rarely enough to cost nothing per request.
+const LAST_USED_PRECISION_MS = 3_600_000;
+
 export async function findToken(ctx: Context, accessToken: string): Promise<TokenGrant | null> {
   const row = await ctx.db.kysely
     .selectFrom("oauth_tokens")
-    .select(["id", "application_id", "account_id", "scopes"])
+    .select(["id", "application_id", "account_id", "scopes", "last_used_at"])
     .where("token_hash", "=", hashSecret(accessToken))
     .where("revoked_at", "is", null)
     .executeTakeFirst();
   if (!row) return null;
+  const now = Date.now();
+  if (!row.last_used_at || Date.parse(row.last_used_at) < now - LAST_USED_PRECISION_MS) {
+    await ctx.db.kysely
+      .updateTable("oauth_tokens")
+      .set({ last_used_at: new Date(now).toISOString() })
+      .where("id", "=", row.id)
+      .execute();
+  }
   return {
     tokenId: row.id,
     applicationId: row.application_id,

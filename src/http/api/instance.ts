@@ -1,12 +1,17 @@
 // GET /api/v1/instance (deprecated, still read by Tusky and megalodon) and GET /api/v2/instance.
 import { Hono } from "hono";
+import { registrationModeInForce } from "../../domain/accounts/registration-auto-approval.ts";
 import type { Context } from "../../domain/context.ts";
 import { contactAccount, instanceStats } from "../../domain/instance.ts";
 import { rulesForMembers } from "../../domain/rules/published.ts";
 import { type InstanceExtras, instanceV1, instanceV2 } from "../entities/instance.ts";
 
 async function extras(ctx: Context): Promise<InstanceExtras> {
-  return { rules: await rulesForMembers(ctx), contact: await contactAccount(ctx) };
+  return {
+    rules: await rulesForMembers(ctx),
+    contact: await contactAccount(ctx),
+    registrationMode: await registrationModeInForce(ctx),
+  };
 }
 
 export function instanceRoutes(ctx: Context): Hono {

@@ -1,6 +1,6 @@
 // The Instance entities (v2 and the deprecated v1), built from configuration, live figures, the
 // server rules and the contact account.
-import type { Config } from "../../config.ts";
+import type { Config, RegistrationMode } from "../../config.ts";
 import type { AccountRow } from "../../domain/accounts/queries.ts";
 import type { InstanceStats } from "../../domain/instance.ts";
 import { POLL_LIMITS } from "../../domain/polls/limits.ts";
@@ -14,6 +14,8 @@ export interface InstanceExtras {
   rules: ServerRule[];
   /** The contact account (the first admin), or null. */
   contact: AccountRow | null;
+  /** The mode in force when it differs from the configured one (registration-auto-approval.ts). */
+  registrationMode?: RegistrationMode;
 }
 
 const NO_EXTRAS: InstanceExtras = { rules: [], contact: null };
@@ -36,11 +38,12 @@ function thumbnailUrl(config: Config): string {
   return `${config.origin}/static/thumbnail.png`;
 }
 
-function registrations(config: Config) {
+function registrations(config: Config, extras: InstanceExtras) {
+  const mode = extras.registrationMode ?? config.registrations;
   return {
-    enabled: config.registrations !== "closed",
-    approval_required: config.registrations === "approval",
-    reason_required: config.registrations === "approval",
+    enabled: mode !== "closed",
+    approval_required: mode === "approval",
+    reason_required: mode === "approval",
     message: null,
     min_age: null,
     url: null,
@@ -86,7 +89,7 @@ export function instanceV2(
       },
       limited_federation: false,
     },
-    registrations: registrations(config),
+    registrations: registrations(config, extras),
     api_versions: { mastodon: MASTODON_API_VERSION },
     contact: {
       email: config.contactEmail,
@@ -101,7 +104,7 @@ export function instanceV1(
   stats: InstanceStats,
   extras: InstanceExtras = NO_EXTRAS,
 ) {
-  const reg = registrations(config);
+  const reg = registrations(config, extras);
   return {
     uri: config.domain,
     title: config.title,

@@ -3,6 +3,7 @@
 import type { Context as HonoContext } from "hono";
 import { html, raw } from "hono/html";
 import { acct } from "../../domain/accounts/queries.ts";
+import { registrationModeInForce } from "../../domain/accounts/registration-auto-approval.ts";
 import type { Context } from "../../domain/context.ts";
 import { extendedDescription } from "../../domain/extended-description.ts";
 import { contactAccount, instanceStats } from "../../domain/instance.ts";
@@ -12,8 +13,8 @@ import type { Html } from "./layout.ts";
 import { displayName, publicPage } from "./public-parts.ts";
 import type { PageEnv } from "./web-session.ts";
 
-function joining(ctx: Context): Html {
-  switch (ctx.config.registrations) {
+async function joining(ctx: Context): Promise<Html> {
+  switch (await registrationModeInForce(ctx)) {
     case "open":
       return html`<p>Anyone may join. <a href="/auth/sign_up">Create an account</a> or
         <a href="/auth/sign_in">sign in</a>.</p>`;
@@ -44,7 +45,7 @@ export async function aboutPage(ctx: Context, c: HonoContext<PageEnv>, path: "/"
 </section>
 <section class="card" id="join">
   <h2>Joining</h2>
-  ${joining(ctx)}
+  ${await joining(ctx)}
 </section>
 ${
   extended.html

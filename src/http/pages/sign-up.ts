@@ -29,13 +29,13 @@ const MODE_TEXT = {
   closed: "Sign-ups are closed on this server; you need an invite code to join.",
 };
 
-function signUpPage(
+async function signUpPage(
   ctx: Context,
   c: HonoContext<PageEnv>,
   s: FormState,
   status: ContentfulStatusCode = 200,
 ) {
-  const { mode, reasonRequired } = registrationMode(ctx);
+  const { mode, reasonRequired } = await registrationMode(ctx);
   const errors = s.errors;
   const fields = [
     input({
