@@ -31,9 +31,18 @@ export class Wakeups {
   // Marks NOTIFYs this process sent after waking its own workers already.
   readonly #self = randomBytes(6).toString("hex");
 
-  /** `connect` makes a fresh client for the LISTEN connection (PostgreSQL only). */
-  constructor(connect?: () => pg.Client) {
+  readonly #channel: string;
+
+  /** `connect` makes a fresh client for the LISTEN connection (PostgreSQL only). Streaming
+   *  (domain/streaming/bus.ts) listens the same way on a channel of its own. */
+  constructor(connect?: () => pg.Client, channel = WAKEUP_CHANNEL) {
     this.#connect = connect;
+    this.#channel = channel;
+  }
+
+  /** Has anyone in this process asked to hear? */
+  get heard(): boolean {
+    return this.#listeners.size > 0;
   }
 
   /** True while the LISTEN connection is up (always false on SQLite). */
@@ -80,13 +89,13 @@ export class Wakeups {
     client.on("error", lost);
     client.on("end", () => lost());
     client.on("notification", (message) => {
-      if (message.channel !== WAKEUP_CHANNEL) return;
+      if (message.channel !== this.#channel) return;
       const [queue, sender] = (message.payload ?? ANY_QUEUE).split("\n");
       if (sender !== this.#self) this.wake(queue || ANY_QUEUE);
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${WAKEUP_CHANNEL}`);
+      await client.query(`LISTEN ${this.#channel}`);
     } catch (error) {
       lost(error);
       return;

@@ -1,0 +1,209 @@
+// Turns one bus message into what each connected client receives. The domain decides whether
+// a viewer gets a status on a stream (domain/streaming/deliver.ts: the REST timelines' own
+// queries), and the REST entities render it, once per (viewer, stream) however many of the
+// viewer's connections listen.
+import type { Context } from "../../domain/context.ts";
+import {
+  conversationForStream,
+  homeFeedHolders,
+  notificationForStream,
+  statusForStream,
+} from "../../domain/streaming/deliver.ts";
+import type { DeletedOnTimelines, StreamMessage } from "../../domain/streaming/messages.ts";
+import {
+  isPublicStream,
+  type StreamSpec,
+  streamKey,
+  streamLabel,
+} from "../../domain/streaming/streams.ts";
+import type { Viewer } from "../../domain/viewer.ts";
+import { renderConversation } from "../entities/list.ts";
+import { renderNotification } from "../entities/notification.ts";
+import { renderStatus } from "../entities/status.ts";
+import { mayReadNotifications } from "./auth.ts";
+import type { StreamClient } from "./client.ts";
+
+export interface ClientDirectory {
+  ofAccount(accountId: string): Iterable<StreamClient>;
+  all(): Iterable<StreamClient>;
+}
+
+/** Clients sharing a viewer and a stream: one decision and one rendering for all of them. */
+interface Target {
+  viewer: Viewer;
+  spec: StreamSpec;
+  clients: StreamClient[];
+}
+
+export async function dispatch(
+  ctx: Context,
+  clients: ClientDirectory,
+  message: StreamMessage,
+): Promise<void> {
+  switch (message.kind) {
+    case "status":
+      return dispatchStatus(ctx, clients, message);
+    case "delete":
+      return dispatchDelete(ctx, clients, message);
+    case "notification":
+      return dispatchNotification(ctx, clients, message.accountId, message.notificationId);
+    case "conversation": {
+      const { accountId, conversationId } = message;
+      const listening = [...clients.ofAccount(accountId)].filter((c) => c.has("direct"));
+      if (listening.length === 0) return;
+      const view = await conversationForStream(ctx, listening[0]!.auth.viewer, conversationId);
+      if (!view) return;
+      const payload = JSON.stringify(renderConversation(ctx.config, view));
+      for (const client of listening) client.send(["direct"], "conversation", payload);
+      return;
+    }
+    case "filters":
+      for (const client of clients.ofAccount(message.accountId))
+        if (client.has("user")) client.send(["user"], "filters_changed", undefined);
+      return;
+  }
+}
+
+async function dispatchStatus(
+  ctx: Context,
+  clients: ClientDirectory,
+  message: Extract<StreamMessage, { kind: "status" }>,
+): Promise<void> {
+  const targets = new Targets();
+  for (const accountId of message.homes ?? [])
+    for (const client of clients.ofAccount(accountId))
+      if (client.has("user")) targets.add(client, { name: "user" });
+  if (message.homeHolders) {
+    const listening = [...clients.all()].filter((c) => c.has("user"));
+    const accounts = [...new Set(listening.map((c) => c.auth.viewer.accountId))];
+    const holders = new Set(await homeFeedHolders(ctx, message.statusId, accounts));
+    for (const client of listening)
+      if (holders.has(client.auth.viewer.accountId)) targets.add(client, { name: "user" });
+  }
+  if (message.timelines) {
+    const facts = await timelineFacts(ctx, message.statusId);
+    if (facts)
+      for (const client of clients.all())
+        for (const spec of client.specs())
+          if (spec.name === "list" || mayCarry(spec, facts)) targets.add(client, spec);
+  }
+  for (const target of targets.all()) {
+    const view = await statusForStream(ctx, target.viewer, target.spec, message.statusId);
+    if (!view) continue;
+    const payload = JSON.stringify(renderStatus(ctx.config, view));
+    const label = streamLabel(target.spec);
+    for (const client of target.clients) client.send(label, message.event, payload);
+  }
+}
+
+/** A cheap first look, so public and hashtag streams skip what cannot be theirs. */
+async function timelineFacts(ctx: Context, statusId: string) {
+  const row = await ctx.db.kysely
+    .selectFrom("statuses")
+    .select(["account_id", "visibility", "reblog_of_id", "local"])
+    .where("id", "=", statusId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const tags = await ctx.db.kysely
+    .selectFrom("status_tags as st")
+    .innerJoin("tags as t", "t.id", "st.tag_id")
+    .select("t.name")
+    .where("st.status_id", "=", statusId)
+    .execute();
+  return {
+    authorId: row.account_id,
+    public: row.visibility === "public" && row.reblog_of_id === null,
+    local: row.local === 1,
+    tags: tags.map((t) => t.name.toLowerCase()),
+  } satisfies DeletedOnTimelines;
+}
+
+/** Could a public or hashtag stream have carried a status with these facts? */
+function mayCarry(spec: StreamSpec, facts: DeletedOnTimelines): boolean {
+  if (!facts.public) return false;
+  if (isPublicStream(spec)) {
+    if (spec.name.startsWith("public:local")) return facts.local;
+    if (spec.name.startsWith("public:remote")) return !facts.local;
+    return true;
+  }
+  if (spec.name === "hashtag") return facts.tags.includes(spec.tag);
+  if (spec.name === "hashtag:local") return facts.local && facts.tags.includes(spec.tag);
+  return false;
+}
+
+async function dispatchDelete(
+  ctx: Context,
+  clients: ClientDirectory,
+  message: Extract<StreamMessage, { kind: "delete" }>,
+): Promise<void> {
+  // Told before the commit (SQLite) or a rolled-back delete: only a status truly gone.
+  const still = await ctx.db.kysely
+    .selectFrom("statuses")
+    .select("id")
+    .where("id", "=", message.statusId)
+    .executeTakeFirst();
+  if (still) return;
+  const told = new Set<StreamClient>();
+  const tell = (client: StreamClient, spec: StreamSpec) => {
+    client.send(streamLabel(spec), "delete", message.statusId);
+    told.add(client);
+  };
+  for (const accountId of message.homes)
+    for (const client of clients.ofAccount(accountId))
+      if (client.has("user")) tell(client, { name: "user" });
+  const facts = message.timelines;
+  if (!facts) return;
+  const listSpecs: { client: StreamClient; spec: Extract<StreamSpec, { name: "list" }> }[] = [];
+  for (const client of clients.all())
+    for (const spec of client.specs()) {
+      if (spec.name === "list") listSpecs.push({ client, spec });
+      else if (mayCarry(spec, facts)) tell(client, spec);
+    }
+  if (listSpecs.length === 0) return;
+  const listIds = [...new Set(listSpecs.map((l) => l.spec.list))];
+  const holding = await ctx.db.kysely
+    .selectFrom("list_accounts")
+    .select("list_id")
+    .where("account_id", "=", facts.authorId)
+    .where("list_id", "in", listIds)
+    .execute();
+  const lists = new Set(holding.map((r) => r.list_id));
+  for (const { client, spec } of listSpecs) if (lists.has(spec.list)) tell(client, spec);
+}
+
+async function dispatchNotification(
+  ctx: Context,
+  clients: ClientDirectory,
+  accountId: string,
+  notificationId: string,
+): Promise<void> {
+  const listening = [...clients.ofAccount(accountId)].filter(
+    (c) => c.has("user:notification") || (c.has("user") && mayReadNotifications(c.auth)),
+  );
+  if (listening.length === 0) return;
+  const found = await notificationForStream(ctx, listening[0]!.auth.viewer, notificationId);
+  const rendered = found && renderNotification(ctx.config, found.row, found.views);
+  if (!rendered) return;
+  const payload = JSON.stringify(rendered);
+  for (const client of listening) {
+    if (client.has("user:notification"))
+      client.send(["user:notification"], "notification", payload);
+    if (client.has("user") && mayReadNotifications(client.auth))
+      client.send(["user"], "notification", payload);
+  }
+}
+
+class Targets {
+  readonly #byKey = new Map<string, Target>();
+
+  add(client: StreamClient, spec: StreamSpec): void {
+    const key = `${client.auth.viewer.accountId}\u0001${streamKey(spec)}`;
+    const target = this.#byKey.get(key);
+    if (!target) this.#byKey.set(key, { viewer: client.auth.viewer, spec, clients: [client] });
+    else if (!target.clients.includes(client)) target.clients.push(client);
+  }
+
+  all(): Iterable<Target> {
+    return this.#byKey.values();
+  }
+}
