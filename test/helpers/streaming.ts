@@ -98,7 +98,9 @@ export function openWebSocket(
         close: () => socket.close(),
       }),
     );
-    socket.addEventListener("error", (e) => reject(new Error(`WebSocket refused: ${String((e as ErrorEvent).message ?? e.type)}`)));
+    socket.addEventListener("error", (e) =>
+      reject(new Error(`WebSocket refused: ${String((e as ErrorEvent).message ?? e.type)}`)),
+    );
     socket.addEventListener("message", (m) => {
       const data = JSON.parse(String(m.data)) as StreamEvent & { error?: string };
       if (data.error) log.error(data);

@@ -73,6 +73,12 @@ export class StreamingHub {
     this.#clientCount += 1;
   }
 
+  /** Has a client of this account subscribed to this stream (tests and the benchmark wait)? */
+  isSubscribed(accountId: string, name: StreamSpec["name"]): boolean {
+    for (const client of this.#byAccount.get(accountId) ?? []) if (client.has(name)) return true;
+    return false;
+  }
+
   remove(client: StreamClient): void {
     const accountId = client.auth.viewer.accountId;
     const set = this.#byAccount.get(accountId);
