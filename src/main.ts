@@ -6,6 +6,7 @@ import { migrateToLatest } from "./db/migrate.ts";
 import type { Context } from "./domain/context.ts";
 import { rulesInForce } from "./domain/rules/in-force.ts";
 import { closeStreamBus } from "./domain/streaming/bus.ts";
+import { subscribeStreaming } from "./domain/streaming/listeners.ts";
 import { remoteLookup } from "./federation/lookup.ts";
 import { subscribeOutbox } from "./federation/outbox/subscribe.ts";
 import { startFederationQueue } from "./federation/worker.ts";
@@ -57,6 +58,7 @@ export async function startKith(config: Config, options: KithOptions): Promise<K
   // Local actions, wherever they happen, record domain events in the database; workers turn
   // them into deliveries. Fedify loads only when something goes out.
   const unsubscribeOutbox = options.worker ? subscribeOutbox(ctx) : () => {};
+  const unsubscribeStreaming = options.worker ? subscribeStreaming(ctx) : () => {};
   let worker: Worker | undefined;
   if (options.worker) {
     // A worker restarted after a crash takes up at once what it (or a sibling) had in hand.
@@ -79,6 +81,7 @@ export async function startKith(config: Config, options: KithOptions): Promise<K
       attachWebSockets(ctx, server);
     } catch (error) {
       unsubscribeOutbox();
+      unsubscribeStreaming();
       await worker?.stop();
       await federationQueue?.stop();
       await db.close();
@@ -100,6 +103,7 @@ export async function startKith(config: Config, options: KithOptions): Promise<K
       if (server) await closeServer(server, config.shutdownTimeoutMs);
       await closeStreamBus(config);
       unsubscribeOutbox();
+      unsubscribeStreaming();
       await worker?.stop();
       await federationQueue?.stop();
       await db.close();

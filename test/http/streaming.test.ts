@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { createRestAPIClient, createStreamingAPIClient, type mastodon } from "masto";
 import WebSocketClient from "ws";
+import { type DomainEvent, tellDomainEventListeners } from "../../src/domain/events.ts";
 import { streamingHub } from "../../src/http/streaming/hub.ts";
 import { AS_CONTEXT, FakeFediverse } from "../helpers/fake-fediverse.ts";
 import { eachServer } from "../helpers/server.ts";
@@ -87,8 +88,13 @@ eachServer("streaming API", (server) => {
   });
 
   it("masto.js's client hears update, notification, status.update and delete on the user stream", async () => {
+    // Found as clients find it.
+    const instance = await api(base(), "GET", "/api/v2/instance");
+    assert.equal(instance.json.configuration.urls.streaming, wsBase());
+    const v1 = await api(base(), "GET", "/api/v1/instance");
+    assert.equal(v1.json.urls.streaming_api, wsBase());
     const masto = createStreamingAPIClient({
-      streamingApiUrl: wsBase(),
+      streamingApiUrl: instance.json.configuration.urls.streaming,
       accessToken: bob.token,
       implementation: WebSocket,
       retry: 3,
@@ -222,6 +228,23 @@ eachServer("streaming API", (server) => {
       };
       check();
     });
+    // Unsubscribing stops the tag; the user stream still hears the next post.
+    viaProtocol.send({ type: "unsubscribe", stream: "hashtag", tag: "dogs" });
+    viaProtocol.send({ type: "subscribe", stream: "user" });
+    await waitSubscribed(eve, "user");
+    await viaProtocol.log.waitUntil(
+      () => !hub().isSubscribed(eve.accountId, "hashtag"),
+      "the unsubscription",
+    );
+    const later = await post(eve, { status: "Eve's #dogs again" });
+    await viaProtocol.log.waitFor(
+      (e) => statusIdOf(e) === later.id && e.stream?.[0] === "user",
+      "the later post on user",
+    );
+    assert.equal(
+      viaProtocol.log.events.some((e) => statusIdOf(e) === later.id && e.stream?.[0] === "hashtag"),
+      false,
+    );
     // An unknown stream is refused in-band, as Mastodon does.
     viaProtocol.send({ type: "subscribe", stream: "nonsense" });
     await viaProtocol.log.waitUntil(() => viaProtocol.log.errors.length > 0, "an error");
@@ -263,6 +286,35 @@ eachServer("streaming API", (server) => {
       "alice on public:local",
     );
     for (const id of [blocked.id, muted.id]) assert.equal(has(client.log, id), false);
+    // Nor their mentions as notifications (dave's mute hides notifications too).
+    await post(carol, { status: `@${bob.username} from carol` });
+    await post(dave, { status: `@${bob.username} from dave` });
+    const mention = await post(alice, { status: `@${bob.username} from alice` });
+    const note = await client.log.waitFor(
+      (e) => e.event === "notification" && JSON.parse(e.payload!).status?.id === mention.id,
+      "alice's mention",
+    );
+    assert.deepEqual(note.stream, ["user"]);
+    const senders = client.log.events
+      .filter((e) => e.event === "notification")
+      .map((e) => JSON.parse(e.payload!).account.id);
+    assert.equal(senders.includes(carol.accountId), false);
+    assert.equal(senders.includes(dave.accountId), false);
+  });
+
+  it("tells the user stream that keyword filters changed", async () => {
+    const user = await sse(bob, "user");
+    const publicOnly = await sse(bob, "public");
+    const event = { type: "filters.changed", accountId: bob.accountId };
+    await tellDomainEventListeners(server().kith.ctx, event as unknown as DomainEvent);
+    const changed = await user.log.waitFor((e) => e.event === "filters_changed", "filters_changed");
+    assert.equal(changed.payload, undefined);
+    const control = await post(alice, { status: "after the filters" });
+    await arrives(publicOnly.log, control.id);
+    assert.equal(
+      publicOnly.log.events.some((e) => e.event === "filters_changed"),
+      false,
+    );
   });
 
   it("keeps followers-only posts to followers, off public streams", async () => {
