@@ -341,6 +341,21 @@ eachServer("streaming API", (server) => {
     assert.equal(has(eves.log, privatePost.id), false);
   });
 
+  it("streams a reblog to the reblogger's followers, and its undoing as a delete", async () => {
+    const frank = await createUser(server().kith.ctx);
+    await follow(frank, bob);
+    const user = await sse(frank, "user");
+    const original = await post(alice, { status: "worth boosting" });
+    const boosted = await api(base(), "POST", `/api/v1/statuses/${original.id}/reblog`, {
+      token: bob.token,
+    });
+    assert.equal(boosted.status, 200);
+    const update = await arrives(user.log, boosted.json.id);
+    assert.equal(JSON.parse(update.payload!).reblog.id, original.id);
+    await api(base(), "POST", `/api/v1/statuses/${original.id}/unreblog`, { token: bob.token });
+    await arrives(user.log, boosted.json.id, "delete");
+  });
+
   it("streams a list to its owner, and a direct conversation to those addressed only", async () => {
     const list = await api(base(), "POST", "/api/v1/lists", {
       token: bob.token,
