@@ -341,6 +341,24 @@ eachServer("streaming API", (server) => {
     assert.equal(has(eves.log, privatePost.id), false);
   });
 
+  it("leaves a silenced account off public streams, except for its followers", async () => {
+    const { ctx } = server().kith;
+    const gus = await createUser(ctx);
+    await follow(bob, gus);
+    await ctx.db.kysely
+      .updateTable("accounts")
+      .set({ silenced_at: new Date().toISOString() })
+      .where("id", "=", gus.accountId)
+      .execute();
+    const bobs = await sse(bob, "public/local");
+    const eves = await sse(eve, "public/local");
+    const silenced = await post(gus, { status: "quietly" });
+    const control = await post(alice, { status: "loudly" });
+    await arrives(bobs.log, silenced.id);
+    await arrives(eves.log, control.id);
+    assert.equal(has(eves.log, silenced.id), false);
+  });
+
   it("streams a reblog to the reblogger's followers, and its undoing as a delete", async () => {
     const frank = await createUser(server().kith.ctx);
     await follow(frank, bob);

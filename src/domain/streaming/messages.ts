@@ -44,16 +44,14 @@ export function encodeMessages(message: StreamMessage): string[] {
   if (Buffer.byteLength(whole) <= MAX_PAYLOAD_BYTES || !("homes" in message) || !message.homes)
     return [whole];
   const homes = message.homes;
-  const perPart = Math.max(
-    1,
-    Math.floor(homes.length / Math.ceil(whole.length / MAX_PAYLOAD_BYTES)),
-  );
+  const overhead = Buffer.byteLength(JSON.stringify({ ...message, homes: [] }));
+  const longest = Math.max(...homes.map((id) => Buffer.byteLength(JSON.stringify(id))));
+  const perPart = Math.max(1, Math.floor((MAX_PAYLOAD_BYTES - overhead) / (longest + 1)));
   const parts: string[] = [];
   for (let i = 0; i < homes.length; i += perPart) {
     // Only the first part offers the status to the other streams.
-    const part =
-      i === 0 ? { ...message } : { ...message, timelines: undefined, homeHolders: undefined };
-    parts.push(JSON.stringify({ ...part, homes: homes.slice(i, i + perPart) }));
+    const rest = i === 0 ? {} : { timelines: undefined, homeHolders: undefined };
+    parts.push(JSON.stringify({ ...message, ...rest, homes: homes.slice(i, i + perPart) }));
   }
   return parts;
 }
