@@ -6,7 +6,7 @@
 import type { Context } from "../context.ts";
 import type { StatusRow } from "../statuses/queries.ts";
 import { mayHaveStreamListeners, publishStream } from "./bus.ts";
-import type { DeletedOnTimelines } from "./messages.ts";
+import type { TimelineFacts } from "./messages.ts";
 
 export async function streamDeletion(
   ctx: Context,
@@ -23,7 +23,7 @@ export async function streamDeletion(
       .execute();
     // Lists may have carried any status but a direct one; public and hashtag streams only
     // public originals.
-    let timelines: DeletedOnTimelines | undefined;
+    let timelines: TimelineFacts | undefined;
     if (row.visibility !== "direct") {
       const isPublic = row.visibility === "public" && !row.reblog_of_id;
       const tags = isPublic

@@ -18,6 +18,7 @@ import { listStatuses } from "../timelines/list.ts";
 import { notAReplyToOthers, publicStatuses } from "../timelines/public.ts";
 import type { Viewer } from "../viewer.ts";
 import { applyKeywordFilters } from "./filters.ts";
+import type { TimelineFacts } from "./messages.ts";
 import { isPublicStream, type StreamSpec } from "./streams.ts";
 
 /** The status as this viewer would see it on this stream, or null if it does not belong. */
@@ -128,4 +129,65 @@ export function conversationForStream(
   conversationId: string,
 ): Promise<ConversationView | null> {
   return findConversation(ctx, viewer, conversationId);
+}
+
+/** A cheap first look, so public and hashtag streams skip what cannot be theirs. */
+export async function timelineFacts(ctx: Context, statusId: string) {
+  const row = await ctx.db.kysely
+    .selectFrom("statuses")
+    .select(["account_id", "visibility", "reblog_of_id", "local"])
+    .where("id", "=", statusId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const tags = await ctx.db.kysely
+    .selectFrom("status_tags as st")
+    .innerJoin("tags as t", "t.id", "st.tag_id")
+    .select("t.name")
+    .where("st.status_id", "=", statusId)
+    .execute();
+  return {
+    authorId: row.account_id,
+    public: row.visibility === "public" && row.reblog_of_id === null,
+    local: row.local === 1,
+    tags: tags.map((t) => t.name.toLowerCase()),
+  } satisfies TimelineFacts;
+}
+
+/** Could a public or hashtag stream have carried a status with these facts? */
+export function mayCarry(spec: StreamSpec, facts: TimelineFacts): boolean {
+  if (!facts.public) return false;
+  if (isPublicStream(spec)) {
+    if (spec.name.startsWith("public:local")) return facts.local;
+    if (spec.name.startsWith("public:remote")) return !facts.local;
+    return true;
+  }
+  if (spec.name === "hashtag") return facts.tags.includes(spec.tag);
+  if (spec.name === "hashtag:local") return facts.local && facts.tags.includes(spec.tag);
+  return false;
+}
+
+/** Is the status no longer stored (its delete committed)? */
+export async function statusGone(ctx: Context, statusId: string): Promise<boolean> {
+  const row = await ctx.db.kysely
+    .selectFrom("statuses")
+    .select("id")
+    .where("id", "=", statusId)
+    .executeTakeFirst();
+  return row === undefined;
+}
+
+/** Of `listIds`, those that have `accountId` as a member. */
+export async function listsHolding(
+  ctx: Context,
+  accountId: string,
+  listIds: readonly string[],
+): Promise<Set<string>> {
+  if (listIds.length === 0) return new Set();
+  const rows = await ctx.db.kysely
+    .selectFrom("list_accounts")
+    .select("list_id")
+    .where("account_id", "=", accountId)
+    .where("list_id", "in", [...new Set(listIds)])
+    .execute();
+  return new Set(rows.map((r) => r.list_id));
 }

@@ -17,13 +17,13 @@ export type StreamMessage =
     }
   /** A status is gone. `homes`: the accounts whose feeds held it; `timelines`: what list,
    *  public and hashtag streams need to know whether they may have carried it. */
-  | { kind: "delete"; statusId: string; homes: string[]; timelines?: DeletedOnTimelines }
+  | { kind: "delete"; statusId: string; homes: string[]; timelines?: TimelineFacts }
   | { kind: "notification"; notificationId: string; accountId: string }
   | { kind: "conversation"; conversationId: string; accountId: string }
   /** The account's keyword filters changed (its `user` streams get `filters_changed`). */
   | { kind: "filters"; accountId: string };
 
-export interface DeletedOnTimelines {
+export interface TimelineFacts {
   authorId: string;
   /** a public original (not a reblog): public and hashtag streams carried it */
   public: boolean;

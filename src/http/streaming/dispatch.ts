@@ -6,16 +6,15 @@ import type { Context } from "../../domain/context.ts";
 import {
   conversationForStream,
   homeFeedHolders,
+  listsHolding,
+  mayCarry,
   notificationForStream,
   statusForStream,
+  statusGone,
+  timelineFacts,
 } from "../../domain/streaming/deliver.ts";
-import type { DeletedOnTimelines, StreamMessage } from "../../domain/streaming/messages.ts";
-import {
-  isPublicStream,
-  type StreamSpec,
-  streamKey,
-  streamLabel,
-} from "../../domain/streaming/streams.ts";
+import type { StreamMessage } from "../../domain/streaming/messages.ts";
+import { type StreamSpec, streamKey, streamLabel } from "../../domain/streaming/streams.ts";
 import type { Viewer } from "../../domain/viewer.ts";
 import { renderConversation } from "../entities/list.ts";
 import { renderNotification } from "../entities/notification.ts";
@@ -96,53 +95,13 @@ async function dispatchStatus(
   }
 }
 
-/** A cheap first look, so public and hashtag streams skip what cannot be theirs. */
-async function timelineFacts(ctx: Context, statusId: string) {
-  const row = await ctx.db.kysely
-    .selectFrom("statuses")
-    .select(["account_id", "visibility", "reblog_of_id", "local"])
-    .where("id", "=", statusId)
-    .executeTakeFirst();
-  if (!row) return null;
-  const tags = await ctx.db.kysely
-    .selectFrom("status_tags as st")
-    .innerJoin("tags as t", "t.id", "st.tag_id")
-    .select("t.name")
-    .where("st.status_id", "=", statusId)
-    .execute();
-  return {
-    authorId: row.account_id,
-    public: row.visibility === "public" && row.reblog_of_id === null,
-    local: row.local === 1,
-    tags: tags.map((t) => t.name.toLowerCase()),
-  } satisfies DeletedOnTimelines;
-}
-
-/** Could a public or hashtag stream have carried a status with these facts? */
-function mayCarry(spec: StreamSpec, facts: DeletedOnTimelines): boolean {
-  if (!facts.public) return false;
-  if (isPublicStream(spec)) {
-    if (spec.name.startsWith("public:local")) return facts.local;
-    if (spec.name.startsWith("public:remote")) return !facts.local;
-    return true;
-  }
-  if (spec.name === "hashtag") return facts.tags.includes(spec.tag);
-  if (spec.name === "hashtag:local") return facts.local && facts.tags.includes(spec.tag);
-  return false;
-}
-
 async function dispatchDelete(
   ctx: Context,
   clients: ClientDirectory,
   message: Extract<StreamMessage, { kind: "delete" }>,
 ): Promise<void> {
-  // Told before the commit (SQLite) or a rolled-back delete: only a status truly gone.
-  const still = await ctx.db.kysely
-    .selectFrom("statuses")
-    .select("id")
-    .where("id", "=", message.statusId)
-    .executeTakeFirst();
-  if (still) return;
+  // Told before the commit (SQLite) or of a rolled-back delete: only a status truly gone.
+  if (!(await statusGone(ctx, message.statusId))) return;
   const told = new Set<StreamClient>();
   const tell = (client: StreamClient, spec: StreamSpec) => {
     client.send(streamLabel(spec), "delete", message.statusId);
@@ -160,14 +119,11 @@ async function dispatchDelete(
       else if (mayCarry(spec, facts)) tell(client, spec);
     }
   if (listSpecs.length === 0) return;
-  const listIds = [...new Set(listSpecs.map((l) => l.spec.list))];
-  const holding = await ctx.db.kysely
-    .selectFrom("list_accounts")
-    .select("list_id")
-    .where("account_id", "=", facts.authorId)
-    .where("list_id", "in", listIds)
-    .execute();
-  const lists = new Set(holding.map((r) => r.list_id));
+  const lists = await listsHolding(
+    ctx,
+    facts.authorId,
+    listSpecs.map((l) => l.spec.list),
+  );
   for (const { client, spec } of listSpecs) if (lists.has(spec.list)) tell(client, spec);
 }
 
