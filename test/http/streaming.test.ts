@@ -187,6 +187,16 @@ eachServer("streaming API", (server) => {
     // The heartbeat is a comment.
     hub().beat();
     await user.log.waitUntil(() => user.log.comments.includes("thump"), "a heartbeat");
+    // A client that goes away is forgotten, over SSE and WebSocket alike.
+    const connected = hub().clientCount;
+    user.close();
+    await user.log.waitUntil(() => hub().clientCount === connected - 1, "the SSE client leaving");
+    const socket = await openWebSocket(`${wsBase()}/api/v1/streaming?stream=user`, {
+      protocols: [bob.token],
+    });
+    await user.log.waitUntil(() => hub().clientCount === connected, "the WebSocket client");
+    socket.close();
+    await user.log.waitUntil(() => hub().clientCount === connected - 1, "the WebSocket leaving");
   });
 
   it("takes the token from the Authorization header, access_token or the subprotocol", async () => {
