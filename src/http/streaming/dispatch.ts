@@ -16,11 +16,14 @@ import {
 import type { StreamMessage } from "../../domain/streaming/messages.ts";
 import { type StreamSpec, streamKey, streamLabel } from "../../domain/streaming/streams.ts";
 import type { Viewer } from "../../domain/viewer.ts";
+import { logger } from "../../logging.ts";
 import { renderConversation } from "../entities/list.ts";
 import { renderNotification } from "../entities/notification.ts";
 import { renderStatus } from "../entities/status.ts";
 import { mayReadNotifications } from "./auth.ts";
 import type { StreamClient } from "./client.ts";
+
+const log = logger("streaming");
 
 export interface ClientDirectory {
   ofAccount(accountId: string): Iterable<StreamClient>;
@@ -86,13 +89,33 @@ async function dispatchStatus(
         for (const spec of client.specs())
           if (spec.name === "list" || mayCarry(spec, facts)) targets.add(client, spec);
   }
-  for (const target of targets.all()) {
+  // SQLite answers one query at a time anyway; PostgreSQL's pool can take a few viewers at once.
+  const parallel = ctx.db.dialect === "postgres" ? 4 : 1;
+  await eachWithLimit([...targets.all()], parallel, async (target) => {
     const view = await statusForStream(ctx, target.viewer, target.spec, message.statusId);
-    if (!view) continue;
+    if (!view) return;
     const payload = JSON.stringify(renderStatus(ctx.config, view));
     const label = streamLabel(target.spec);
     for (const client of target.clients) client.send(label, message.event, payload);
-  }
+  });
+}
+
+async function eachWithLimit<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const item = items[next++]!;
+      // One viewer's failure (logged) does not keep the status from the others.
+      await work(item).catch((error) => {
+        log.error("Could not stream a status: {error}", { error: String(error) });
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }
 
 async function dispatchDelete(
