@@ -8,6 +8,7 @@ import { after, before, it } from "node:test";
 import { createRestAPIClient, createStreamingAPIClient, type mastodon } from "masto";
 import WebSocketClient from "ws";
 import { type DomainEvent, tellDomainEventListeners } from "../../src/domain/events.ts";
+import { findToken, revokeToken } from "../../src/domain/oauth/tokens.ts";
 import { streamingHub } from "../../src/http/streaming/hub.ts";
 import { AS_CONTEXT, FakeFediverse } from "../helpers/fake-fediverse.ts";
 import { eachServer } from "../helpers/server.ts";
@@ -185,7 +186,7 @@ eachServer("streaming API", (server) => {
       false,
     );
     // The heartbeat is a comment.
-    hub().beat();
+    await hub().beat();
     await user.log.waitUntil(() => user.log.comments.includes("thump"), "a heartbeat");
     // A client that goes away is forgotten, over SSE and WebSocket alike.
     const connected = hub().clientCount;
@@ -278,6 +279,26 @@ eachServer("streaming API", (server) => {
     const writer = await createUser(server().kith.ctx, { scopes: ["write"] });
     const refused = await openSse(`${base()}/api/v1/streaming/public`, writer.token);
     assert.equal(refused.status, 401);
+  });
+
+  it("ends the streams of a revoked token at the next heartbeat", async () => {
+    const { ctx } = server().kith;
+    const henry = await createUser(ctx);
+    const socket = await openWebSocket(`${wsBase()}/api/v1/streaming?stream=user`, {
+      protocols: [henry.token],
+    });
+    closers.push(socket.close);
+    await waitSubscribed(henry, "user");
+    const closed = new Promise<void>((resolve) =>
+      socket.socket.addEventListener("close", () => resolve()),
+    );
+    await hub().beat();
+    assert.equal(hub().isSubscribed(henry.accountId, "user"), true, "a valid token stays");
+    const grant = await findToken(ctx, henry.token);
+    await revokeToken(ctx, grant!.tokenId);
+    await hub().beat();
+    await closed;
+    assert.equal(hub().isSubscribed(henry.accountId, "user"), false);
   });
 
   it("never streams a blocked or muted author's posts, on the user or public stream", async () => {

@@ -191,3 +191,30 @@ export async function listsHolding(
     .execute();
   return new Set(rows.map((r) => r.list_id));
 }
+
+/**
+ * Of these tokens, those still good for streaming: not revoked, their account neither
+ * suspended nor disabled. Connections are checked on every heartbeat, so revoking a token or
+ * suspending an account ends its streams within one heartbeat.
+ */
+export async function tokensStillValid(
+  ctx: Context,
+  tokenIds: readonly string[],
+): Promise<Set<string>> {
+  const unique = [...new Set(tokenIds)];
+  const valid = new Set<string>();
+  for (let i = 0; i < unique.length; i += 500) {
+    const rows = await ctx.db.kysely
+      .selectFrom("oauth_tokens as t")
+      .innerJoin("accounts as a", "a.id", "t.account_id")
+      .innerJoin("users as u", "u.account_id", "a.id")
+      .select("t.id")
+      .where("t.id", "in", unique.slice(i, i + 500))
+      .where("t.revoked_at", "is", null)
+      .where("a.suspended_at", "is", null)
+      .where("u.disabled", "=", 0)
+      .execute();
+    for (const r of rows) valid.add(r.id);
+  }
+  return valid;
+}

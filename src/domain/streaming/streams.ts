@@ -76,5 +76,6 @@ export const requiredScope = (spec: StreamSpec) =>
 /** Who is listening on a connection: a signed-in user and what its token allows. */
 export interface StreamViewer {
   viewer: Viewer;
+  tokenId: string;
   scopes: readonly string[];
 }

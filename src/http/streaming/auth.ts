@@ -37,7 +37,8 @@ export async function authenticateStream(
   const grant = await findToken(ctx, token);
   if (!grant?.accountId) throw new StreamRequestError("Invalid access token", 401);
   try {
-    return { viewer: await loadViewer(ctx, grant.accountId), scopes: grant.scopes };
+    const viewer = await loadViewer(ctx, grant.accountId);
+    return { viewer, tokenId: grant.tokenId, scopes: grant.scopes };
   } catch (error) {
     if (error instanceof DomainError) throw new StreamRequestError("Invalid access token", 401);
     throw error;

@@ -102,7 +102,7 @@ export class WebSocketClient extends StreamClient {
   }
 
   close(): void {
-    this.#socket.close(1001, "Server shutting down");
+    this.#socket.close(1001);
   }
 
   #raw(data: string): void {

@@ -3,7 +3,7 @@
 import type { Config } from "../../config.ts";
 import type { Context } from "../../domain/context.ts";
 import { listenToStreams, streamBusReady } from "../../domain/streaming/bus.ts";
-import { ownList } from "../../domain/streaming/deliver.ts";
+import { ownList, tokensStillValid } from "../../domain/streaming/deliver.ts";
 import type { StreamMessage } from "../../domain/streaming/messages.ts";
 import { StreamRequestError, type StreamSpec } from "../../domain/streaming/streams.ts";
 import { logger } from "../../logging.ts";
@@ -56,7 +56,7 @@ export class StreamingHub {
     await this.#listening;
     await streamBusReady(this.#ctx);
     if (!this.#heartbeat && !this.#closed) {
-      this.#heartbeat = setInterval(() => this.beat(), HEARTBEAT_MS);
+      this.#heartbeat = setInterval(() => void this.beat(), HEARTBEAT_MS);
       this.#heartbeat.unref();
     }
   }
@@ -95,9 +95,25 @@ export class StreamingHub {
     client.addStream(spec);
   }
 
-  /** Sends every client its heartbeat (on a timer; tests may call it). */
-  beat(): void {
-    for (const set of this.#byAccount.values()) for (const client of set) client.heartbeat();
+  /** Sends every client its heartbeat and ends those whose token or account is no longer
+   *  good (on a timer; tests call it). */
+  async beat(): Promise<void> {
+    const clients = [...this.#allClients()];
+    for (const client of clients) client.heartbeat();
+    if (clients.length === 0) return;
+    try {
+      const valid = await tokensStillValid(
+        this.#ctx,
+        clients.map((c) => c.auth.tokenId),
+      );
+      for (const client of clients)
+        if (!valid.has(client.auth.tokenId)) {
+          this.remove(client);
+          client.close();
+        }
+    } catch (error) {
+      log.warn("Could not check streaming tokens: {error}", { error: String(error) });
+    }
   }
 
   async close(): Promise<void> {
