@@ -101,7 +101,7 @@ export class Wakeups {
       return;
     }
     if (this.#client !== client) return;
-    if (this.#failures > 0) log.info("Listening for job wake-ups again");
+    if (this.#failures > 0) log.info("Listening on {channel} again", { channel: this.#channel });
     this.#failures = 0;
     this.#listening = true;
     this.wake(ANY_QUEUE);
@@ -115,13 +115,11 @@ export class Wakeups {
     if (this.#closed || this.#listeners.size === 0) return;
     const delay = Math.min(1000 * 2 ** this.#failures, MAX_RECONNECT_DELAY_MS);
     this.#failures += 1;
-    log.warn(
-      "Lost the job wake-up connection ({error}); polling only, reconnecting in {delay} ms",
-      {
-        error: error ? String(error) : "closed",
-        delay,
-      },
-    );
+    log.warn("Lost the {channel} LISTEN connection ({error}); reconnecting in {delay} ms", {
+      channel: this.#channel,
+      error: error ? String(error) : "closed",
+      delay,
+    });
     this.#retry = setTimeout(() => {
       this.#retry = undefined;
       if (!this.#closed && this.#listeners.size > 0 && !this.#client) void this.#open();
