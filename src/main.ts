@@ -5,11 +5,15 @@ import { openDatabase } from "./db/database.ts";
 import { migrateToLatest } from "./db/migrate.ts";
 import type { Context } from "./domain/context.ts";
 import { rulesInForce } from "./domain/rules/in-force.ts";
+import { closeStreamBus } from "./domain/streaming/bus.ts";
+import { subscribeStreaming } from "./domain/streaming/listeners.ts";
 import { remoteLookup } from "./federation/lookup.ts";
 import { subscribeOutbox } from "./federation/outbox/subscribe.ts";
 import { startFederationQueue } from "./federation/worker.ts";
 import { createApp } from "./http/app.ts";
 import { closeServer, listen } from "./http/server.ts";
+import { closeStreaming } from "./http/streaming/hub.ts";
+import { attachWebSockets } from "./http/streaming/websocket.ts";
 import { releaseDeadLeases } from "./jobs/queue.ts";
 import { jobHandlers } from "./jobs/registry.ts";
 import { startWorker, type Worker } from "./jobs/worker.ts";
@@ -54,6 +58,7 @@ export async function startKith(config: Config, options: KithOptions): Promise<K
   // Local actions, wherever they happen, record domain events in the database; workers turn
   // them into deliveries. Fedify loads only when something goes out.
   const unsubscribeOutbox = options.worker ? subscribeOutbox(ctx) : () => {};
+  const unsubscribeStreaming = options.worker ? subscribeStreaming(ctx) : () => {};
   let worker: Worker | undefined;
   if (options.worker) {
     // A worker restarted after a crash takes up at once what it (or a sibling) had in hand.
@@ -73,8 +78,10 @@ export async function startKith(config: Config, options: KithOptions): Promise<K
     const app = createApp(ctx);
     try {
       ({ server, port } = await listen(app.fetch, config.host, config.port, config.tls));
+      attachWebSockets(ctx, server);
     } catch (error) {
       unsubscribeOutbox();
+      unsubscribeStreaming();
       await worker?.stop();
       await federationQueue?.stop();
       await db.close();
@@ -91,8 +98,12 @@ export async function startKith(config: Config, options: KithOptions): Promise<K
   let stopping: Promise<void> | undefined;
   const stop = () => {
     stopping ??= (async () => {
+      // Streaming connections never end by themselves: close them first.
+      await closeStreaming(config);
       if (server) await closeServer(server, config.shutdownTimeoutMs);
+      await closeStreamBus(config);
       unsubscribeOutbox();
+      unsubscribeStreaming();
       await worker?.stop();
       await federationQueue?.stop();
       await db.close();

@@ -31,9 +31,18 @@ export class Wakeups {
   // Marks NOTIFYs this process sent after waking its own workers already.
   readonly #self = randomBytes(6).toString("hex");
 
-  /** `connect` makes a fresh client for the LISTEN connection (PostgreSQL only). */
-  constructor(connect?: () => pg.Client) {
+  readonly #channel: string;
+
+  /** `connect` makes a fresh client for the LISTEN connection (PostgreSQL only). Streaming
+   *  (domain/streaming/bus.ts) listens the same way on a channel of its own. */
+  constructor(connect?: () => pg.Client, channel = WAKEUP_CHANNEL) {
     this.#connect = connect;
+    this.#channel = channel;
+  }
+
+  /** Has anyone in this process asked to hear? */
+  get heard(): boolean {
+    return this.#listeners.size > 0;
   }
 
   /** True while the LISTEN connection is up (always false on SQLite). */
@@ -80,19 +89,19 @@ export class Wakeups {
     client.on("error", lost);
     client.on("end", () => lost());
     client.on("notification", (message) => {
-      if (message.channel !== WAKEUP_CHANNEL) return;
+      if (message.channel !== this.#channel) return;
       const [queue, sender] = (message.payload ?? ANY_QUEUE).split("\n");
       if (sender !== this.#self) this.wake(queue || ANY_QUEUE);
     });
     try {
       await client.connect();
-      await client.query(`LISTEN ${WAKEUP_CHANNEL}`);
+      await client.query(`LISTEN ${this.#channel}`);
     } catch (error) {
       lost(error);
       return;
     }
     if (this.#client !== client) return;
-    if (this.#failures > 0) log.info("Listening for job wake-ups again");
+    if (this.#failures > 0) log.info("Listening on {channel} again", { channel: this.#channel });
     this.#failures = 0;
     this.#listening = true;
     this.wake(ANY_QUEUE);
@@ -106,13 +115,11 @@ export class Wakeups {
     if (this.#closed || this.#listeners.size === 0) return;
     const delay = Math.min(1000 * 2 ** this.#failures, MAX_RECONNECT_DELAY_MS);
     this.#failures += 1;
-    log.warn(
-      "Lost the job wake-up connection ({error}); polling only, reconnecting in {delay} ms",
-      {
-        error: error ? String(error) : "closed",
-        delay,
-      },
-    );
+    log.warn("Lost the {channel} LISTEN connection ({error}); reconnecting in {delay} ms", {
+      channel: this.#channel,
+      error: error ? String(error) : "closed",
+      delay,
+    });
     this.#retry = setTimeout(() => {
       this.#retry = undefined;
       if (!this.#closed && this.#listeners.size > 0 && !this.#client) void this.#open();

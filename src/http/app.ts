@@ -47,6 +47,7 @@ import { authRoutes } from "./oauth/routes.ts";
 import { publicPageRoutes } from "./pages/public-pages.ts";
 import { setPublicOrigin } from "./pagination.ts";
 import { staticRoutes } from "./static.ts";
+import { streamingRoutes } from "./streaming/sse.ts";
 
 // As Mastodon's rack-cors set-up: any origin, no credentials, the pagination and rate-limit
 // headers exposed to browser clients such as Phanpy and Elk.
@@ -87,6 +88,7 @@ export function createApp(ctx: Context): Hono<AppEnv> {
 
   // Route groups; each module exports a function (ctx) => Hono<AppEnv>.
   app.route("/", healthRoutes(ctx));
+  app.route("/", streamingRoutes(ctx));
   app.route("/", instanceRoutes(ctx));
   app.route("/", instanceExtrasRoutes(ctx));
   app.route("/", publicPageRoutes(ctx));

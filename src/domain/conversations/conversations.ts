@@ -123,6 +123,19 @@ export async function readConversation(
   return view!;
 }
 
+/** The viewer's conversation `id` as listed (null if it is not theirs or shows nothing). */
+export async function findConversation(
+  ctx: Context,
+  viewer: Viewer,
+  id: string,
+): Promise<ConversationView | null> {
+  if (!isId(id)) return null;
+  const row = await baseQuery(ctx, viewer).where("c.id", "=", id).executeTakeFirst();
+  if (!row) return null;
+  const [view] = await toViews(ctx, viewer, [row]);
+  return view ?? null;
+}
+
 /** Removes the conversation from the account's list (the statuses stay); a new one brings it back. */
 export async function deleteConversation(ctx: Context, viewer: Viewer, id: string): Promise<void> {
   const own = await ownConversationId(ctx, viewer, id);

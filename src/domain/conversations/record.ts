@@ -7,6 +7,7 @@
 import { sql } from "kysely";
 import { newId } from "../../db/ids.ts";
 import type { Context } from "../context.ts";
+import { streamConversation } from "../streaming/publish.ts";
 import { localViewersAmong } from "../visibility.ts";
 
 export async function fileDirectStatus(ctx: Context, statusId: string): Promise<void> {
@@ -57,5 +58,6 @@ export async function fileDirectStatus(ctx: Context, statusId: string): Promise<
       .values({ conversation_id: row.id, status_id: status.id })
       .onConflict((oc) => oc.columns(["conversation_id", "status_id"]).doNothing())
       .execute();
+    await streamConversation(ctx, row.id, accountId);
   }
 }

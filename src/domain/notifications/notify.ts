@@ -8,6 +8,7 @@
 import { newId } from "../../db/ids.ts";
 import type { Context } from "../context.ts";
 import { shutOut } from "../relationships/exclusions.ts";
+import { streamNotification } from "../streaming/publish.ts";
 
 export type NotificationType =
   | "mention"
@@ -129,6 +130,7 @@ export async function notify(ctx: Context, n: NewNotification): Promise<string |
       created_at: nowIso,
     })
     .execute();
+  await streamNotification(ctx, id, n.recipientId);
   return id;
 }
 

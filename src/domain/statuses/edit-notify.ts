@@ -6,6 +6,7 @@
 // see the status now; notify() applies blocks, mutes and muted conversations.
 import type { Context } from "../context.ts";
 import { notify } from "../notifications/notify.ts";
+import { streamEditedStatus } from "../streaming/publish.ts";
 import { addToMentionedFeeds } from "../timelines/home-feed.ts";
 import { localViewersAmong } from "../visibility.ts";
 import type { Revised } from "./revise.ts";
@@ -19,6 +20,7 @@ export async function notifyOfEdit(
   const { status, addedMentionIds } = revised;
   if (revised.outcome !== "edited") return;
   const from = status.account_id;
+  await streamEditedStatus(ctx, status.id);
   await addToMentionedFeeds(ctx, status, addedMentionIds);
   const mentionable = new Set(mentionNotifyIds);
   for (const recipientId of addedMentionIds) {

@@ -6,6 +6,7 @@ import type { Visibility } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
+import { streamDeletion } from "../streaming/deletions.ts";
 import { addToAuthorFeed, distributeStatus } from "../timelines/home-feed.ts";
 import type { Viewer } from "../viewer.ts";
 import { countNewStatus } from "./create.ts";
@@ -102,6 +103,7 @@ export async function unreblog(ctx: Context, viewer: Viewer, id: string): Promis
   if (existing) {
     await ctx.db.kysely.transaction().execute(async (trx) => {
       const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
+      await streamDeletion(tctx, existing, []);
       const deleted = await trx
         .deleteFrom("statuses")
         .where("id", "=", existing.id)

@@ -11,6 +11,7 @@ import { notify } from "../notifications/notify.ts";
 import { insertPoll, type PollFields } from "../polls/store.ts";
 import { recordRuleActions } from "../rules/actions.ts";
 import { enforceIncomingRules } from "../rules/enforce-incoming.ts";
+import { streamDeletion } from "../streaming/deletions.ts";
 import { distributeStatus } from "../timelines/home-feed.ts";
 import { countNewStatus } from "./create.ts";
 import { notifyOfEdit } from "./edit-notify.ts";
@@ -199,6 +200,8 @@ export async function deleteStatusRow(ctx: Context, status: StatusRow): Promise<
       .selectAll()
       .where("reblog_of_id", "=", status.id)
       .execute();
+    // Before the rows (and the home feeds holding them) go; heard only if this commits.
+    await streamDeletion(tctx, status, reblogs);
     for (const reblog of reblogs) {
       await trx.deleteFrom("statuses").where("id", "=", reblog.id).execute();
       await countNewStatus(tctx, reblog, -1);

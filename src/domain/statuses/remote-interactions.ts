@@ -5,6 +5,7 @@ import { newId } from "../../db/ids.ts";
 import type { Visibility } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { withdrawNotification } from "../notifications/notify.ts";
+import { streamDeletion } from "../streaming/deletions.ts";
 import { distributeStatus } from "../timelines/home-feed.ts";
 import { visibleToAccountColumn } from "../visibility.ts";
 import { bump, countNewStatus } from "./create.ts";
@@ -179,6 +180,7 @@ export async function withdrawReblog(
   if (!reblog) return false;
   return kysely.transaction().execute(async (trx) => {
     const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
+    await streamDeletion(tctx, reblog, []);
     const deleted = await trx.deleteFrom("statuses").where("id", "=", reblog.id).executeTakeFirst();
     if (Number(deleted.numDeletedRows) === 0) return false;
     await countNewStatus(tctx, reblog, -1);

@@ -2,6 +2,7 @@
 // follower's home feed when they are fanned out (see fanOutToTagFollowers).
 import type { Context } from "../context.ts";
 import { applyPage, finishPage, type Page } from "../pagination.ts";
+import { streamToHomes } from "../streaming/publish.ts";
 import type { Viewer } from "../viewer.ts";
 import { visibleToAccountColumn } from "../visibility.ts";
 import { lookUpTag, markTag, type TagView, tagForWriting, tagViews, unmarkTag } from "./tags.ts";
@@ -57,12 +58,18 @@ export async function fanOutToTagFollowers(ctx: Context, statusId: string): Prom
     .where("st.status_id", "=", statusId)
     .where("r.domain", "is", null)
     .where(visibleToAccountColumn("tf.account_id", "s"));
-  await kysely
+  const inserted = await kysely
     .insertInto("home_feed")
     .columns(["account_id", "status_id"])
     .expression(followers)
     .onConflict((oc) => oc.columns(["account_id", "status_id"]).doNothing())
+    .returning("account_id")
     .execute();
+  await streamToHomes(
+    ctx,
+    statusId,
+    inserted.map((r) => r.account_id),
+  );
 }
 
 /** Does anyone here follow one of these tags? (Makes a public post from afar worth keeping.) */

@@ -18,6 +18,7 @@ import { enqueue } from "../../jobs/queue.ts";
 import type { Context } from "../context.ts";
 import { fileDirectStatus } from "../conversations/record.ts";
 import { notify } from "../notifications/notify.ts";
+import { streamNewStatus, streamToHomes } from "../streaming/publish.ts";
 import { fanOutToTagFollowers } from "../tags/followed.ts";
 import { localViewersAmong, visibleToAccountColumn } from "../visibility.ts";
 
@@ -37,6 +38,7 @@ export async function addToAuthorFeed(ctx: Context, accountId: string, statusId:
     .values({ account_id: accountId, status_id: statusId })
     .onConflict((oc) => oc.columns(["account_id", "status_id"]).doNothing())
     .execute();
+  await streamToHomes(ctx, statusId, [accountId]);
 }
 
 /** Fans a new status out now, or queues it when the audience is large. */
@@ -47,6 +49,7 @@ export async function distributeStatus(ctx: Context, statusId: string): Promise<
     .where("id", "=", statusId)
     .executeTakeFirst();
   if (!status) return;
+  await streamNewStatus(ctx, statusId);
   if (status.visibility !== "direct") {
     const row = await ctx.db.kysely
       .selectFrom("follows")
@@ -190,11 +193,18 @@ export async function addToMentionedFeeds(
 async function insertRows(ctx: Context, accountIds: string[], statusId: string) {
   for (let i = 0; i < accountIds.length; i += 500) {
     const chunk = accountIds.slice(i, i + 500);
-    await ctx.db.kysely
+    const inserted = await ctx.db.kysely
       .insertInto("home_feed")
       .values(chunk.map((account_id) => ({ account_id, status_id: statusId })))
       .onConflict((oc) => oc.columns(["account_id", "status_id"]).doNothing())
+      .returning("account_id")
       .execute();
+    // Only new rows: a retried fan-out does not stream the status twice.
+    await streamToHomes(
+      ctx,
+      statusId,
+      inserted.map((r) => r.account_id),
+    );
   }
 }
 

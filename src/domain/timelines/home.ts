@@ -10,12 +10,9 @@ import { notMutedFilter } from "./filters.ts";
 import { notInExclusiveListFilter } from "./list.ts";
 import { type TimelinePage, toTimelinePage } from "./page.ts";
 
-export async function homeTimeline(
-  ctx: Context,
-  viewer: Viewer,
-  page: Page,
-): Promise<TimelinePage> {
-  const query = ctx.db.kysely
+/** The viewer's home timeline as a query to refine (streaming asks it about one status). */
+export function homeStatuses(ctx: Context, viewer: Viewer) {
+  return ctx.db.kysely
     .selectFrom("home_feed as h")
     .innerJoin("statuses as s", "s.id", "h.status_id")
     .selectAll("s")
@@ -23,6 +20,13 @@ export async function homeTimeline(
     .where(visibleStatusFilter(viewer, "s"))
     .where(notMutedFilter(viewer, "s"))
     .where(notInExclusiveListFilter(viewer, "s"));
-  const rows = await applyPage(query, "h.status_id", page).execute();
+}
+
+export async function homeTimeline(
+  ctx: Context,
+  viewer: Viewer,
+  page: Page,
+): Promise<TimelinePage> {
+  const rows = await applyPage(homeStatuses(ctx, viewer), "h.status_id", page).execute();
   return toTimelinePage(ctx, viewer, rows, page, { filterContext: "home" });
 }

@@ -25,7 +25,13 @@ export async function listTimeline(
   page: Page,
 ): Promise<TimelinePage> {
   const list = await getOwnList(ctx, viewer, listId);
-  const query = ctx.db.kysely
+  const rows = await applyPage(listStatuses(ctx, viewer, list), "s.id", page).execute();
+  return toTimelinePage(ctx, viewer, rows, page, { filterContext: "home" });
+}
+
+/** The statuses of the viewer's own `list` as a query to refine (streaming asks it too). */
+export function listStatuses(ctx: Context, viewer: Viewer, list: ListRow) {
+  return ctx.db.kysely
     .selectFrom("list_accounts as la")
     .innerJoin("follows as lf", "lf.id", "la.follow_id")
     .innerJoin("statuses as s", "s.account_id", "la.account_id")
@@ -36,8 +42,6 @@ export async function listTimeline(
     .where(repliesShown(list))
     .where(visibleStatusFilter(viewer, "s"))
     .where(notMutedFilter(viewer, "s"));
-  const rows = await applyPage(query, "s.id", page).execute();
-  return toTimelinePage(ctx, viewer, rows, page, { filterContext: "home" });
 }
 
 function repliesShown(list: ListRow): Expression<SqlBool> {

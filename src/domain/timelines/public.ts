@@ -1,5 +1,7 @@
 // The public (federated/local) and hashtag timelines: public statuses only, no reblogs, the
 // viewer's blocks and mutes applied, limited accounts left out unless followed.
+import type { ExpressionBuilder } from "kysely";
+import type { StatusesTable } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { applyPage, type Page } from "../pagination.ts";
 import { findTagIds } from "../statuses/tags.ts";
@@ -14,7 +16,8 @@ export interface PublicOptions {
   onlyMedia?: boolean;
 }
 
-function publicStatuses(ctx: Context, viewer: Viewer | null, options: PublicOptions) {
+/** The public timelines' rule (before paging), as a query to refine; streaming asks it too. */
+export function publicStatuses(ctx: Context, viewer: Viewer | null, options: PublicOptions) {
   let q = ctx.db.kysely
     .selectFrom("statuses as s")
     .selectAll("s")
@@ -36,16 +39,17 @@ export async function publicTimeline(
 ): Promise<TimelinePage> {
   // Kith has no media attachments yet, so nothing has media.
   if (options.onlyMedia) return EMPTY_PAGE;
-  // Mastodon leaves replies to other people out of the public timelines.
-  const query = publicStatuses(ctx, viewer, options).where((eb) =>
-    eb.or([
-      eb("s.in_reply_to_id", "is", null),
-      eb("s.in_reply_to_account_id", "=", eb.ref("s.account_id")),
-    ]),
-  );
+  const query = publicStatuses(ctx, viewer, options).where(notAReplyToOthers);
   const rows = await applyPage(query, "s.id", page).execute();
   return toTimelinePage(ctx, viewer, rows, page, { filterContext: "public" });
 }
+
+/** Mastodon leaves replies to other people out of the public timelines (not tag timelines). */
+export const notAReplyToOthers = (eb: ExpressionBuilder<{ s: StatusesTable }, "s">) =>
+  eb.or([
+    eb("s.in_reply_to_id", "is", null),
+    eb("s.in_reply_to_account_id", "=", eb.ref("s.account_id")),
+  ]);
 
 export interface TagOptions extends PublicOptions {
   any?: string[];
