@@ -7,7 +7,10 @@
 // notification is grouped and rendered by the reblogged original.
 import { newId } from "../../db/ids.ts";
 import type { Context } from "../context.ts";
+import { queuePushes } from "../push/enqueue.ts";
 import { shutOut } from "../relationships/exclusions.ts";
+import { policyVerdict } from "./filtering.ts";
+import { recordFilteredMention } from "./requests.ts";
 
 export type NotificationType =
   | "mention"
@@ -58,7 +61,11 @@ export const GROUPABLE_TYPES: ReadonlySet<string> = new Set(["favourite", "reblo
 const HOUR = 3_600_000;
 const MAX_GROUP_SPAN_HOURS = 12;
 
-/** Creates the notification unless the recipient has shut the sender or thread out. */
+/**
+ * Creates the notification unless the recipient has shut the sender or thread out, or their
+ * notification policy drops it. One their policy filters is kept aside (a mention joins the
+ * sender's notification request); any other is pushed to their Web Push subscriptions.
+ */
 export async function notify(ctx: Context, n: NewNotification): Promise<string | null> {
   // The one notification about one's own doing: the end of one's own poll (Mastodon's too).
   if (n.recipientId === n.fromAccountId && n.type !== "poll") return null;
@@ -112,6 +119,8 @@ export async function notify(ctx: Context, n: NewNotification): Promise<string |
       if (threadMuted) return null;
     }
   }
+  const verdict = await policyVerdict(ctx, { ...n, statusId: n.statusId ?? null });
+  if (verdict === "drop") return null;
   const id = newId(now);
   const groupKey = GROUPABLE_TYPES.has(n.type)
     ? await groupKeyFor(ctx, n.recipientId, n.type, targetStatusId, now)
@@ -127,8 +136,13 @@ export async function notify(ctx: Context, n: NewNotification): Promise<string |
       report_id: n.reportId ?? null,
       group_key: groupKey,
       created_at: nowIso,
+      filtered: verdict === "filter" ? 1 : 0,
     })
     .execute();
+  if (verdict === "filter") {
+    if (n.type === "mention")
+      await recordFilteredMention(ctx, { ...n, statusId: n.statusId ?? null });
+  } else await queuePushes(ctx, { id, type: n.type, recipientId: n.recipientId });
   return id;
 }
 

@@ -2,11 +2,16 @@
 import { Hono } from "hono";
 import type { Context } from "../../domain/context.ts";
 import { contactAccount, instanceStats } from "../../domain/instance.ts";
+import { vapidKeys } from "../../domain/push/vapid.ts";
 import { rulesForMembers } from "../../domain/rules/published.ts";
 import { type InstanceExtras, instanceV1, instanceV2 } from "../entities/instance.ts";
 
 async function extras(ctx: Context): Promise<InstanceExtras> {
-  return { rules: await rulesForMembers(ctx), contact: await contactAccount(ctx) };
+  return {
+    rules: await rulesForMembers(ctx),
+    contact: await contactAccount(ctx),
+    vapidPublicKey: (await vapidKeys(ctx)).publicKey,
+  };
 }
 
 export function instanceRoutes(ctx: Context): Hono {
