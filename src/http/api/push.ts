@@ -30,14 +30,17 @@ const objectAt = (params: Params, key: string): Params | undefined => {
 const text = (value: unknown): string | undefined =>
   typeof value === "string" ? value : typeof value === "number" ? String(value) : undefined;
 
-/** `data[alerts][<type>]` and `data[policy]`; anything else is ignored, as Mastodon. */
+/**
+ * `data[alerts][<type>]` and `data[policy]`; anything else is ignored, as Mastodon. A policy
+ * at the top level is read too: masto.js sends it there.
+ */
 function readData(params: Params): SubscriptionData {
   const data = objectAt(params, "data");
-  if (!data) return {};
+  if (!data) return { policy: text(params.policy) };
   const alerts: Record<string, boolean> = {};
   for (const [type, value] of Object.entries(objectAt(data, "alerts") ?? {}))
     alerts[type] = toBool(value) === true;
-  return { alerts, policy: text(data.policy) };
+  return { alerts, policy: text(data.policy) ?? text(params.policy) };
 }
 
 function subscriber(c: HonoContext<AppEnv>) {
