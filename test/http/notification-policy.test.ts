@@ -183,6 +183,13 @@ eachServer("notification policy and requests", (server) => {
     assert.equal((await get(alice, "/api/v1/notifications/requests")).json.length, 1);
     await mention(friend, alice);
     assert.equal((await stored(alice, friend)).length, 2, "followed accounts pass");
+
+    // The request goes with the last filtered mention (here: its status is deleted).
+    const deleted = await api(url(), "DELETE", `/api/v1/statuses/${bobs.id}`, { token: bob.token });
+    assert.equal(deleted.status, 200);
+    assert.deepEqual((await get(alice, "/api/v1/notifications/requests")).json, []);
+    const summary = (await get(alice, "/api/v2/notifications/policy")).json.summary;
+    assert.deepEqual(summary, { pending_requests_count: 0, pending_notifications_count: 0 });
   });
 
   it("not followers: filters those who do not follow, or followed less than 3 days ago", async () => {

@@ -230,6 +230,11 @@ eachServer("Web Push", (server) => {
     const { subscription } = await subscribe(alice, "key", {});
     assert.equal(subscription.server_key, key);
     assert.equal(await serverKey(), key, "made once, then kept");
+    const app = await api(url(), "POST", "/api/v1/apps", {
+      body: { client_name: "pusher", redirect_uris: "urn:ietf:wg:oauth:2.0:oob" },
+    });
+    assert.equal(app.status, 200);
+    assert.equal(app.json.vapid_key, key, "the deprecated Application field too");
   });
 
   it("pushes a new notification, encrypted for the subscriber and signed by the server", async () => {

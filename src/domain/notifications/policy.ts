@@ -4,6 +4,7 @@
 import type { PolicyAction } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { validation } from "../errors.ts";
+import { pendingMention } from "./requests.ts";
 
 export type PolicyRule =
   | "for_not_following"
@@ -82,6 +83,7 @@ export async function policySummary(ctx: Context, accountId: string): Promise<Po
       .select("r.from_account_id")
       .where("r.account_id", "=", accountId)
       .where("ra.suspended_at", "is", null)
+      .where(pendingMention)
       .orderBy("r.id", "desc")
       .limit(MAX_MEANINGFUL_COUNT)
       .execute()

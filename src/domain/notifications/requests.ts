@@ -2,8 +2,10 @@
 // recipient to accept them (they join the notifications, and that sender is never filtered
 // again: a notification permission) or dismiss them (they are deleted). Other filtered
 // notifications of that sender (favourites, follows…) go the same way as the request.
+
+import type { ExpressionBuilder } from "kysely";
 import { isId, newId } from "../../db/ids.ts";
-import type { NotificationRequestsTable } from "../../db/schema.ts";
+import type { Database, NotificationRequestsTable } from "../../db/schema.ts";
 import { type AccountRow, getAccounts } from "../accounts/queries.ts";
 import { type Context, inTransaction } from "../context.ts";
 import { notFound } from "../errors.ts";
@@ -76,8 +78,26 @@ function requests(ctx: Context, viewer: Viewer) {
           .as("notifications_count"),
     ])
     .where("r.account_id", "=", viewer.accountId)
-    .where("ra.suspended_at", "is", null);
+    .where("ra.suspended_at", "is", null)
+    .where(pendingMention);
 }
+
+/**
+ * A request stands while a filtered mention of its sender does: deleted statuses and blocks
+ * take notifications away (Mastodon's `reconsider_existence!`).
+ */
+export const pendingMention = (
+  eb: ExpressionBuilder<Database & { r: NotificationRequestsTable }, "r">,
+) =>
+  eb.exists(
+    eb
+      .selectFrom("notifications as pn")
+      .select("pn.id")
+      .whereRef("pn.account_id", "=", "r.account_id")
+      .whereRef("pn.from_account_id", "=", "r.from_account_id")
+      .where("pn.filtered", "=", 1)
+      .where("pn.type", "=", "mention"),
+  );
 
 const toRow = (r: {
   id: string;
