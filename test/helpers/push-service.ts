@@ -112,7 +112,63 @@ export function decryptPush(keys: UserAgentKeys, body: Buffer): string {
 }
 
 /**
- * Checks `Authorization: vapid t=<JWT>, k=<key>` (RFC 8292): the key is `serverKey`, the JWT
+ * The draft encoding Mastodon uses for subscriptions that are not `standard` (aesgcm,
+ * draft-ietf-webpush-encryption-04): salt in `Encryption`, the sender's key in `Crypto-Key`,
+ * a context block in the key derivation and a 2-byte padding length in front.
+ */
+export function decryptLegacyPush(
+  keys: UserAgentKeys,
+  headers: Record<string, string | string[] | undefined>,
+  body: Buffer,
+): string {
+  const param = (header: unknown, name: string) => {
+    const m = new RegExp(`(?:^|[;,]\\s*)${name}=([A-Za-z0-9_-]+)`).exec(String(header ?? ""));
+    if (!m) throw new Error(`no ${name} in ${String(header)}`);
+    return Buffer.from(m[1]!, "base64url");
+  };
+  const salt = param(headers.encryption, "salt");
+  const senderPublic = param(headers["crypto-key"], "dh");
+  const uaPublic = keys.ecdh.getPublicKey();
+  const ecdhSecret = keys.ecdh.computeSecret(senderPublic);
+  const ikm = hkdf(
+    Buffer.from(keys.auth, "base64url"),
+    ecdhSecret,
+    Buffer.from("Content-Encoding: auth\0"),
+    32,
+  );
+  const length = (b: Buffer) => Buffer.from([b.length >> 8, b.length & 0xff]);
+  const context = Buffer.concat([
+    Buffer.from("P-256\0"),
+    length(uaPublic),
+    uaPublic,
+    length(senderPublic),
+    senderPublic,
+  ]);
+  const cek = hkdf(
+    salt,
+    ikm,
+    Buffer.concat([Buffer.from("Content-Encoding: aesgcm\0"), context]),
+    16,
+  );
+  const nonce = hkdf(
+    salt,
+    ikm,
+    Buffer.concat([Buffer.from("Content-Encoding: nonce\0"), context]),
+    12,
+  );
+  const decipher = createDecipheriv("aes-128-gcm", cek, nonce);
+  decipher.setAuthTag(body.subarray(body.length - 16));
+  const padded = Buffer.concat([
+    decipher.update(body.subarray(0, body.length - 16)),
+    decipher.final(),
+  ]);
+  const padding = padded.readUInt16BE(0);
+  return padded.subarray(2 + padding).toString("utf8");
+}
+
+/**
+ * Checks `Authorization: vapid t=<JWT>, k=<key>` (RFC 8292; or the draft's `WebPush <JWT>`
+ * with `legacyKey`): the key is `serverKey`, the JWT
  * is ES256-signed by it, its audience is the push service's origin and it has not expired.
  * Returns the JWT's claims.
  */
@@ -120,10 +176,19 @@ export function verifyVapid(
   authorization: string | undefined,
   serverKey: string,
   endpoint: string,
+  /** for `WebPush <JWT>`: the `p256ecdsa` key of the Crypto-Key header */
+  legacyKey?: string,
 ): { aud: string; exp: number; sub: string } {
+  let jwt: string;
+  let k: string;
   const match = /^vapid t=([^,\s]+),\s*k=([A-Za-z0-9_-]+)$/.exec(authorization ?? "");
-  if (!match) throw new Error(`not a VAPID header: ${authorization}`);
-  const [, jwt, k] = match as unknown as [string, string, string];
+  if (match) [jwt, k] = [match[1]!, match[2]!];
+  else {
+    // The first draft (legacy subscriptions): `WebPush <JWT>`, the key in Crypto-Key.
+    const legacy = /^WebPush ([^\s]+)$/.exec(authorization ?? "");
+    if (!legacy || !legacyKey) throw new Error(`not a VAPID header: ${authorization}`);
+    [jwt, k] = [legacy[1]!, legacyKey];
+  }
   if (k !== serverKey) throw new Error("the VAPID key is not the server's");
   const [header, payload, signature] = jwt.split(".") as [string, string, string];
   const point = Buffer.from(serverKey, "base64url");

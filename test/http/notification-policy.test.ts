@@ -474,6 +474,7 @@ function describePush(
         subscription: {
           endpoint: push.endpoint("filtered"),
           keys: { p256dh: keys.p256dh, auth: keys.auth },
+          standard: true,
         },
         data: { alerts: { mention: true } },
       },

@@ -7,6 +7,7 @@ import { createRestAPIClient } from "masto";
 import { pushJob } from "../../src/domain/push/deliver.ts";
 import { OPENAPI_SKIP_REASON, validateResponse } from "../helpers/openapi.ts";
 import {
+  decryptLegacyPush,
   decryptPush,
   newUserAgentKeys,
   type PushService,
@@ -24,12 +25,14 @@ function subscriptionForm(
   keys: UserAgentKeys,
   alerts: Record<string, boolean>,
   policy?: string,
+  standard = true,
 ): Record<string, string> {
   const form: Record<string, string> = {
     "subscription[endpoint]": endpoint,
     "subscription[keys][p256dh]": keys.p256dh,
     "subscription[keys][auth]": keys.auth,
   };
+  if (standard) form["subscription[standard]"] = "true";
   for (const [type, on] of Object.entries(alerts)) form[`data[alerts][${type}]`] = String(on);
   if (policy) form["data[policy]"] = policy;
   return form;
@@ -51,11 +54,12 @@ eachServer("Web Push", (server) => {
     name: string,
     alerts: Record<string, boolean>,
     policy?: string,
+    standard = true,
   ) {
     const keys = newUserAgentKeys();
     const res = await api(url(), "POST", "/api/v1/push/subscription", {
       token: user.token,
-      form: subscriptionForm(push.endpoint(name), keys, alerts, policy),
+      form: subscriptionForm(push.endpoint(name), keys, alerts, policy, standard),
     });
     assert.equal(res.status, 200, JSON.stringify(res.json));
     return { keys, subscription: res.json };
@@ -90,7 +94,7 @@ eachServer("Web Push", (server) => {
     assert.deepEqual(created.json, {
       id: created.json.id,
       endpoint: push.endpoint("crud"),
-      standard: false,
+      standard: true,
       alerts: {
         mention: true,
         status: false,
@@ -283,6 +287,31 @@ eachServer("Web Push", (server) => {
     assert.match(claims.sub, /^mailto:/);
     // Someone else's keys cannot read it.
     assert.throws(() => decryptPush(newUserAgentKeys(), received!.body));
+  });
+
+  it("sends the pre-4.4 draft format to subscriptions that are not standard", async () => {
+    const alice = await createUser(ctx());
+    const bob = await createUser(ctx());
+    const { keys, subscription } = await subscribe(
+      alice,
+      "legacy",
+      { mention: true },
+      "all",
+      false,
+    );
+    assert.equal(subscription.standard, false);
+    await postStatus(url(), bob, { status: `@${alice.username} old style` });
+    const [received] = await waitForPushes("legacy", 1);
+    assert.equal(received!.headers["content-encoding"], "aesgcm");
+    assert.throws(() => decryptPush(keys, received!.body), "not aes128gcm");
+    const message = JSON.parse(decryptLegacyPush(keys, received!.headers, received!.body));
+    assert.equal(message.body, `@${alice.username} old style`);
+    assert.equal(message.access_token, alice.token);
+    const key = await serverKey();
+    const cryptoKey = String(received!.headers["crypto-key"]);
+    assert.match(cryptoKey, new RegExp(`p256ecdsa=${key}`));
+    verifyVapid(received!.headers.authorization as string, key, push.endpoint("legacy"), key);
+    assert.match(String(received!.headers.authorization), /^WebPush /);
   });
 
   it("sends nothing for a disabled alert or a sender the policy leaves out", async () => {

@@ -1,6 +1,8 @@
 // Sending one push (Mastodon's Web::PushNotificationWorker): the payload encrypted for the
-// subscription (RFC 8291, aes128gcm) and signed with the server's VAPID key (RFC 8292), with a
-// TTL of 48 hours and normal urgency. The push service's answer decides what happens next:
+// subscription and signed with the server's VAPID key, with a TTL of 48 hours and normal
+// urgency. A `standard` subscription gets RFC 8291 (aes128gcm) and RFC 8292 (`vapid t=…, k=…`);
+// any other gets what Mastodon sent before 4.4 and older apps still decrypt themselves: the
+// draft encoding (aesgcm, with `Encryption` and `Crypto-Key`) and `WebPush <JWT>`. The push service's answer decides what happens next:
 // 2xx is done; any other 4xx but 408 and 429 means the subscription is gone or bad, so it is
 // deleted; anything else (429, 5xx, a network error, a timeout) throws, and the job queue
 // retries with backoff. Endpoints on private or loopback addresses are refused outside
@@ -85,7 +87,7 @@ async function send(ctx: Context, subscription: SubscriptionRow, message: string
     {
       TTL: TTL_SECONDS,
       urgency: "normal",
-      contentEncoding: "aes128gcm",
+      contentEncoding: subscription.standard ? "aes128gcm" : "aesgcm",
       vapidDetails: {
         subject: vapidSubject(ctx.config),
         publicKey: keys.publicKey,
