@@ -5,7 +5,7 @@ import { ECDH } from "node:crypto";
 import type { Selectable } from "kysely";
 import { newId } from "../../db/ids.ts";
 import type { WebPushSubscriptionsTable } from "../../db/schema.ts";
-import type { Context } from "../context.ts";
+import { type Context, inTransaction } from "../context.ts";
 import { notFound, validation } from "../errors.ts";
 import { NOTIFICATION_TYPES } from "../notifications/notify.ts";
 import type { Viewer } from "../viewer.ts";
@@ -117,7 +117,7 @@ export async function subscribe(
     created_at: now,
     updated_at: now,
   };
-  await ctx.db.kysely.transaction().execute(async (trx) => {
+  await inTransaction(ctx, async (_tctx, trx) => {
     await trx.deleteFrom("web_push_subscriptions").where("token_id", "=", who.tokenId).execute();
     await trx.insertInto("web_push_subscriptions").values(row).execute();
   });
