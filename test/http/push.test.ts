@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createRestAPIClient } from "masto";
 import { pushJob } from "../../src/domain/push/deliver.ts";
+import { plainText, truncate } from "../../src/domain/push/payload.ts";
 import { OPENAPI_SKIP_REASON, validateResponse } from "../helpers/openapi.ts";
 import {
   decryptLegacyPush,
@@ -402,6 +403,14 @@ eachServer("Web Push", (server) => {
 });
 
 describe("push helpers", () => {
+  it("cuts the body to 140 characters and strips tags as Mastodon", () => {
+    const long = "é".repeat(200);
+    assert.equal(truncate(long), `${"é".repeat(137)}...`);
+    assert.equal([...truncate(long)].length, 140);
+    assert.equal(truncate("short"), "short");
+    assert.equal(plainText("<p>a &amp; b</p><p>c&#39;d &lt;e&gt;</p>"), "a & b c'd <e>");
+  });
+
   it("decryptPush fails on a tampered message", async () => {
     // Guards the guard: the decryption above must be able to fail.
     const keys = newUserAgentKeys();
