@@ -162,6 +162,11 @@ eachServer("notification policy and requests", (server) => {
     );
     const groupedFiltered = await get(alice, "/api/v2/notifications?include_filtered=true");
     assert.equal(groupedFiltered.json.notification_groups.length, 3);
+    const favGroup = groupedFiltered.json.notification_groups.find(
+      (g: { type: string }) => g.type === "favourite",
+    );
+    assert.deepEqual(favGroup.sample_account_ids, [bob.accountId]);
+    assert.equal(favGroup.notifications_count, 1);
 
     const requests = await get(alice, "/api/v1/notifications/requests");
     assert.equal(requests.status, 200);
