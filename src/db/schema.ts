@@ -319,6 +319,8 @@ export interface NotificationsTable {
   report_id: string | null;
   group_key: string;
   created_at: Timestamp;
+  /** 1: held back by the recipient's notification policy (0027) */
+  filtered: Generated<Bool>;
 }
 
 export interface MarkersTable {
@@ -600,6 +602,57 @@ export interface IpBlocksTable {
   updated_at: Timestamp;
 }
 
+/** A Web Push subscription, one per access token (0027). */
+export interface WebPushSubscriptionsTable {
+  id: string;
+  account_id: string;
+  token_id: string;
+  endpoint: string;
+  key_p256dh: string;
+  key_auth: string;
+  standard: Generated<Bool>;
+  /** JSON {notification type: boolean} */
+  alerts: Generated<string>;
+  /** all, followed, follower or none */
+  policy: Generated<string>;
+  /** the access token sealed with the secret key (push/sealed-token.ts) */
+  sealed_token: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** accept, filter or drop (0027) */
+export type PolicyAction = "accept" | "filter" | "drop";
+
+export interface NotificationPoliciesTable {
+  account_id: string;
+  for_not_following: PolicyAction;
+  for_not_followers: PolicyAction;
+  for_new_accounts: PolicyAction;
+  for_private_mentions: PolicyAction;
+  for_limited_accounts: PolicyAction;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** Filtered mentions from one sender, waiting for the recipient's decision (0027). */
+export interface NotificationRequestsTable {
+  id: string;
+  account_id: string;
+  from_account_id: string;
+  last_status_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/** A sender whose notifications the recipient accepted despite the policy (0027). */
+export interface NotificationPermissionsTable {
+  id: string;
+  account_id: string;
+  from_account_id: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
   audit_log: AuditLogTable;
@@ -656,4 +709,8 @@ export interface Database {
   email_domain_block_attempts: EmailDomainBlockAttemptsTable;
   ip_blocks: IpBlocksTable;
   canonical_email_blocks: CanonicalEmailBlocksTable;
+  web_push_subscriptions: WebPushSubscriptionsTable;
+  notification_policies: NotificationPoliciesTable;
+  notification_requests: NotificationRequestsTable;
+  notification_permissions: NotificationPermissionsTable;
 }

@@ -12,6 +12,8 @@ import {
 import { housekeeping } from "../domain/housekeeping.ts";
 import { POLL_EXPIRY_QUEUE, pollExpiryJob } from "../domain/polls/expiry.ts";
 import { POLL_UPDATE_QUEUE, pollUpdateJob } from "../domain/polls/updates.ts";
+import { pushJob } from "../domain/push/deliver.ts";
+import { PUSH_QUEUE } from "../domain/push/enqueue.ts";
 import {
   publishScheduledStatusJob,
   SCHEDULED_STATUS_QUEUE,
@@ -39,6 +41,8 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       [POLL_EXPIRY_QUEUE]: (payload) => pollExpiryJob(ctx, payload),
       // A local poll's new tallies to other servers, debounced.
       [POLL_UPDATE_QUEUE]: (payload) => pollUpdateJob(ctx, payload),
+      // One Web Push to one subscription (domain/push/deliver.ts).
+      [PUSH_QUEUE]: (payload) => pushJob(ctx, payload),
       // Whether unavailable hosts are back (federation/outbox/probe.ts).
       [PROBE_QUEUE]: async () => {
         await probeUnavailableHosts(ctx);

@@ -59,11 +59,10 @@ const EXPECTED: Record<string, Record<Visibility, Reader[]>> = {
   //  - author: only through other's reply (a mention of the author whose in_reply_to_id is
   //    the status); other may reply only to what other may see, so public and unlisted. The
   //    author's own favourite and reblog notify nobody (Mastodon skips self-notifications).
-  //  - mentioned: a `mention` for every visibility (a mention is how private and direct
-  //    statuses reach a non-follower). Mastodon 4.3+'s default notification policy would
-  //    file the direct one under notification requests (for_private_mentions: filter, the
-  //    sender not being followed); Kith has no policies yet, and the reader may see the
-  //    status either way, so nothing leaks.
+  //  - mentioned: a `mention` for public, unlisted and private (a mention is how private
+  //    statuses reach a non-follower); the direct one is filed under notification requests
+  //    by Mastodon 4.3+'s default notification policy (for_private_mentions: filter, the
+  //    sender not being followed), so it is not listed.
   //  - follower: a `status` notification (FeedInsertWorker#notify?: the follow has notify,
   //    the status is no reblog, and a self-reply counts) for what reaches the follower's
   //    home: public, unlisted, private; a direct status does not address the follower.
@@ -73,13 +72,13 @@ const EXPECTED: Record<string, Record<Visibility, Reader[]>> = {
     public: ["author", "mentioned", "follower"],
     unlisted: ["author", "mentioned", "follower"],
     private: ["mentioned", "follower"],
-    direct: ["mentioned"],
+    direct: [],
   },
   notifications_v2: {
     public: ["author", "mentioned", "follower"],
     unlisted: ["author", "mentioned", "follower"],
     private: ["mentioned", "follower"],
-    direct: ["mentioned"],
+    direct: [],
   },
   // The public pages always render what an anonymous visitor may see, whoever's session
   // cookie comes along: public and unlisted statuses on the profile (Mastodon's profile

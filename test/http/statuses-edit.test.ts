@@ -224,6 +224,10 @@ eachServer("status edits", (server) => {
     const alice = await createUser(ctx());
     const bob = await createUser(ctx());
     const carol = await createUser(ctx());
+    // They follow alice: an unsolicited private mention would be filtered (Mastodon's default
+    // notification policy), and this test is about the mentions.
+    await follow(ctx(), bob, alice);
+    await follow(ctx(), carol, alice);
     const dm = await postOk(url(), alice, {
       status: `@${bob.username} psst`,
       visibility: "direct",

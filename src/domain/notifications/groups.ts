@@ -95,7 +95,9 @@ export async function listNotificationGroups(
       : { from: page.sinceId ? nextId(page.sinceId) : null, to: range.to };
   }
   return {
-    groups: await describeGroups(ctx, viewer, notifications, groupedTypes, range),
+    groups: await describeGroups(ctx, viewer, notifications, groupedTypes, range, {
+      includeFiltered: filter.includeFiltered,
+    }),
     cursors: notifications.map((n) => n.id),
   };
 }
@@ -144,6 +146,8 @@ async function describeGroups(
   notifications: NotificationRow[],
   groupedTypes: readonly string[],
   range: { from: string | null; to: string | null } | null,
+  /** with `include_filtered`, a group counts its filtered members too */
+  memberFilter: NotificationFilter = {},
 ): Promise<NotificationGroup[]> {
   const groups: NotificationGroup[] = [];
   for (const n of notifications) {
@@ -160,16 +164,16 @@ async function describeGroups(
       });
       continue;
     }
-    let members = browsable(ctx, viewer).where("n.group_key", "=", key);
-    if (range?.to) members = members.where("n.id", "<=", range.to);
-    const latest = await members.orderBy("n.id", "desc").limit(SAMPLE_ACCOUNTS).execute();
-    const counted = await members
+    let inGroup = browsable(ctx, viewer, memberFilter).where("n.group_key", "=", key);
+    if (range?.to) inGroup = inGroup.where("n.id", "<=", range.to);
+    const latest = await inGroup.orderBy("n.id", "desc").limit(SAMPLE_ACCOUNTS).execute();
+    const counted = await inGroup
       .clearSelect()
       .select((eb) => eb.fn.countAll().as("count"))
       .executeTakeFirst();
     let minId: string | null = null;
     if (range) {
-      let oldest = browsable(ctx, viewer).where("n.group_key", "=", key);
+      let oldest = browsable(ctx, viewer, memberFilter).where("n.group_key", "=", key);
       if (range.from) oldest = oldest.where("n.id", ">=", range.from);
       const first = await oldest.orderBy("n.id", "asc").limit(1).executeTakeFirst();
       minId = first?.id ?? n.id;

@@ -7,8 +7,11 @@
 // notification is grouped and rendered by the reblogged original.
 import { newId } from "../../db/ids.ts";
 import type { Context } from "../context.ts";
+import { queuePushes } from "../push/enqueue.ts";
 import { shutOut } from "../relationships/exclusions.ts";
 import { streamNotification } from "../streaming/publish.ts";
+import { policyVerdict } from "./filtering.ts";
+import { recordFilteredMention } from "./requests.ts";
 
 export type NotificationType =
   | "mention"
@@ -59,7 +62,11 @@ export const GROUPABLE_TYPES: ReadonlySet<string> = new Set(["favourite", "reblo
 const HOUR = 3_600_000;
 const MAX_GROUP_SPAN_HOURS = 12;
 
-/** Creates the notification unless the recipient has shut the sender or thread out. */
+/**
+ * Creates the notification unless the recipient has shut the sender or thread out, or their
+ * notification policy drops it. One their policy filters is kept aside (a mention joins the
+ * sender's notification request); any other is pushed to their Web Push subscriptions.
+ */
 export async function notify(ctx: Context, n: NewNotification): Promise<string | null> {
   // The one notification about one's own doing: the end of one's own poll (Mastodon's too).
   if (n.recipientId === n.fromAccountId && n.type !== "poll") return null;
@@ -113,6 +120,8 @@ export async function notify(ctx: Context, n: NewNotification): Promise<string |
       if (threadMuted) return null;
     }
   }
+  const verdict = await policyVerdict(ctx, { ...n, statusId: n.statusId ?? null });
+  if (verdict === "drop") return null;
   const id = newId(now);
   const groupKey = GROUPABLE_TYPES.has(n.type)
     ? await groupKeyFor(ctx, n.recipientId, n.type, targetStatusId, now)
@@ -128,9 +137,17 @@ export async function notify(ctx: Context, n: NewNotification): Promise<string |
       report_id: n.reportId ?? null,
       group_key: groupKey,
       created_at: nowIso,
+      filtered: verdict === "filter" ? 1 : 0,
     })
     .execute();
-  await streamNotification(ctx, id, n.recipientId);
+  // A filtered notification waits in its request: neither streamed nor pushed.
+  if (verdict === "filter") {
+    if (n.type === "mention")
+      await recordFilteredMention(ctx, { ...n, statusId: n.statusId ?? null });
+  } else {
+    await streamNotification(ctx, id, n.recipientId);
+    await queuePushes(ctx, { id, type: n.type, recipientId: n.recipientId });
+  }
   return id;
 }
 

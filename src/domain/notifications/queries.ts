@@ -1,7 +1,8 @@
 // Reading a viewer's notifications. Whatever the endpoint, the same rule applies when reading
 // (`browsable`): nothing from suspended accounts, from accounts blocked either way, on a
-// server the viewer blocked (unless followed), or muted with their notifications, and nothing
-// about a status the viewer may no longer see.
+// server the viewer blocked (unless followed), or muted with their notifications, nothing
+// about a status the viewer may no longer see, and nothing their notification policy filtered
+// unless asked for (`include_filtered`).
 import type { Selectable } from "kysely";
 import { sql } from "kysely";
 import { isId } from "../../db/ids.ts";
@@ -39,6 +40,8 @@ export interface NotificationFilter {
   types?: readonly string[];
   excludeTypes?: readonly string[];
   fromAccountId?: string;
+  /** also those the viewer's notification policy filtered (`include_filtered`) */
+  includeFiltered?: boolean;
 }
 
 /** Mastodon's `browserable`: unknown requested types are ignored, then exclusions apply. */
@@ -78,6 +81,7 @@ export function browsable(ctx: Context, viewer: Viewer, filter: NotificationFilt
   if (types !== null)
     q = types.length === 0 ? q.where(sql<boolean>`1 = 0`) : q.where("n.type", "in", types);
   if (filter.fromAccountId) q = q.where("n.from_account_id", "=", filter.fromAccountId);
+  if (!filter.includeFiltered) q = q.where("n.filtered", "=", 0);
   return q;
 }
 
@@ -98,7 +102,10 @@ export async function getNotification(
   id: string,
 ): Promise<NotificationRow> {
   if (!isId(id)) throw notFound();
-  const row = await browsable(ctx, viewer).where("n.id", "=", id).executeTakeFirst();
+  // One by one, a filtered notification can be read too (a request's mentions are).
+  const row = await browsable(ctx, viewer, { includeFiltered: true })
+    .where("n.id", "=", id)
+    .executeTakeFirst();
   if (!row) throw notFound();
   return row;
 }

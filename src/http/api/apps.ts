@@ -7,12 +7,16 @@ import {
   getApplication,
   type OAuthApplication,
 } from "../../domain/oauth/applications.ts";
+import { vapidKeys } from "../../domain/push/vapid.ts";
 import type { AppEnv } from "../auth.ts";
 import { stringParam, WRONG_TYPE } from "../oauth/input.ts";
 import { bodyParams } from "../params.ts";
 
-/** The Application entity; with `credentials`, the CredentialApplication given at creation. */
-export function renderApplication(app: OAuthApplication, credentials = false) {
+/**
+ * The Application entity; with `credentials`, the CredentialApplication given at creation.
+ * `vapid_key` is deprecated in Mastodon (clients read the instance's) but still sent.
+ */
+export function renderApplication(app: OAuthApplication, vapidKey: string, credentials = false) {
   return {
     id: app.id,
     name: app.name,
@@ -20,8 +24,7 @@ export function renderApplication(app: OAuthApplication, credentials = false) {
     scopes: app.scopes,
     redirect_uris: app.redirectUris,
     redirect_uri: app.redirectUris.join("\n"),
-    // Web Push is not offered yet; Mastodon's field is deprecated and clients read the instance.
-    vapid_key: "",
+    vapid_key: vapidKey,
     ...(credentials
       ? {
           client_id: app.clientId,
@@ -71,7 +74,7 @@ export function appsRoutes(ctx: Context): Hono<AppEnv> {
       redirectUris,
       scopes: scopes ?? null,
     });
-    return c.json(renderApplication(created, true));
+    return c.json(renderApplication(created, (await vapidKeys(ctx)).publicKey, true));
   });
 
   app.get("/api/v1/apps/verify_credentials", async (c) => {
@@ -80,7 +83,9 @@ export function appsRoutes(ctx: Context): Hono<AppEnv> {
     if (!auth) throw new DomainError("unauthorized", "The access token is invalid");
     const applicationId = auth.grant.applicationId;
     if (!applicationId) throw notFound();
-    return c.json(renderApplication(await getApplication(ctx, applicationId)));
+    return c.json(
+      renderApplication(await getApplication(ctx, applicationId), (await vapidKeys(ctx)).publicKey),
+    );
   });
 
   return app;

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { registrationModeInForce } from "../../domain/accounts/registration-auto-approval.ts";
 import type { Context } from "../../domain/context.ts";
 import { contactAccount, instanceStats } from "../../domain/instance.ts";
+import { vapidKeys } from "../../domain/push/vapid.ts";
 import { rulesForMembers } from "../../domain/rules/published.ts";
 import { type InstanceExtras, instanceV1, instanceV2 } from "../entities/instance.ts";
 
@@ -11,6 +12,7 @@ async function extras(ctx: Context): Promise<InstanceExtras> {
     rules: await rulesForMembers(ctx),
     contact: await contactAccount(ctx),
     registrationMode: await registrationModeInForce(ctx),
+    vapidPublicKey: (await vapidKeys(ctx)).publicKey,
   };
 }
 

@@ -68,6 +68,7 @@ function readFilter(c: HonoContext): {
       types: p.types,
       excludeTypes: p.exclude_types,
       fromAccountId: p.account_id || undefined,
+      includeFiltered: p.include_filtered === true,
     },
     groupedTypes: groupedTypesFrom(p.grouped_types),
     expand,

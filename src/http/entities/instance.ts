@@ -16,9 +16,11 @@ export interface InstanceExtras {
   contact: AccountRow | null;
   /** The mode in force when it differs from the configured one (registration-auto-approval.ts). */
   registrationMode?: RegistrationMode;
+  /** The server's VAPID public key for Web Push (domain/push/vapid.ts). */
+  vapidPublicKey: string;
 }
 
-const NO_EXTRAS: InstanceExtras = { rules: [], contact: null };
+const NO_EXTRAS: InstanceExtras = { rules: [], contact: null, vapidPublicKey: "" };
 
 export const MEDIA_LIMITS = {
   supported_mime_types: ["image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"],
@@ -82,6 +84,7 @@ export function instanceV2(
       media_attachments: MEDIA_LIMITS,
       polls: POLL_LIMITS,
       translation: { enabled: false },
+      vapid: { public_key: extras.vapidPublicKey },
       timelines_access: {
         live_feeds: { local: "public", remote: "public" },
         hashtag_feeds: { local: "public", remote: "public" },
@@ -132,6 +135,8 @@ export function instanceV1(
       },
       media_attachments: MEDIA_LIMITS,
       polls: POLL_LIMITS,
+      // Not in Mastodon's v1 entity; clients that read only v1 find the key here.
+      vapid: { public_key: extras.vapidPublicKey },
     },
     contact_account: extras.contact ? renderAccount(config, extras.contact) : null,
     rules: extras.rules.map(renderRule),

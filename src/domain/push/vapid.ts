@@ -1,0 +1,49 @@
+// The server's VAPID key pair (RFC 8292), made once and kept in `settings` like the instance
+// actor's keys: push services tie every subscription to the public key, so it must never
+// change. Clients read the public key from the instance API (`configuration.vapid`) and the
+// subscription entity (`server_key`).
+import webpush from "web-push";
+import type { Config } from "../../config.ts";
+import type { Context } from "../context.ts";
+
+const SETTING = "vapid_keys";
+
+export interface VapidKeys {
+  /** uncompressed P-256 point, base64url */
+  publicKey: string;
+  /** base64url */
+  privateKey: string;
+}
+
+async function read(ctx: Context): Promise<VapidKeys | null> {
+  const row = await ctx.db.kysely
+    .selectFrom("settings")
+    .select("value")
+    .where("key", "=", SETTING)
+    .executeTakeFirst();
+  return row ? (JSON.parse(row.value) as VapidKeys) : null;
+}
+
+/** The key pair; two processes racing to make it both get the winner's. */
+export async function vapidKeys(ctx: Context): Promise<VapidKeys> {
+  const stored = await read(ctx);
+  if (stored) return stored;
+  const keys = webpush.generateVAPIDKeys();
+  await ctx.db.kysely
+    .insertInto("settings")
+    .values({ key: SETTING, value: JSON.stringify(keys) })
+    .onConflict((oc) => oc.column("key").doNothing())
+    .execute();
+  return (await read(ctx))!;
+}
+
+/**
+ * Who push services may contact about this server's pushes: the contact address, else the
+ * instance's https URL. A development instance on plain http has neither, and push services
+ * accept only those two forms, so it names a mailbox at its own domain.
+ */
+export function vapidSubject(config: Config): string {
+  if (config.contactEmail) return `mailto:${config.contactEmail}`;
+  if (config.origin.startsWith("https:")) return config.origin;
+  return `mailto:admin@${config.domain}`;
+}
