@@ -317,6 +317,8 @@ export interface NotificationsTable {
   type: string;
   status_id: string | null;
   report_id: string | null;
+  /** the strike of a `moderation_warning` (0023) */
+  account_warning_id: Generated<string | null>;
   group_key: string;
   created_at: Timestamp;
 }
@@ -532,9 +534,25 @@ export interface AuditLogTable {
   created_at: Timestamp;
 }
 
+/** A strike: what a moderator did to an account and told its owner (0023). */
+export interface AccountWarningsTable {
+  id: string;
+  /** the moderator; null for the operator at the command line */
+  account_id: string | null;
+  target_account_id: string;
+  /** none, disable, sensitive, silence, suspend */
+  action: string;
+  text: Generated<string>;
+  report_id: string | null;
+  /** JSON: string[] */
+  status_ids: Generated<string>;
+  created_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
   audit_log: AuditLogTable;
+  account_warnings: AccountWarningsTable;
   accounts: AccountsTable;
   users: UsersTable;
   jobs: JobsTable;
