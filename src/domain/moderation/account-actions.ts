@@ -7,7 +7,7 @@
 import { enqueue } from "../../jobs/queue.ts";
 import { acct } from "../accounts/queries.ts";
 import { type Context, inTransaction } from "../context.ts";
-import { DomainError, notFound, validation } from "../errors.ts";
+import { DomainError, validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
 import { rejectFollowRequest, removeFromFollowers, unfollow } from "../relationships/follow.ts";
 import { resolveReport } from "../reports/moderation.ts";
