@@ -48,6 +48,8 @@ export interface AccountsTable {
   suspended_at: Timestamp | null;
   silenced_at: Timestamp | null;
   sensitized_at: Timestamp | null;
+  /** local (a moderator here) or remote (its own server's actor says so) (0023) */
+  suspension_origin: Generated<"local" | "remote" | null>;
   statuses_count: Generated<number>;
   followers_count: Generated<number>;
   following_count: Generated<number>;

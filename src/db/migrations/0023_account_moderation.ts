@@ -1,5 +1,6 @@
-// Account moderation: the strikes moderators give (Mastodon's account_warnings), and the link
-// from a `moderation_warning` notification to its strike.
+// Account moderation: the strikes moderators give (Mastodon's account_warnings), the link
+// from a `moderation_warning` notification to its strike, and who suspended an account (here,
+// or its own server saying `suspended` in its actor).
 import type { Kysely } from "kysely";
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations are frozen in time and must not follow the current schema type
@@ -30,10 +31,12 @@ export async function up(db: Kysely<any>): Promise<void> {
       c.references("account_warnings.id").onDelete("cascade"),
     )
     .execute();
+  await db.schema.alterTable("accounts").addColumn("suspension_origin", "text").execute();
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable("accounts").dropColumn("suspension_origin").execute();
   await db.schema.alterTable("notifications").dropColumn("account_warning_id").execute();
   await db.schema.dropTable("account_warnings").execute();
 }

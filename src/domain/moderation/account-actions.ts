@@ -48,7 +48,8 @@ export async function takeAccountAction(
   const { account, user } = target;
   if (input.type === "disable" && !user)
     throw validation("Validation failed: Only local accounts can be disabled");
-  if (input.type === "suspend" && account.suspended_at)
+  // A suspension by the account's own server may be made one of this server's.
+  if (input.type === "suspend" && account.suspended_at && account.suspension_origin !== "remote")
     throw new DomainError("conflict", "The account is already suspended");
   const reportIds = await reportsToResolve(ctx, target, input);
   const byId = by?.accountId ?? null;
@@ -141,7 +142,7 @@ async function suspendAccount(tctx: Context, { account }: ModerationTarget, now:
   if (account.domain !== null) await severRemoteFollows(tctx, account.id);
   await tctx.db.kysely
     .updateTable("accounts")
-    .set({ suspended_at: now })
+    .set({ suspended_at: now, suspension_origin: "local" })
     .where("id", "=", account.id)
     .execute();
   if (account.domain === null)
@@ -205,6 +206,9 @@ export async function undoAccountAction(
     throw validation("Validation failed: Only local accounts can be enabled");
   if (action === "unsuspend" && !account.suspended_at)
     throw new DomainError("conflict", "The account is not suspended");
+  // Only its own server can lift what it imposed (Mastodon's AccountPolicy#unsuspend?).
+  if (action === "unsuspend" && account.suspension_origin === "remote")
+    throw new DomainError("forbidden", "The account is suspended by its own server");
   if (action === "unsuspend" && account.domain === null && !user)
     throw new DomainError("conflict", "The account's data are already purged");
   await inTransaction(ctx, async (tctx, trx) => {
@@ -234,7 +238,7 @@ export async function undoAccountAction(
       case "unsuspend":
         await trx
           .updateTable("accounts")
-          .set({ suspended_at: null, updated_at: now })
+          .set({ suspended_at: null, suspension_origin: null, updated_at: now })
           .where("id", "=", account.id)
           .execute();
         // The purge is called off; the data were only hidden, so everything is back.
