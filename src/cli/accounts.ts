@@ -129,4 +129,8 @@ export const accountCommands: Record<string, Command> = {
   ),
 };
 
-export const accountsCommand = commandGroup("accounts", "Manage local accounts.", accountCommands);
+export const accountsCommand = commandGroup(
+  "accounts",
+  "Manage and moderate accounts.",
+  accountCommands,
+);

@@ -126,6 +126,31 @@ describe("admin accounts API", () => {
         [admin, admin2].map((u) => u.accountId).sort(),
       );
       assert.deepEqual(ids(await get(mod, "/api/v2/admin/accounts?role_ids[]=77")), []);
+      // bob joined through alice's invite.
+      const inviteId = "900000000000000001";
+      await ctx()
+        .db.kysely.insertInto("invites")
+        .values({
+          id: inviteId,
+          code: "abcdefgh",
+          account_id: alice.accountId,
+          max_uses: null,
+          expires_at: null,
+          created_at: new Date().toISOString(),
+        })
+        .execute();
+      await ctx()
+        .db.kysely.updateTable("users")
+        .set({ invite_id: inviteId })
+        .where("account_id", "=", bob.accountId)
+        .execute();
+      const invited = await get(mod, `/api/v2/admin/accounts?invited_by=${alice.accountId}`);
+      assert.deepEqual(ids(invited), [bob.accountId]);
+      assert.equal(invited.json[0].invited_by_account_id, alice.accountId);
+      assert.deepEqual(
+        ids(await get(mod, `/api/v2/admin/accounts?invited_by=${bob.accountId}`)),
+        [],
+      );
       assert.deepEqual(
         ids(await get(mod, "/api/v2/admin/accounts?origin=local&username=bo")),
         [bob, admin, admin2].map((u) => u.accountId).sort(),
