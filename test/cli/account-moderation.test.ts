@@ -183,6 +183,16 @@ for (const kind of ["sqlite", "postgres"] as const) {
       );
       for (const e of entries) assert.equal(e.account, null);
       assert.match(entries[0]!.actor, /operator/);
+
+      await ok("delete", "alice");
+      const deleted = await api(
+        origin,
+        "GET",
+        `/api/v1/admin/audit_log?target_id=${alice.accountId}&limit=1`,
+        { token: admin.token },
+      );
+      assert.equal(deleted.json[0].action, "account.delete");
+      assert.equal(deleted.json[0].target_label, "alice");
     });
   });
 }
