@@ -1,18 +1,16 @@
 // `kith accounts …`: the operator's tools for local accounts.
 import type { Role } from "../db/schema.ts";
 import {
-  approve,
   createLocalAccount,
   deleteLocal,
   listLocalAccounts,
   ROLES,
   setRole,
-  suspend,
-  unsuspend,
 } from "../domain/accounts/admin.ts";
 import type { Context } from "../domain/context.ts";
 import { createPersonalTokenFor } from "../domain/oauth/personal-tokens.ts";
 import { parseScopes } from "../domain/oauth/scopes.ts";
+import { moderationCommands } from "./account-moderation.ts";
 import { type Command, commandGroup, parse, UsageError } from "./args.ts";
 import { withContext } from "./context.ts";
 
@@ -122,14 +120,7 @@ export const accountCommands: Record<string, Command> = {
   list,
   "set-role": setRoleCommand,
   token,
-  approve: byUsername("Approve a pending sign-up.", "approve", approve, "is approved"),
-  suspend: byUsername(
-    "Suspend a local account: it can no longer sign in or be seen.",
-    "suspend",
-    suspend,
-    "is suspended",
-  ),
-  unsuspend: byUsername("Lift a suspension.", "unsuspend", unsuspend, "is no longer suspended"),
+  ...moderationCommands,
   delete: byUsername(
     "Delete a local account for good; the username stays reserved.",
     "delete",
@@ -138,4 +129,8 @@ export const accountCommands: Record<string, Command> = {
   ),
 };
 
-export const accountsCommand = commandGroup("accounts", "Manage local accounts.", accountCommands);
+export const accountsCommand = commandGroup(
+  "accounts",
+  "Manage and moderate accounts.",
+  accountCommands,
+);

@@ -23,7 +23,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     load: async () => (await import("./migrate.ts")).migrateCommand,
   },
   accounts: {
-    summary: "Manage local accounts.",
+    summary: "Manage and moderate accounts.",
     load: async () => (await import("./accounts.ts")).accountsCommand,
   },
   "server-rules": {

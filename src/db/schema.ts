@@ -48,6 +48,8 @@ export interface AccountsTable {
   suspended_at: Timestamp | null;
   silenced_at: Timestamp | null;
   sensitized_at: Timestamp | null;
+  /** local (a moderator here) or remote (its own server's actor says so) (0023) */
+  suspension_origin: Generated<"local" | "remote" | null>;
   statuses_count: Generated<number>;
   followers_count: Generated<number>;
   following_count: Generated<number>;
@@ -317,6 +319,8 @@ export interface NotificationsTable {
   type: string;
   status_id: string | null;
   report_id: string | null;
+  /** the strike of a `moderation_warning` (0023) */
+  account_warning_id: Generated<string | null>;
   group_key: string;
   created_at: Timestamp;
   /** 1: held back by the recipient's notification policy (0027) */
@@ -653,6 +657,21 @@ export interface NotificationPermissionsTable {
   created_at: Timestamp;
 }
 
+/** A strike: what a moderator did to an account and told its owner (0023). */
+export interface AccountWarningsTable {
+  id: string;
+  /** the moderator; null for the operator at the command line */
+  account_id: string | null;
+  target_account_id: string;
+  /** none, disable, sensitive, silence, suspend */
+  action: string;
+  text: Generated<string>;
+  report_id: string | null;
+  /** JSON: string[] */
+  status_ids: Generated<string>;
+  created_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
   audit_log: AuditLogTable;
@@ -713,4 +732,5 @@ export interface Database {
   notification_policies: NotificationPoliciesTable;
   notification_requests: NotificationRequestsTable;
   notification_permissions: NotificationPermissionsTable;
+  account_warnings: AccountWarningsTable;
 }

@@ -66,6 +66,8 @@ export type DomainEvent =
   | ({ type: "block.created" } & BlockFacts)
   | ({ type: "block.removed" } & BlockFacts)
   | { type: "account.updated"; accountId: string }
+  /** A local account was suspended or its suspension lifted: its actor goes out again. */
+  | { type: "account.suspended" | "account.unsuspended"; accountId: string }
   /** A local account was deleted; these remote accounts' servers are to be told. */
   | { type: "account.deleted"; accountId: string; remoteAccountIds: string[] }
   /** A local poll's tallies changed (or it ended): its Question goes out again. */
@@ -134,6 +136,8 @@ function subjectOf(event: DomainEvent): string {
     case "block.removed":
       return `block:${event.accountId}:${event.targetId}`;
     case "account.updated":
+    case "account.suspended":
+    case "account.unsuspended":
     case "account.deleted":
       return `account:${event.accountId}`;
     case "poll.updated":

@@ -68,6 +68,7 @@ async function buildActor(
   minimal: boolean,
 ) {
   const { account } = found;
+  const suspended = account.suspended_at !== null;
   const { origin } = fctx.data.config;
   const keys = await fctx.getActorKeyPairs(identifier);
   const keyValues = {
@@ -79,12 +80,12 @@ async function buildActor(
     publicKey: keys[0]?.cryptographicKey ?? null,
     assertionMethods: keys.map((k) => k.multikey),
   };
+  // Suspended: the profile is emptied and says so (toot:suspended), as Mastodon's is.
   const values = minimal
     ? keyValues
-    : {
-        ...keyValues,
-        ...(await profileValues(fctx, identifier, found)),
-      };
+    : suspended
+      ? { ...keyValues, ...suspendedValues(fctx, identifier, account.username) }
+      : { ...keyValues, ...(await profileValues(fctx, identifier, found)) };
   switch (account.actor_type) {
     case "Service":
       return new Service(values);
@@ -95,6 +96,22 @@ async function buildActor(
     default:
       return new Person(values);
   }
+}
+
+/** What a suspended actor still shows: its name and collections, nothing of its profile. */
+function suspendedValues(fctx: RequestContext<KithContext>, identifier: string, username: string) {
+  return {
+    name: username,
+    summary: "",
+    outbox: fctx.getOutboxUri(identifier),
+    followers: fctx.getFollowersUri(identifier),
+    following: fctx.getFollowingUri(identifier),
+    featured: fctx.getFeaturedUri(identifier),
+    manuallyApprovesFollowers: false,
+    discoverable: false,
+    indexable: false,
+    suspended: true,
+  };
 }
 
 /** Everything of an actor but its keys and inboxes. */
@@ -130,10 +147,14 @@ async function profileValues(
 }
 
 /** The account behind an identifier: the exact username, as the actor's id is built from it. */
-async function actorFor(kith: KithContext, identifier: string): Promise<LocalActor | null> {
+async function actorFor(
+  kith: KithContext,
+  identifier: string,
+): Promise<(LocalActor & { deleted: boolean }) | null> {
   const found = await findLocalActor(kith, identifier);
-  if (found) return found.account.username === identifier ? found : null;
-  return findDeletedLocalActor(kith, identifier);
+  if (found) return found.account.username === identifier ? { ...found, deleted: false } : null;
+  const deleted = await findDeletedLocalActor(kith, identifier);
+  return deleted ? { ...deleted, deleted: true } : null;
 }
 
 function profileUsername(kith: KithContext, resource: URL): string | null {
@@ -147,8 +168,9 @@ export function registerActor(federation: Federation<KithContext>): void {
     .setActorDispatcher(ACTOR_PATH, async (fctx, identifier) => {
       const found = await actorFor(fctx.data, identifier);
       if (!found) return null;
-      // Suspended: gone for other servers (Fedify answers 410), as Mastodon does.
-      if (found.account.suspended_at) return new Tombstone({ id: fctx.getActorUri(identifier) });
+      // Deleted: gone for other servers (Fedify answers 410), as Mastodon does. A suspended
+      // account is still there, emptied and marked suspended, until its data are purged.
+      if (found.deleted) return new Tombstone({ id: fctx.getActorUri(identifier) });
       if (!fctx.data.config.authorizedFetch) return buildActor(fctx, identifier, found, false);
       // Authorized fetch: a blocked signer finds nothing; no signature, only keys and inboxes.
       if (await blockedFetcher(fctx, found.account.id)) return null;
@@ -165,7 +187,9 @@ export function registerActor(federation: Federation<KithContext>): void {
     // acct:ALICE@host finds alice; the identifier is always the stored spelling.
     .mapHandle(async (fctx, username) => {
       const found = await findLocalActor(fctx.data, username);
-      return found ? found.account.username : null;
+      if (found) return found.account.username;
+      // A deleted account's handle is gone (410), not unknown, as Mastodon answers.
+      return (await findDeletedLocalActor(fctx.data, username))?.account.username ?? null;
     })
     // WebFinger for profile URLs (https://host/@alice) as well as actor URIs and acct: handles.
     .mapAlias(async (fctx, resource) => {

@@ -6,6 +6,7 @@ import type { Context } from "../domain/context.ts";
 import { federationMiddleware } from "../federation/mount.ts";
 import { accountStatusesRoutes } from "./api/account-statuses.ts";
 import { accountRoutes } from "./api/accounts.ts";
+import { adminAccountRoutes } from "./api/admin-accounts.ts";
 import { adminAuditRoutes } from "./api/admin-audit.ts";
 import { adminCanonicalEmailBlockRoutes } from "./api/admin-canonical-email-blocks.ts";
 import { adminEmailDomainBlockRoutes } from "./api/admin-email-domain-blocks.ts";
@@ -123,6 +124,7 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", adminCanonicalEmailBlockRoutes(ctx));
   app.route("/", adminIpBlockRoutes(ctx));
   app.route("/", adminServerRuleRoutes(ctx));
+  app.route("/", adminAccountRoutes(ctx));
   app.route("/", listRoutes(ctx));
   app.route("/", conversationRoutes(ctx));
   app.route("/", markerRoutes(ctx));

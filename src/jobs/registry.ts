@@ -10,6 +10,8 @@ import {
   tellDomainEventListeners,
 } from "../domain/events.ts";
 import { housekeeping } from "../domain/housekeeping.ts";
+import { ACCOUNT_PURGE_QUEUE } from "../domain/moderation/account-actions.ts";
+import { accountPurgeJob } from "../domain/moderation/purge.ts";
 import { POLL_EXPIRY_QUEUE, pollExpiryJob } from "../domain/polls/expiry.ts";
 import { POLL_UPDATE_QUEUE, pollUpdateJob } from "../domain/polls/updates.ts";
 import { pushJob } from "../domain/push/deliver.ts";
@@ -26,6 +28,8 @@ import type { WorkerOptions } from "./worker.ts";
 export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "periodic"> {
   return {
     handlers: {
+      // A suspended account's data, 30 days on (moderation/purge.ts).
+      [ACCOUNT_PURGE_QUEUE]: (payload) => accountPurgeJob(ctx, payload),
       // Domain events recorded with their change: the outbox's deliveries (events.ts).
       [DOMAIN_EVENTS_QUEUE]: (payload) => tellDomainEventListeners(ctx, payload as DomainEvent),
       housekeeping: async () => {

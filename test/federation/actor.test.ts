@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, it } from "node:test";
-import { suspend } from "../../src/domain/accounts/admin.ts";
+import { deleteLocal, suspend } from "../../src/domain/accounts/admin.ts";
 import { insertRemoteAccount } from "../helpers/accounts.ts";
 import { eachServer } from "../helpers/server.ts";
 import { createUser, type TestUser } from "../helpers/users.ts";
@@ -36,7 +36,14 @@ eachServer("local ActivityPub actors", (server) => {
     alice = await createUser(ctx, { username: "alice" });
     const bot = await createUser(ctx, { username: "robot" });
     await createUser(ctx, { username: "gone" });
-    await suspend(ctx, "gone");
+    await deleteLocal(ctx, "gone");
+    await createUser(ctx, { username: "held" });
+    await ctx.db.kysely
+      .updateTable("accounts")
+      .set({ display_name: "Held H.", note: "<p>bio</p>" })
+      .where("username", "=", "held")
+      .execute();
+    await suspend(ctx, "held");
     const target = {
       id: await insertRemoteAccount(ctx.db, { username: "alice", domain: "new.test" }),
     };
@@ -161,11 +168,20 @@ eachServer("local ActivityPub actors", (server) => {
     }
   });
 
-  it("answers 404 for unknown or differently-spelled users and 410 for suspended ones", async () => {
+  it("answers 404 for unknown or differently-spelled users and 410 for deleted ones", async () => {
     const base = server().url;
     assert.equal((await get(`${base}/users/nobody`, AP)).status, 404);
     assert.equal((await get(`${base}/users/ALICE`, AP)).status, 404);
     assert.equal((await get(`${base}/users/gone`, AP)).status, 410);
+  });
+
+  it("shows a suspended actor emptied and marked suspended, as Mastodon", async () => {
+    const r = await get(`${server().url}/users/held`, AP);
+    assert.equal(r.status, 200);
+    assert.equal(r.json.suspended, true);
+    assert.equal(r.json.name, "held");
+    assert.equal(r.json.summary ?? "", "");
+    assert.ok(r.json.publicKey, "it keeps its key, to sign");
   });
 
   it("serves the collections the actor names, with true totals (items are a later step)", async () => {

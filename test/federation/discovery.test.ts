@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, it } from "node:test";
 import { newId } from "../../src/db/ids.ts";
-import { createLocalAccount, suspend } from "../../src/domain/accounts/admin.ts";
+import { createLocalAccount, deleteLocal, suspend } from "../../src/domain/accounts/admin.ts";
 import type { Context } from "../../src/domain/context.ts";
 import { nodeInfo } from "../../src/federation/nodeinfo.ts";
 import { insertRemoteAccount } from "../helpers/accounts.ts";
@@ -84,7 +84,9 @@ eachServer("federation discovery", (server) => {
     await localAccount(ctx, "dormant"); // never active
     await localAccount(ctx, "unconfirmed", { confirmed: false }); // not a user to others yet
     await localAccount(ctx, "gone");
-    await suspend(ctx, "gone");
+    await deleteLocal(ctx, "gone");
+    await localAccount(ctx, "held");
+    await suspend(ctx, "held");
     const first = await insertStatus(ctx, alice.accountId);
     await insertStatus(ctx, carol.accountId);
     await insertStatus(ctx, carol.accountId, { reblogOf: first }); // a boost is no post
@@ -122,7 +124,7 @@ eachServer("federation discovery", (server) => {
     }
   });
 
-  it("answers 404 for unknown, unconfirmed and foreign handles, 410 for suspended, 400 without a resource", async () => {
+  it("answers 404 for unknown, unconfirmed and foreign handles, 410 for deleted, 400 without a resource", async () => {
     const base = server().url;
     const wf = (resource: string) =>
       get(`${base}/.well-known/webfinger?resource=${encodeURIComponent(resource)}`);
@@ -132,6 +134,8 @@ eachServer("federation discovery", (server) => {
     assert.equal((await wf("https://remote.test/@alice")).status, 404);
     assert.equal((await wf(`${base}/@nobody`)).status, 404);
     assert.equal((await wf(`acct:gone@${host}`)).status, 410);
+    // Suspended is not gone yet (Mastodon answers until the data are purged).
+    assert.equal((await wf(`acct:held@${host}`)).status, 200);
     assert.equal((await get(`${base}/.well-known/webfinger`)).status, 400);
   });
 
@@ -170,7 +174,7 @@ eachServer("federation discovery", (server) => {
       assert.deepEqual(r.json.protocols, ["activitypub"]);
       assert.deepEqual(r.json.services, { inbound: [], outbound: [] });
       assert.equal(r.json.openRegistrations, true);
-      // alice, carol, dormant; not the unconfirmed or the suspended one.
+      // alice, carol, dormant; not the unconfirmed, suspended or deleted ones.
       assert.deepEqual(r.json.usage.users, { total: 3, activeMonth: 1, activeHalfyear: 2 });
       assert.equal(r.json.usage.localPosts, 2);
       assert.equal(r.json.metadata.nodeName, "Kith");

@@ -19,6 +19,7 @@ import * as m0019 from "./0019_lists_conversations.ts";
 import * as m0020 from "./0020_scheduled_statuses.ts";
 import * as m0021 from "./0021_audit_log.ts";
 import * as m0022 from "./0022_filters.ts";
+import * as m0023 from "./0023_account_moderation.ts";
 import * as m0025 from "./0025_signup_safety.ts";
 import * as m0027 from "./0027_push_and_notification_policy.ts";
 
@@ -35,11 +36,12 @@ export const migrations: Record<string, Migration> = {
   "0014_delivery_failures": m0014,
   "0016_polls": m0016,
   "0017_reports": m0017,
-  "0019_lists_conversations": m0019,
   "0018_rule_actions": m0018,
+  "0019_lists_conversations": m0019,
   "0020_scheduled_statuses": m0020,
   "0021_audit_log": m0021,
   "0022_filters": m0022,
+  "0023_account_moderation": m0023,
   "0025_signup_safety": m0025,
   "0027_push_and_notification_policy": m0027,
 };

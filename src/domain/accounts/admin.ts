@@ -1,11 +1,15 @@
-// Creating local accounts and the operator's actions on them (the `kith accounts` commands and,
-// later, the admin API use these).
+// Creating local accounts and the operator's actions on them (the `kith accounts` commands).
+// Moderation proper (warn, limit, suspend…) is moderation/account-actions.ts, shared with the
+// admin API; the operator acts there as `by = null`.
 import { newId } from "../../db/ids.ts";
 import type { Role } from "../../db/schema.ts";
 import { type Context, inTransaction } from "../context.ts";
-import { DomainError, notFound, validation } from "../errors.ts";
-import { emitDomainEvent } from "../events.ts";
+import { notFound, validation } from "../errors.ts";
+import { takeAccountAction, undoAccountAction } from "../moderation/account-actions.ts";
+import { recordAudit } from "../moderation/audit.ts";
+import { approveAccount } from "../moderation/sign-ups.ts";
 import { generatePassword, hashPassword, passwordProblem } from "./passwords.ts";
+import { relatedRemoteAccountIds, retireLocalAccount } from "./retire.ts";
 import { emailProblem, usernameProblem } from "./usernames.ts";
 
 export const ROLES: readonly Role[] = ["user", "moderator", "admin"];
@@ -199,12 +203,7 @@ async function findLocal(ctx: Context, username: string) {
   const row = await ctx.db.kysely
     .selectFrom("accounts")
     .innerJoin("users", "users.account_id", "accounts.id")
-    .select([
-      "accounts.id as accountId",
-      "users.id as userId",
-      "accounts.suspended_at",
-      "users.approved",
-    ])
+    .select(["accounts.id as accountId", "accounts.username", "users.id as userId", "users.role"])
     .where((eb) => eb(eb.fn("lower", ["accounts.username"]), "=", username.toLowerCase()))
     .where("accounts.domain", "is", null)
     .executeTakeFirst();
@@ -212,96 +211,60 @@ async function findLocal(ctx: Context, username: string) {
   return row;
 }
 
+/** The ID of the local account with this username (any case), for the command line. */
+export async function localAccountId(ctx: Context, username: string): Promise<string> {
+  return (await findLocal(ctx, username)).accountId;
+}
+
 export async function setRole(ctx: Context, username: string, role: string): Promise<void> {
   if (!ROLES.includes(role as Role)) {
     throw validation(`Role must be one of ${ROLES.join(", ")}`);
   }
-  const { userId } = await findLocal(ctx, username);
-  await ctx.db.kysely
-    .updateTable("users")
-    .set({ role: role as Role, updated_at: new Date().toISOString() })
-    .where("id", "=", userId)
-    .execute();
+  const found = await findLocal(ctx, username);
+  await inTransaction(ctx, async (tctx, trx) => {
+    await trx
+      .updateTable("users")
+      .set({ role: role as Role, updated_at: new Date().toISOString() })
+      .where("id", "=", found.userId)
+      .execute();
+    await recordAudit(tctx, {
+      accountId: null,
+      action: "account.change_role",
+      targetType: "account",
+      targetId: found.accountId,
+      targetLabel: found.username,
+      detail: { from: found.role, to: role },
+    });
+  });
 }
 
-export async function approve(ctx: Context, username: string): Promise<void> {
-  const { userId, approved } = await findLocal(ctx, username);
-  if (approved === 1) throw new DomainError("conflict", "The account is already approved");
-  await ctx.db.kysely
-    .updateTable("users")
-    .set({ approved: 1, updated_at: new Date().toISOString() })
-    .where("id", "=", userId)
-    .execute();
-}
+// The operator's actions by username: the same domain functions as the admin API.
+export const approve = async (ctx: Context, username: string) =>
+  approveAccount(ctx, null, await localAccountId(ctx, username));
 
-export async function suspend(ctx: Context, username: string): Promise<void> {
-  const { accountId, suspended_at } = await findLocal(ctx, username);
-  if (suspended_at) throw new DomainError("conflict", "The account is already suspended");
-  await ctx.db.kysely
-    .updateTable("accounts")
-    .set({ suspended_at: new Date().toISOString() })
-    .where("id", "=", accountId)
-    .execute();
-}
+export const suspend = async (ctx: Context, username: string) =>
+  takeAccountAction(ctx, null, await localAccountId(ctx, username), { type: "suspend" });
 
-export async function unsuspend(ctx: Context, username: string): Promise<void> {
-  const { accountId, suspended_at } = await findLocal(ctx, username);
-  if (!suspended_at) throw new DomainError("conflict", "The account is not suspended");
-  await ctx.db.kysely
-    .updateTable("accounts")
-    .set({ suspended_at: null })
-    .where("id", "=", accountId)
-    .execute();
-}
+export const unsuspend = async (ctx: Context, username: string) =>
+  undoAccountAction(ctx, null, await localAccountId(ctx, username), "unsuspend");
 
 /**
  * Deletes a local user for good: the login and profile are removed, and the account row stays
  * as a suspended tombstone so that the name cannot be taken again (other servers still know it).
  * Other servers are told (a Delete of the actor, as Mastodon's DeleteAccountService sends): the
- * servers of its remote followers and of the accounts it followed, named in the event because
- * follows may be gone by the time it is delivered.
+ * servers of its remote followers and of the accounts it followed.
  */
 export async function deleteLocal(ctx: Context, username: string): Promise<void> {
-  const { accountId, userId } = await findLocal(ctx, username);
-  const now = new Date().toISOString();
-  await inTransaction(ctx, async (tctx, trx) => {
-    const related = await trx
-      .selectFrom("follows")
-      .innerJoin("accounts", (j) =>
-        j.on((eb) =>
-          eb.or([
-            eb.and([
-              eb("follows.target_account_id", "=", accountId),
-              eb("accounts.id", "=", eb.ref("follows.account_id")),
-            ]),
-            eb.and([
-              eb("follows.account_id", "=", accountId),
-              eb("accounts.id", "=", eb.ref("follows.target_account_id")),
-            ]),
-          ]),
-        ),
-      )
-      .select("accounts.id")
-      .where("accounts.domain", "is not", null)
-      .execute();
-    await trx.deleteFrom("users").where("id", "=", userId).execute();
-    await trx
-      .updateTable("accounts")
-      .set({
-        display_name: "",
-        note: "",
-        fields: "[]",
-        avatar_url: null,
-        header_url: null,
-        suspended_at: now,
-        updated_at: now,
-      })
-      .where("id", "=", accountId)
-      .execute();
-    await emitDomainEvent(tctx, {
-      type: "account.deleted",
-      accountId,
-      remoteAccountIds: [...new Set(related.map((r) => r.id))],
+  const { accountId, username: name } = await findLocal(ctx, username);
+  await inTransaction(ctx, async (tctx) => {
+    const related = await relatedRemoteAccountIds(tctx, accountId);
+    await retireLocalAccount(tctx, accountId, related);
+    await recordAudit(tctx, {
+      accountId: null,
+      action: "account.delete",
+      targetType: "account",
+      targetId: accountId,
+      targetLabel: name,
     });
   });
 }

@@ -28,6 +28,8 @@ export interface RemoteAccountInput {
   discoverable: boolean | null;
   indexable: boolean;
   memorial: boolean;
+  /** The actor says its own server suspended it (toot:suspended). */
+  suspended: boolean;
   fields: { name: string; value: string }[];
   alsoKnownAs: string[];
   publicKeyPem: string | null;
@@ -53,8 +55,8 @@ export function isStale(account: AccountRow, now = Date.now()): boolean {
 }
 
 /**
- * Inserts or refreshes the account with this `uri`. Counters, suspension and local relations
- * stay as they are. Throws a DomainError("conflict") when another actor holds the handle.
+ * Inserts or refreshes the account with this `uri`. Counters and local relations stay as they
+ * are; a suspension follows the actor's own word only when it came from there. Throws a DomainError("conflict") when another actor holds the handle.
  */
 export async function upsertRemoteAccount(
   ctx: Context,
@@ -90,8 +92,9 @@ export async function upsertRemoteAccount(
   const existing = await findAccountByUri(ctx, input.uri);
   if (existing) {
     if (existing.domain === null) return existing; // never overwrite a local account
-    await kysely.updateTable("accounts").set(values).where("id", "=", existing.id).execute();
-    return { ...existing, ...values };
+    const update = { ...values, ...suspensionChange(existing, input.suspended, now) };
+    await kysely.updateTable("accounts").set(update).where("id", "=", existing.id).execute();
+    return { ...existing, ...update };
   }
   const taken = await kysely
     .selectFrom("accounts")
@@ -109,7 +112,8 @@ export async function upsertRemoteAccount(
     ...values,
     moved_to_account_id: null,
     private_key_pem: null,
-    suspended_at: null,
+    suspended_at: input.suspended ? now : null,
+    suspension_origin: input.suspended ? ("remote" as const) : null,
     silenced_at: null,
     sensitized_at: null,
     last_status_at: null,
@@ -122,6 +126,19 @@ export async function upsertRemoteAccount(
     .onConflict((oc) => oc.column("uri").doNothing())
     .execute();
   return (await findAccountByUri(ctx, input.uri)) as AccountRow;
+}
+
+/**
+ * Follows what the actor says of its own suspension (Mastodon's ProcessAccountService): it is
+ * hidden here while its server suspends it, and shown again when it no longer does, unless a
+ * moderator here suspended it too.
+ */
+function suspensionChange(existing: AccountRow, suspended: boolean, now: string) {
+  if (suspended && !existing.suspended_at)
+    return { suspended_at: now, suspension_origin: "remote" as const };
+  if (!suspended && existing.suspension_origin === "remote")
+    return { suspended_at: null, suspension_origin: null };
+  return {};
 }
 
 /** Marks `oldId` as moved to `newId` (Move, after its alias was checked). */

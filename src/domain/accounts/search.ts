@@ -66,6 +66,25 @@ export async function searchAccounts(
       ? sql`a.domain IS NULL`
       : sql`lower(a.domain) = ${domain.toLowerCase()}`;
   const exact = sql<number>`CASE WHEN lower(a.username) = ${username.toLowerCase()} AND ${exactDomain} THEN 0 ELSE 1 END`;
+  // A limited (silenced) account is found by its followers, or by its exact handle.
+  q = q.where((eb) =>
+    eb.or([
+      eb("a.silenced_at", "is", null),
+      eb(exact, "=", 0),
+      ...(me === null
+        ? []
+        : [
+            eb("a.id", "=", me),
+            eb.exists(
+              eb
+                .selectFrom("follows as sl")
+                .select("sl.id")
+                .where("sl.account_id", "=", me)
+                .whereRef("sl.target_account_id", "=", "a.id"),
+            ),
+          ]),
+    ]),
+  );
   const followed =
     me === null
       ? sql<number>`1`

@@ -1,9 +1,6 @@
-// Who moderates: admins and moderators (Mastodon's Manage Reports permission, which both of
-// Kith's staff roles hold). They are told of new sign-ups and reports, and only they may read
-// and handle the report queue.
+// Who moderates: admins and moderators. They are told of new sign-ups and reports; what each
+// may do is moderation/permissions.ts.
 import type { Context } from "../context.ts";
-import { forbidden } from "../errors.ts";
-import { isStaff, type Viewer } from "../viewer.ts";
 
 /** Accounts of active staff: admins and moderators whose login works. */
 export async function staffAccountIds(ctx: Context): Promise<string[]> {
@@ -17,10 +14,4 @@ export async function staffAccountIds(ctx: Context): Promise<string[]> {
     .orderBy("users.account_id")
     .execute();
   return rows.map((r) => r.account_id);
-}
-
-/** The viewer, if they may handle reports; else Mastodon's 403. */
-export function requireModerator(viewer: Viewer): Viewer {
-  if (!isStaff(viewer)) throw forbidden();
-  return viewer;
 }

@@ -23,7 +23,8 @@ export type NotificationType =
   | "poll"
   | "update"
   | "admin.sign_up"
-  | "admin.report";
+  | "admin.report"
+  | "moderation_warning";
 
 export const NOTIFICATION_TYPES: readonly NotificationType[] = [
   "mention",
@@ -36,6 +37,7 @@ export const NOTIFICATION_TYPES: readonly NotificationType[] = [
   "update",
   "admin.sign_up",
   "admin.report",
+  "moderation_warning",
 ];
 
 /** Types whose notification carries a status. */
@@ -54,6 +56,7 @@ export interface NewNotification {
   fromAccountId: string;
   statusId?: string | null;
   reportId?: string | null;
+  accountWarningId?: string | null;
 }
 
 // Mastodon 4.5 groups these (Notification::Groups): favourites and reblogs per status, follows
@@ -68,8 +71,10 @@ const MAX_GROUP_SPAN_HOURS = 12;
  * sender's notification request); any other is pushed to their Web Push subscriptions.
  */
 export async function notify(ctx: Context, n: NewNotification): Promise<string | null> {
-  // The one notification about one's own doing: the end of one's own poll (Mastodon's too).
-  if (n.recipientId === n.fromAccountId && n.type !== "poll") return null;
+  // About one's own doing only: the end of one's own poll (Mastodon's too), and a moderation
+  // warning, which comes "from" its target as Mastodon's does.
+  const self = n.type === "poll" || n.type === "moderation_warning";
+  if (n.recipientId === n.fromAccountId && !self) return null;
   const { kysely } = ctx.db;
   const now = new Date();
   const nowIso = now.toISOString();
@@ -81,7 +86,9 @@ export async function notify(ctx: Context, n: NewNotification): Promise<string |
     .execute();
   const recipient = people.find((p) => p.id === n.recipientId);
   const sender = people.find((p) => p.id === n.fromAccountId);
-  if (!recipient || recipient.domain !== null || !sender || sender.suspended_at) return null;
+  if (!recipient || recipient.domain !== null || !sender) return null;
+  // A suspended sender notifies nobody; a suspension's own warning waits for its lifting.
+  if (sender.suspended_at && n.type !== "moderation_warning") return null;
   if (await shutOut(ctx, n.recipientId, n.fromAccountId)) return null;
   const muted = await kysely
     .selectFrom("mutes")
@@ -135,6 +142,7 @@ export async function notify(ctx: Context, n: NewNotification): Promise<string |
       type: n.type,
       status_id: n.statusId ?? null,
       report_id: n.reportId ?? null,
+      account_warning_id: n.accountWarningId ?? null,
       group_key: groupKey,
       created_at: nowIso,
       filtered: verdict === "filter" ? 1 : 0,

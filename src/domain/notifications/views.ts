@@ -3,6 +3,7 @@
 // A reblog notification is about the reblogged original, as Mastodon's `target_status`.
 import { type AccountRow, getAccounts } from "../accounts/queries.ts";
 import type { Context } from "../context.ts";
+import { type AccountWarningRow, getWarnings } from "../moderation/warnings.ts";
 import { getReports } from "../reports/queries.ts";
 import { loadReportViews, type ReportView } from "../reports/views.ts";
 import { getStatusRows } from "../statuses/queries.ts";
@@ -17,6 +18,8 @@ export interface NotificationViews {
   statuses: Map<string, StatusView>;
   /** by notification ID, for admin.report */
   reports: Map<string, ReportView>;
+  /** by notification ID, for moderation_warning */
+  warnings: Map<string, AccountWarningRow>;
 }
 
 /**
@@ -62,7 +65,26 @@ export async function loadNotificationViews(
     ...rows.flatMap((r) => (r.from_account_id ? [r.from_account_id] : [])),
     ...extraAccountIds,
   ]);
-  return { accounts, statuses, reports: await reportsOf(ctx, rows) };
+  return {
+    accounts,
+    statuses,
+    reports: await reportsOf(ctx, rows),
+    warnings: await warningsOf(ctx, rows),
+  };
+}
+
+async function warningsOf(ctx: Context, rows: readonly NotificationRow[]) {
+  const withWarning = rows.filter((r) => r.account_warning_id);
+  const found = await getWarnings(
+    ctx,
+    withWarning.map((r) => r.account_warning_id!),
+  );
+  const warnings = new Map<string, AccountWarningRow>();
+  for (const r of withWarning) {
+    const warning = found.get(r.account_warning_id!);
+    if (warning) warnings.set(r.id, warning);
+  }
+  return warnings;
 }
 
 async function reportsOf(

@@ -1,7 +1,7 @@
 // What moderators do with a report (Mastodon's Admin::ReportsController): reclassify it, take
 // it on or let it go, resolve it and reopen it. `by` is the moderator's account, or null for
 // the operator at the command line. Who may do this is checked by the caller
-// (accounts/staff.ts `requireModerator`).
+// (`requirePermission(viewer, "manage_reports")`).
 import type { ReportCategory } from "../../db/schema.ts";
 import { type Context, inTransaction } from "../context.ts";
 import { recordAudit } from "../moderation/audit.ts";

@@ -369,6 +369,7 @@ export async function readActor(
     discoverable: actor.discoverable ?? null,
     indexable: actor.indexable === true,
     memorial: actor.memorial === true,
+    suspended: actor.suspended === true,
     fields,
     alsoKnownAs: actor.aliasIds.slice(0, 16).map((u) => u.href),
     publicKeyPem,

@@ -89,7 +89,12 @@ async function handle(env: InboxEnv, activity: Activity, depth: number): Promise
   if (!actorUri) throw new Refusal("no actor");
   const actor = await resolveActor(env, actorUri);
   if (actor.domain === null) throw new Refusal("a remote activity in the name of a local account");
-  if (actor.suspended_at) return { result: "ignored", reason: "the actor is suspended here" };
+  // Suspended by its own server, it may still say so no longer (Update) or go (Delete).
+  const selfSuspended =
+    actor.suspension_origin === "remote" &&
+    (activity instanceof Update || activity instanceof Delete);
+  if (actor.suspended_at && !selfSuspended)
+    return { result: "ignored", reason: "the actor is suspended here" };
   // Its server is up: deliveries to it need no longer be skipped (not so for a relayed one).
   if (depth === 0) await recordActorAnswered(env.kith, actor);
   // A Group's announced activities are handled once, never announcements within them.

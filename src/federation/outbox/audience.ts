@@ -93,21 +93,21 @@ export async function remoteFollowers(ctx: Context, accountId: string): Promise<
   return usable(rows);
 }
 
-/** The remote, unsuspended ones among `ids` that have an inbox. */
+/** The remote ones among `ids` that have an inbox, unsuspended unless asked. */
 export async function remoteAccounts(
   ctx: Context,
   ids: readonly string[],
+  options: { evenSuspended?: boolean } = {},
 ): Promise<RemoteRecipient[]> {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return [];
-  const rows = await ctx.db.kysely
+  let query = ctx.db.kysely
     .selectFrom("accounts")
     .select(RECIPIENT_COLUMNS)
     .where("accounts.id", "in", unique)
-    .where("accounts.domain", "is not", null)
-    .where("accounts.suspended_at", "is", null)
-    .execute();
-  return usable(rows);
+    .where("accounts.domain", "is not", null);
+  if (!options.evenSuspended) query = query.where("accounts.suspended_at", "is", null);
+  return usable(await query.execute());
 }
 
 export async function mentionedAccountIds(ctx: Context, statusId: string): Promise<string[]> {

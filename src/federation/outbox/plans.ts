@@ -209,9 +209,14 @@ async function pinPlan(
 }
 
 /** The local and the remote side of a follow; null unless `local` is local and `remote` not. */
-async function followSides(ctx: Context, localId: string, remoteId: string) {
+async function followSides(
+  ctx: Context,
+  localId: string,
+  remoteId: string,
+  options: { evenSuspended?: boolean } = {},
+) {
   const sender = await localSender(ctx, localId);
-  const [remote] = await remoteAccounts(ctx, [remoteId]);
+  const [remote] = await remoteAccounts(ctx, [remoteId], options);
   return sender && remote ? { sender, remote } : null;
 }
 
@@ -223,7 +228,11 @@ async function followPlan(
   const outgoing = kind === "follow" || kind === "undo-follow";
   const sides = outgoing
     ? await followSides(ctx, facts.followerId, facts.targetId)
-    : await followSides(ctx, facts.targetId, facts.followerId);
+    : // A suspended remote follower is still told its follow is over (Mastodon's
+      // SuspendAccountService rejects them).
+      await followSides(ctx, facts.targetId, facts.followerId, {
+        evenSuspended: kind === "reject",
+      });
   if (!sides) return null;
   const { sender, remote } = sides;
   const base = {
@@ -368,6 +377,15 @@ export async function planDelivery(ctx: Context, event: DomainEvent): Promise<Pl
     }
     case "account.updated": {
       const sender = await localSender(ctx, event.accountId);
+      if (!sender) break;
+      const recipients = await remoteFollowers(ctx, sender.id);
+      plan = { kind: "update-actor", sender, recipients, shared: true, orderingKey: sender.uri };
+      break;
+    }
+    case "account.suspended":
+    case "account.unsuspended": {
+      // Mastodon's Update of the actor, which says `suspended` (or no longer does).
+      const sender = await localSender(ctx, event.accountId, { evenDeleted: true });
       if (!sender) break;
       const recipients = await remoteFollowers(ctx, sender.id);
       plan = { kind: "update-actor", sender, recipients, shared: true, orderingKey: sender.uri };

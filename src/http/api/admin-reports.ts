@@ -1,11 +1,11 @@
 // The moderators' report queue (Mastodon's /api/v1/admin/reports): list with filters and Link
 // paging, one report, reclassify it, assign it to yourself or nobody, resolve and reopen it.
-// Admin scopes on the token and a staff role on the user are both required.
+// Admin scopes on the token and the manage_reports permission on the role are both required.
 import type { Context as HonoContext } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
-import { requireModerator } from "../../domain/accounts/staff.ts";
 import type { Context } from "../../domain/context.ts";
+import { requirePermission } from "../../domain/moderation/permissions.ts";
 import { REPORT_CATEGORIES } from "../../domain/reports/categories.ts";
 import {
   assignReport,
@@ -39,7 +39,7 @@ const updateSchema = z.object({
 });
 
 const moderator = (c: HonoContext<AppEnv>, scope: string): Viewer =>
-  requireModerator(requireUser(c, scope));
+  requirePermission(requireUser(c, scope), "manage_reports");
 
 export function adminReportRoutes(ctx: Context): Hono<AppEnv> {
   const app = new Hono<AppEnv>();

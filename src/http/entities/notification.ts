@@ -8,6 +8,7 @@ import type { NotificationRow } from "../../domain/notifications/queries.ts";
 import type { NotificationViews } from "../../domain/notifications/views.ts";
 import type { StatusView } from "../../domain/statuses/views.ts";
 import { renderAccount, renderPartialAccount } from "./account.ts";
+import { renderAccountWarning } from "./account-warning.ts";
 import { renderReport } from "./report.ts";
 import { renderStatus } from "./status.ts";
 
@@ -37,6 +38,11 @@ export function renderNotification(
     if (!report) return null;
     out.report = renderReport(config, report);
   }
+  if (n.type === "moderation_warning") {
+    const warning = views.warnings.get(n.id);
+    if (!warning) return null;
+    out.moderation_warning = renderAccountWarning(config, warning, account);
+  }
   return out;
 }
 
@@ -62,6 +68,7 @@ export function renderGroupedNotifications(
     const sender = g.notification.from_account_id;
     if (!sender || !views.accounts.has(sender)) return false;
     if (g.type === "admin.report") return views.reports.has(g.notification.id);
+    if (g.type === "moderation_warning") return views.warnings.has(g.notification.id);
     return !STATUS_TYPES.has(g.type) || views.statuses.has(g.notification.id);
   });
   const statuses = new Map<string, StatusView>();
@@ -109,5 +116,8 @@ function renderGroup(config: Config, g: NotificationGroup, views: NotificationVi
     out.status_id = views.statuses.get(g.notification.id)?.row.id ?? null;
   const report = views.reports.get(g.notification.id);
   if (report) out.report = renderReport(config, report);
+  const warning = views.warnings.get(g.notification.id);
+  const target = views.accounts.get(g.notification.account_id);
+  if (warning && target) out.moderation_warning = renderAccountWarning(config, warning, target);
   return out;
 }

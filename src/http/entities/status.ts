@@ -21,7 +21,8 @@ export function renderStatus(config: Config, view: StatusView): Record<string, u
     account: renderAccount(config, view.account),
     content: isReblog ? "" : row.content,
     visibility: row.visibility,
-    sensitive: row.sensitive === 1,
+    // A sensitized account's statuses are sensitive to everyone but their author (Mastodon).
+    sensitive: row.sensitive === 1 || (view.account.sensitized_at !== null && !view.own),
     spoiler_text: row.spoiler_text,
     media_attachments: [],
     mentions: view.mentions.map((a) => ({
