@@ -68,22 +68,6 @@ export function browsable(ctx: Context, viewer: Viewer, filter: NotificationFilt
     .where("fa.suspended_at", "is", null)
     .where(notShutOut(me, "n.from_account_id"))
     .where(notMutedBy(me, "n.from_account_id", { notificationsOnly: true }))
-    // A limited (silenced) account reaches only its followers, as Mastodon's default
-    // `for_limited_accounts` policy; staff and moderation notices are never held back.
-    .where((eb) =>
-      eb.or([
-        eb("fa.silenced_at", "is", null),
-        eb("n.type", "in", UNFILTERED_TYPES),
-        eb("n.from_account_id", "=", me),
-        eb.exists(
-          eb
-            .selectFrom("follows as nf")
-            .select("nf.id")
-            .where("nf.account_id", "=", me)
-            .whereRef("nf.target_account_id", "=", "n.from_account_id"),
-        ),
-      ]),
-    )
     .where((eb) =>
       eb.or([
         eb("n.type", "not in", statusTypes),
