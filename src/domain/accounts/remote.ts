@@ -4,6 +4,7 @@
 import { newId } from "../../db/ids.ts";
 import type { Context } from "../context.ts";
 import { DomainError } from "../errors.ts";
+import { hostOfUrl, policyFor } from "../moderation/domain-policy.ts";
 import type { AccountRow } from "./queries.ts";
 
 /** A remote actor as federation understood it; HTML is sanitised already. */
@@ -54,13 +55,21 @@ export function isStale(account: AccountRow, now = Date.now()): boolean {
 
 /**
  * Inserts or refreshes the account with this `uri`. Counters, suspension and local relations
- * stay as they are. Throws a DomainError("conflict") when another actor holds the handle.
+ * stay as they are. Throws a DomainError("conflict") when another actor holds the handle, and
+ * DomainError("forbidden") for a server this one does not federate with.
  */
 export async function upsertRemoteAccount(
   ctx: Context,
   input: RemoteAccountInput,
 ): Promise<AccountRow> {
   const { kysely } = ctx.db;
+  // Nothing is stored of a server this one does not federate with; a silenced server's new
+  // accounts carry its block's mark, as those known when it was silenced do (domain-blocks.ts).
+  const uriHost = hostOfUrl(input.uri) ?? "";
+  const [byHandle, byUri] = [await policyFor(ctx, input.domain), await policyFor(ctx, uriHost)];
+  if (!byHandle.federates || !byUri.federates)
+    throw new DomainError("forbidden", `${input.domain} is blocked here`);
+  const silencedBy = byHandle.silenced ? byHandle.block : byUri.silenced ? byUri.block : null;
   const now = new Date().toISOString();
   const values = {
     username: input.username,
@@ -110,7 +119,7 @@ export async function upsertRemoteAccount(
     moved_to_account_id: null,
     private_key_pem: null,
     suspended_at: null,
-    silenced_at: null,
+    silenced_at: silencedBy?.createdAt ?? null,
     sensitized_at: null,
     last_status_at: null,
     created_at: new Date(Date.parse(created)).toISOString(),

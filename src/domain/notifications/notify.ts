@@ -68,12 +68,14 @@ export async function notify(ctx: Context, n: NewNotification): Promise<string |
   // Only local accounts read notifications; a suspended sender notifies nobody.
   const people = await kysely
     .selectFrom("accounts")
-    .select(["id", "domain", "suspended_at"])
+    .select(["id", "domain", "suspended_at", "silenced_at"])
     .where("id", "in", [n.recipientId, n.fromAccountId])
     .execute();
   const recipient = people.find((p) => p.id === n.recipientId);
   const sender = people.find((p) => p.id === n.fromAccountId);
   if (!recipient || recipient.domain !== null || !sender || sender.suspended_at) return null;
+  // A limited (silenced) account, or one of a silenced server, notifies only its followers.
+  if (sender.silenced_at && !(await follows(ctx, n.recipientId, n.fromAccountId))) return null;
   if (await shutOut(ctx, n.recipientId, n.fromAccountId)) return null;
   const muted = await kysely
     .selectFrom("mutes")
@@ -199,4 +201,14 @@ export async function forgetNotificationsFrom(
         : q.where("nf.id", "=", from.accountId);
     })
     .execute();
+}
+
+async function follows(ctx: Context, followerId: string, targetId: string): Promise<boolean> {
+  const row = await ctx.db.kysely
+    .selectFrom("follows")
+    .select("id")
+    .where("account_id", "=", followerId)
+    .where("target_account_id", "=", targetId)
+    .executeTakeFirst();
+  return row !== undefined;
 }
