@@ -213,7 +213,8 @@ export function loadConfig(env: Env = process.env): Config {
     secretKey: e.KITH_SECRET_KEY ?? loadOrCreateSecret(dataDir),
     logLevel: e.KITH_LOG_LEVEL,
     devMode: e.KITH_DEV_MODE,
-    authorizedFetch: e.KITH_AUTHORIZED_FETCH,
+    // Allowlist mode implies authorized fetch, as in Mastodon.
+    authorizedFetch: e.KITH_AUTHORIZED_FETCH || e.KITH_LIMITED_FEDERATION,
     limitedFederation: e.KITH_LIMITED_FEDERATION,
     showDomainBlocks: e.KITH_SHOW_DOMAIN_BLOCKS,
     title: e.KITH_TITLE,

@@ -573,6 +573,8 @@ export interface DomainBlockPendingChangesTable {
   action: "create" | "update" | "destroy";
   /** JSON: the block as the published list has it */
   block: string;
+  /** rejected ones are kept so that the same change is not proposed again */
+  state: "pending" | "rejected";
   created_at: Timestamp;
 }
 

@@ -7,6 +7,7 @@ import { federationMiddleware } from "../federation/mount.ts";
 import { accountStatusesRoutes } from "./api/account-statuses.ts";
 import { accountRoutes } from "./api/accounts.ts";
 import { adminAuditRoutes } from "./api/admin-audit.ts";
+import { adminDomainPolicyRoutes } from "./api/admin-domain-policy.ts";
 import { adminReportRoutes } from "./api/admin-reports.ts";
 import { adminRulesRoutes } from "./api/admin-rules.ts";
 import { blockMuteRoutes } from "./api/blocks-mutes.ts";
@@ -103,6 +104,7 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", reportRoutes(ctx));
   app.route("/", adminReportRoutes(ctx));
   app.route("/", adminAuditRoutes(ctx));
+  app.route("/", adminDomainPolicyRoutes(ctx));
   app.route("/", listRoutes(ctx));
   app.route("/", conversationRoutes(ctx));
   app.route("/", markerRoutes(ctx));

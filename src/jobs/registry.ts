@@ -6,6 +6,10 @@ import {
   tellDomainEventListeners,
 } from "../domain/events.ts";
 import { housekeeping } from "../domain/housekeeping.ts";
+import {
+  refreshAllSubscriptions,
+  SUBSCRIPTION_QUEUE,
+} from "../domain/moderation/domain-block-subscriptions.ts";
 import { POLL_EXPIRY_QUEUE, pollExpiryJob } from "../domain/polls/expiry.ts";
 import { POLL_UPDATE_QUEUE, pollUpdateJob } from "../domain/polls/updates.ts";
 import {
@@ -39,6 +43,11 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       [PROBE_QUEUE]: async () => {
         await probeUnavailableHosts(ctx);
       },
+      // Published blocklists the instance subscribes to (a failing list is kept as its error).
+      [SUBSCRIPTION_QUEUE]: async () => {
+        const { blocklistFetcher } = await import("../federation/blocklist-fetch.ts");
+        await refreshAllSubscriptions(ctx, blocklistFetcher(ctx));
+      },
       // A scheduled status, posted when its time comes.
       [SCHEDULED_STATUS_QUEUE]: (payload) => publishScheduledStatusJob(ctx, payload),
     },
@@ -46,6 +55,7 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       { queue: "housekeeping", everyMs: 3600_000 },
       { queue: FEDERATION_CLEANUP_QUEUE, everyMs: 3600_000 },
       { queue: PROBE_QUEUE, everyMs: 6 * 3600_000 },
+      { queue: SUBSCRIPTION_QUEUE, everyMs: 3600_000 },
     ],
   };
 }

@@ -48,6 +48,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("domain", "text", (c) => c.notNull())
     .addColumn("action", "text", (c) => c.notNull()) // create | update | destroy
     .addColumn("block", "text", (c) => c.notNull()) // JSON: the block as the list has it
+    // pending, or rejected (kept so that the same change is not proposed again)
+    .addColumn("state", "text", (c) => c.notNull().defaultTo("pending"))
     .addColumn("created_at", "text", (c) => c.notNull())
     .addUniqueConstraint("domain_block_pending_unique", ["subscription_id", "domain"])
     .execute();

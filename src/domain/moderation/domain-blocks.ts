@@ -13,7 +13,7 @@ import { applyPage, finishPage, type Page } from "../pagination.ts";
 import { normaliseDomain } from "../relationships/domain-blocks.ts";
 import { unfollow } from "../relationships/follow.ts";
 import { recordAudit } from "./audit.ts";
-import { bumpPolicyVersion, forgetPolicy } from "./domain-policy.ts";
+import { bumpPolicyVersion, candidateDomains, forgetPolicy } from "./domain-policy.ts";
 
 export const SEVERITIES = ["noop", "silence", "suspend"] as const;
 const MAX_COMMENT = 5000;
@@ -88,6 +88,16 @@ export async function findDomainBlock(ctx: Context, domain: string) {
     .executeTakeFirst();
 }
 
+/** The block on `domain` itself or on a parent domain, most specific first (rule_for). */
+export async function coveringBlock(ctx: Context, domain: string) {
+  const rows = await ctx.db.kysely
+    .selectFrom("domain_blocks")
+    .selectAll()
+    .where("domain", "in", candidateDomains(domain))
+    .execute();
+  return rows.sort((a, b) => b.domain.length - a.domain.length)[0];
+}
+
 /** Runs `work` in a transaction that bumps the policy version, and forgets the cached policy
  * once it has committed. */
 export async function changePolicy<T>(ctx: Context, work: (tctx: Context) => Promise<T>) {
@@ -126,7 +136,8 @@ async function audit(
   });
 }
 
-/** Blocks a domain; a domain blocked already is a 422, as in Mastodon. Joins a transaction. */
+/** Blocks a domain; a domain blocked already, itself or through a parent domain, is a 422
+ * (the error's details carry that block), as in Mastodon. Joins a transaction. */
 export async function createDomainBlock(
   ctx: Context,
   actor: PolicyActor,
@@ -138,10 +149,15 @@ export async function createDomainBlock(
   const severity = input.severity ?? "silence";
   if (!SEVERITIES.includes(severity)) throw validation("Validation failed: Severity is invalid");
   return changePolicy(ctx, async (tctx) => {
-    if (await findDomainBlock(tctx, domain))
-      throw new DomainError("validation", `Validation failed: ${domain} is already blocked`, {
-        existing_domain_block: domain,
-      });
+    const existing = await coveringBlock(tctx, domain);
+    if (existing)
+      throw new DomainError(
+        "validation",
+        `Validation failed: ${existing.domain} is already blocked`,
+        {
+          existing_domain_block: existing,
+        },
+      );
     const now = new Date().toISOString();
     const row: DomainBlockRow = {
       id: newId(),
@@ -179,9 +195,13 @@ export async function updateDomainBlock(
       reject_media: bit(input.rejectMedia, old.reject_media),
       reject_reports: bit(input.rejectReports, old.reject_reports),
       private_comment:
-        input.privateComment === undefined ? old.private_comment : checkComment(input.privateComment) ?? null,
+        input.privateComment === undefined
+          ? old.private_comment
+          : (checkComment(input.privateComment) ?? null),
       public_comment:
-        input.publicComment === undefined ? old.public_comment : checkComment(input.publicComment) ?? null,
+        input.publicComment === undefined
+          ? old.public_comment
+          : (checkComment(input.publicComment) ?? null),
       obfuscate: bit(input.obfuscate, old.obfuscate),
       updated_at: new Date().toISOString(),
     };
@@ -269,13 +289,4 @@ export async function affectedAccounts(ctx: Context, block: DomainBlockRow): Pro
     .where(mark, "=", block.created_at)
     .executeTakeFirstOrThrow();
   return Number(row.n);
-}
-
-/** Mastodon's DomainBlock#public_domain: the middle of the name starred out, dots kept. */
-export function obfuscatedDomain(domain: string): string {
-  const chars = [...domain];
-  const visible = Math.floor(chars.length / 4);
-  return chars
-    .map((c, i) => (i > visible && i < chars.length - visible && c !== "." ? "*" : c))
-    .join("");
 }

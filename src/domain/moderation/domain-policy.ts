@@ -138,10 +138,18 @@ const isOwnHost = (config: Config, host: string) => {
 /** The policy for `host` (a host name, optionally with a port; not a URL). */
 export async function policyFor(ctx: Context, host: string): Promise<HostPolicy> {
   if (isOwnHost(ctx.config, host))
-    return { block: null, federates: true, silenced: false, rejectsMedia: false, rejectsReports: false };
+    return {
+      block: null,
+      federates: true,
+      silenced: false,
+      rejectsMedia: false,
+      rejectsReports: false,
+    };
   const snap = await snapshot(ctx);
   const block = find(host, (d) => snap.blocks.get(d)) ?? null;
-  const allowed = !ctx.config.limitedFederation || find(host, (d) => (snap.allows.has(d) ? true : undefined)) === true;
+  const allowed =
+    !ctx.config.limitedFederation ||
+    find(host, (d) => (snap.allows.has(d) ? true : undefined)) === true;
   const federates = allowed && block?.severity !== "suspend";
   return {
     block,

@@ -66,8 +66,7 @@ function clean(value: unknown, depth: number): unknown {
 
 async function load(env: RemoteEnv, uri: string): Promise<FetchedDocument> {
   // Nothing is asked of a server this one does not federate with (domain-policy.ts).
-  if (await isSuspendedUrl(env.kith, uri))
-    throw new Refusal(`${uri}: its server is blocked here`);
+  if (await isSuspendedUrl(env.kith, uri)) throw new Refusal(`${uri}: its server is blocked here`);
   const remote = await env.loader(uri);
   const json = remote.document;
   if (json === null || typeof json !== "object" || Array.isArray(json))
