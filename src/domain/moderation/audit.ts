@@ -1,6 +1,7 @@
 // The audit log: one row per moderator or admin action. `recordAudit` writes through the
 // context it is given, so called inside `inTransaction` the entry commits or rolls back with
 // the action itself.
+import { sql } from "kysely";
 import { newId } from "../../db/ids.ts";
 import type { Context } from "../context.ts";
 import { applyPage, finishPage, type Page } from "../pagination.ts";
@@ -56,7 +57,12 @@ export async function listAudit(
   if (filter.accountId) q = q.where("account_id", "=", filter.accountId);
   if (filter.action)
     q = filter.action.endsWith(".")
-      ? q.where("action", "like", `${filter.action.replace(/[%_\\]/g, "")}%`)
+      ? // a prefix compared as text: LIKE would take the `_` of `domain_block.` as a wildcard
+        q.where(
+          (eb) => eb.fn("substr", ["action", sql.lit(1), sql.lit(filter.action!.length)]),
+          "=",
+          filter.action,
+        )
       : q.where("action", "=", filter.action);
   if (filter.targetType) q = q.where("target_type", "=", filter.targetType);
   if (filter.targetId) q = q.where("target_id", "=", filter.targetId);

@@ -1,7 +1,7 @@
 // The list of moderated servers shown to the public (Mastodon's /api/v1/instance/domain_blocks
-// and the about page): blocks that limit users' view (silence, suspend, or media rejected),
-// with their public comment, obfuscated domains partly starred out, and each domain's SHA-256
-// digest so that other servers can match an obfuscated entry. KITH_SHOW_DOMAIN_BLOCKS says to
+// and the about page): the blocks users notice (silence and suspend, as Mastodon's
+// with_user_facing_limitations) with their public comment, obfuscated domains partly starred
+// out, and each domain's SHA-256 digest so that other servers can match an obfuscated entry. KITH_SHOW_DOMAIN_BLOCKS says to
 // whom: `all`, signed-in `users`, or nobody (`disabled`).
 import { createHash } from "node:crypto";
 import type { DomainBlockSeverity } from "../../db/schema.ts";
@@ -42,10 +42,8 @@ export async function publicDomainBlocks(
   if (!mayListDomainBlocks(ctx, viewer)) throw notFound();
   const rows = await ctx.db.kysely
     .selectFrom("domain_blocks")
-    .select(["domain", "severity", "reject_media", "public_comment", "obfuscate"])
-    .where((eb) =>
-      eb.or([eb("severity", "in", ["silence", "suspend"]), eb("reject_media", "=", 1)]),
-    )
+    .select(["domain", "severity", "public_comment", "obfuscate"])
+    .where("severity", "in", ["silence", "suspend"])
     .execute();
   rows.sort((a, b) => ORDER[a.severity] - ORDER[b.severity] || a.domain.localeCompare(b.domain));
   return rows.map((r) => ({

@@ -30,7 +30,7 @@ function joining(ctx: Context): Html {
   }
 }
 
-const SEVERITY_NAMES = { suspend: "Suspended", silence: "Limited", noop: "Media rejected" };
+const SEVERITY_NAMES = { suspend: "Suspended", silence: "Limited", noop: "" };
 
 /** Moderated servers, with the reasons given, when the list is public (KITH_SHOW_DOMAIN_BLOCKS). */
 function moderatedServers(blocks: PublicDomainBlock[]): Html | string {
