@@ -266,13 +266,27 @@ eachServer("federation policy enforced", (server) => {
   });
 
   it("shows a silenced server's posts only to its followers", async () => {
-    const created = await block({ domain: new URL(quiet.origin).host, severity: "silence" });
-    const sil = await quiet.actor(`${quiet.origin}/users/sil`);
+    const created = await block({
+      domain: new URL(quiet.origin).host,
+      severity: "silence",
+      reject_media: true,
+    });
+    const icon = (origin: string) => ({
+      type: "Image",
+      mediaType: "image/png",
+      url: `${origin}/a.png`,
+    });
+    const sil = await quiet.actor(`${quiet.origin}/users/sil`, { icon: icon(quiet.origin) });
     await quiet.followedBy(ctx(), sil, alice.accountId);
+    const silRow = await accountOf(sil.id);
+    assert.equal(silRow?.silenced_at, created.created_at, "first seen after: marked");
+    assert.equal(silRow?.avatar_url, null, "reject_media: no picture of it");
+    const pictured = await fake.actor(`${fake.origin}/users/pictured`, { icon: icon(fake.origin) });
+    await fake.followedBy(ctx(), pictured, bob.accountId);
     assert.equal(
-      (await accountOf(sil.id))?.silenced_at,
-      created.created_at,
-      "first seen after: marked",
+      (await accountOf(pictured.id))?.avatar_url,
+      `${fake.origin}/a.png`,
+      "the control has one",
     );
     const [aliceUri, bobUri] = [`${base()}/users/alice`, `${base()}/users/bob`];
     const object = note(sil, {

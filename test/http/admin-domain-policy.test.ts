@@ -233,6 +233,24 @@ describe("admin domain blocks and allows", () => {
       assert.equal((await account(byHand)).suspended_at, earlier, "suspended by hand: stays");
     });
 
+    it("leaves blocked servers out of the peers list", async () => {
+      await insertRemoteAccount(ctx().db, { username: "p", domain: "peer-ok.example" });
+      await insertRemoteAccount(ctx().db, { username: "p", domain: "peer-bad.example" });
+      const peers = async () =>
+        (await api(base(), "GET", "/api/v1/instance/peers")).json as string[];
+      assert.ok((await peers()).includes("peer-bad.example"));
+      const r = await api(base(), "POST", "/api/v1/admin/domain_blocks", {
+        token: admin.token,
+        body: { domain: "peer-bad.example", severity: "noop", reject_media: true },
+      });
+      assert.equal(r.status, 200);
+      assert.ok((await peers()).includes("peer-ok.example"));
+      assert.ok(!(await peers()).includes("peer-bad.example"));
+      await api(base(), "DELETE", `/api/v1/admin/domain_blocks/${r.json.id}`, {
+        token: admin.token,
+      });
+    });
+
     it("lists blocks publicly, obfuscated as Mastodon does, and on the about page", async () => {
       for (const body of [
         { domain: "daji.example.com", severity: "suspend", obfuscate: true, public_comment: "bad" },

@@ -70,6 +70,8 @@ export async function upsertRemoteAccount(
   if (!byHandle.federates || !byUri.federates)
     throw new DomainError("forbidden", `${input.domain} is blocked here`);
   const silencedBy = byHandle.silenced ? byHandle.block : byUri.silenced ? byUri.block : null;
+  // reject_media: its pictures are not shown from here (nor fetched, once media is).
+  const noMedia = byHandle.rejectsMedia || byUri.rejectsMedia;
   const now = new Date().toISOString();
   const values = {
     username: input.username,
@@ -83,8 +85,8 @@ export async function upsertRemoteAccount(
     followers_url: input.followersUrl,
     following_url: input.followingUrl,
     featured_url: input.featuredUrl,
-    avatar_url: input.avatarUrl,
-    header_url: input.headerUrl,
+    avatar_url: noMedia ? null : input.avatarUrl,
+    header_url: noMedia ? null : input.headerUrl,
     actor_type: input.actorType,
     locked: input.locked ? 1 : 0,
     discoverable: input.discoverable === null ? null : input.discoverable ? 1 : 0,
