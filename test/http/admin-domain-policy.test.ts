@@ -70,6 +70,30 @@ describe("admin domain blocks and allows", () => {
       assert.equal(again.status, 422);
       assert.equal(typeof again.json.error, "string");
       assert.equal(again.json.id, block.id);
+      const stricter = await api(base(), "POST", "/api/v1/admin/domain_blocks", {
+        token: admin.token,
+        body: { domain: "eu.loose.example", severity: "suspend" },
+      });
+      assert.equal(stricter.status, 200, "no parent block: fine");
+      const parent = await api(base(), "POST", "/api/v1/admin/domain_blocks", {
+        token: admin.token,
+        body: { domain: "loose.example", severity: "silence" },
+      });
+      assert.equal(parent.status, 200, "a parent less strict than its subdomain's block is fine");
+      const laxer = await api(base(), "POST", "/api/v1/admin/domain_blocks", {
+        token: admin.token,
+        body: { domain: "us.loose.example", severity: "noop" },
+      });
+      assert.equal(laxer.status, 422, "under a silence, a noop is not stricter");
+      const stricterUnder = await api(base(), "POST", "/api/v1/admin/domain_blocks", {
+        token: admin.token,
+        body: { domain: "us.loose.example", severity: "suspend" },
+      });
+      assert.equal(stricterUnder.status, 200, "under a silence, a suspension is stricter");
+      for (const r of [stricter, parent, stricterUnder])
+        await api(base(), "DELETE", `/api/v1/admin/domain_blocks/${r.json.id}`, {
+          token: admin.token,
+        });
       const bad = await api(base(), "POST", "/api/v1/admin/domain_blocks", {
         token: admin.token,
         body: { domain: "not a domain", severity: "silence" },
@@ -118,9 +142,12 @@ describe("admin domain blocks and allows", () => {
       });
       assert.equal(missing.status, 404);
 
-      const log = await api(base(), "GET", "/api/v1/admin/audit_log?action=domain_block.", {
-        token: admin.token,
-      });
+      const log = await api(
+        base(),
+        "GET",
+        `/api/v1/admin/audit_log?action=domain_block.&target_id=${block.id}`,
+        { token: admin.token },
+      );
       assert.deepEqual(
         log.json.map((e: { action: string }) => e.action),
         ["domain_block.destroy", "domain_block.update", "domain_block.create"],

@@ -136,8 +136,23 @@ async function audit(
   });
 }
 
-/** Blocks a domain; a domain blocked already, itself or through a parent domain, is a 422
- * (the error's details carry that block), as in Mastodon. Joins a transaction. */
+/** Mastodon's DomainBlock#stricter_than?: may a subdomain get this block under `other`? */
+export function stricterThan(
+  block: { severity: DomainBlockSeverity; rejectMedia: boolean; rejectReports: boolean },
+  other: DomainBlockRow,
+): boolean {
+  if (block.severity === "suspend") return true;
+  if (other.severity === "suspend") return false;
+  if (other.severity === "silence" && block.severity === "noop") return false;
+  return (
+    (block.rejectMedia || other.reject_media === 0) &&
+    (block.rejectReports || other.reject_reports === 0)
+  );
+}
+
+/** Blocks a domain. A domain blocked already, or covered by a parent domain's block at least
+ * as strict, is a 422 (the error's details carry that block), as in Mastodon. Joins a
+ * transaction. */
 export async function createDomainBlock(
   ctx: Context,
   actor: PolicyActor,
@@ -150,7 +165,12 @@ export async function createDomainBlock(
   if (!SEVERITIES.includes(severity)) throw validation("Validation failed: Severity is invalid");
   return changePolicy(ctx, async (tctx) => {
     const existing = await coveringBlock(tctx, domain);
-    if (existing)
+    const wanted = {
+      severity,
+      rejectMedia: input.rejectMedia ?? false,
+      rejectReports: input.rejectReports ?? false,
+    };
+    if (existing && (existing.domain === domain || !stricterThan(wanted, existing)))
       throw new DomainError(
         "validation",
         `Validation failed: ${existing.domain} is already blocked`,
