@@ -31,7 +31,6 @@ import {
   SEVERITIES,
   updateDomainBlock,
 } from "../domain/moderation/domain-blocks.ts";
-import { blocklistFetcher } from "../federation/blocklist-fetch.ts";
 import { type Command, commandGroup, parse, UsageError } from "./args.ts";
 import { withContext } from "./context.ts";
 
@@ -303,6 +302,8 @@ const subscriptionsCommand = commandGroup(
 );
 
 async function refresh(ctx: Context, which: string | undefined): Promise<number> {
+  // Loaded only here: the safe fetch brings Fedify along.
+  const { blocklistFetcher } = await import("../federation/blocklist-fetch.ts");
   const fetchList = blocklistFetcher(ctx);
   if (!which) {
     const failures = await refreshAllSubscriptions(ctx, fetchList);
