@@ -34,6 +34,10 @@ export interface Config {
    * account the owner blocks); unsigned actor fetches get only keys and inboxes.
    */
   authorizedFetch: boolean;
+  /** Allowlist mode: only domains on the allow list federate (KITH_LIMITED_FEDERATION). */
+  limitedFederation: boolean;
+  /** Who may read the list of blocked domains (Mastodon's show_domain_blocks). */
+  showDomainBlocks: "disabled" | "users" | "all";
   title: string;
   description: string;
   /** Where the source of the running code can be had, as the AGPL asks. */
@@ -124,6 +128,8 @@ const schema = z.object({
   KITH_LOG_LEVEL: z.enum(["trace", "debug", "info", "warning", "error", "fatal"]).default("info"),
   KITH_DEV_MODE: bool.default(false),
   KITH_AUTHORIZED_FETCH: bool.default(false),
+  KITH_LIMITED_FEDERATION: bool.default(false),
+  KITH_SHOW_DOMAIN_BLOCKS: z.enum(["disabled", "users", "all"]).default("all"),
   KITH_TITLE: z.string().trim().min(1).max(200).default("Kith"),
   KITH_DESCRIPTION: z
     .string()
@@ -213,7 +219,10 @@ export function loadConfig(env: Env = process.env): Config {
     secretKey: e.KITH_SECRET_KEY ?? loadOrCreateSecret(dataDir),
     logLevel: e.KITH_LOG_LEVEL,
     devMode: e.KITH_DEV_MODE,
-    authorizedFetch: e.KITH_AUTHORIZED_FETCH,
+    // Allowlist mode implies authorized fetch, as in Mastodon.
+    authorizedFetch: e.KITH_AUTHORIZED_FETCH || e.KITH_LIMITED_FEDERATION,
+    limitedFederation: e.KITH_LIMITED_FEDERATION,
+    showDomainBlocks: e.KITH_SHOW_DOMAIN_BLOCKS,
     title: e.KITH_TITLE,
     description: e.KITH_DESCRIPTION,
     sourceUrl: e.KITH_SOURCE_URL ?? `${origin}/about#source`,

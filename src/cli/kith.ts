@@ -58,6 +58,10 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: "Read and handle reports.",
     load: async () => (await import("./reports.ts")).reportsCommand,
   },
+  domains: {
+    summary: "Manage the federation policy: blocked and allowed servers, blocklists.",
+    load: async () => (await import("./domains.ts")).domainsCommand,
+  },
   federation: {
     summary: "See and clear remote hosts that deliveries skip.",
     load: async () => (await import("./federation.ts")).federationCommand,

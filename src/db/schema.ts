@@ -672,6 +672,52 @@ export interface AccountWarningsTable {
   created_at: Timestamp;
 }
 
+export type DomainBlockSeverity = "noop" | "silence" | "suspend";
+
+export interface DomainBlocksTable {
+  id: string;
+  /** lower-case ASCII (punycode) host; the block covers its subdomains */
+  domain: string;
+  severity: DomainBlockSeverity;
+  reject_media: Bool;
+  reject_reports: Bool;
+  private_comment: string | null;
+  public_comment: string | null;
+  obfuscate: Bool;
+  /** the blocklist subscription that made it, if any */
+  subscription_id: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface DomainAllowsTable {
+  id: string;
+  domain: string;
+  created_at: Timestamp;
+}
+
+export interface DomainBlockSubscriptionsTable {
+  id: string;
+  url: string;
+  mode: "review" | "auto";
+  etag: string | null;
+  last_fetched_at: Timestamp | null;
+  last_error: string | null;
+  created_at: Timestamp;
+}
+
+export interface DomainBlockPendingChangesTable {
+  id: string;
+  subscription_id: string;
+  domain: string;
+  action: "create" | "update" | "destroy";
+  /** JSON: the block as the published list has it */
+  block: string;
+  /** rejected ones are kept so that the same change is not proposed again */
+  state: "pending" | "rejected";
+  created_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
   audit_log: AuditLogTable;
@@ -733,4 +779,8 @@ export interface Database {
   notification_requests: NotificationRequestsTable;
   notification_permissions: NotificationPermissionsTable;
   account_warnings: AccountWarningsTable;
+  domain_blocks: DomainBlocksTable;
+  domain_allows: DomainAllowsTable;
+  domain_block_subscriptions: DomainBlockSubscriptionsTable;
+  domain_block_pending_changes: DomainBlockPendingChangesTable;
 }

@@ -4,6 +4,7 @@ import { sql } from "kysely";
 import { idAtTime } from "../db/ids.ts";
 import type { AccountRow } from "./accounts/queries.ts";
 import type { Context } from "./context.ts";
+import { policyFor } from "./moderation/domain-policy.ts";
 
 export interface InstanceStats {
   userCount: number;
@@ -71,7 +72,14 @@ export async function knownPeers(ctx: Context): Promise<string[]> {
     .where("domain", "is not", null)
     .orderBy("domain")
     .execute();
-  return rows.flatMap((r) => (r.domain ? [r.domain] : []));
+  // Blocked servers are not listed (as in Mastodon), nor, in allowlist mode, others.
+  const peers: string[] = [];
+  for (const { domain } of rows) {
+    if (!domain) continue;
+    const policy = await policyFor(ctx, domain);
+    if (policy.federates && !policy.block) peers.push(domain);
+  }
+  return peers;
 }
 
 export interface ActivityWeek {

@@ -4,8 +4,11 @@
 // or is blocked by (answered 404, as for something that does not exist). The instance actor,
 // WebFinger, NodeInfo and host-meta stay open; actors answer unsigned requests with their keys
 // and inboxes only (actor.ts), since peers verify our deliveries with unsigned key fetches.
+// Whatever the mode, a request signed with a key of a server the federation policy cuts off
+// is refused (403) before anything is looked up, as Mastodon refuses blocked domains.
 import type { RequestContext } from "@fedify/fedify";
 import type { Context as KithContext } from "../domain/context.ts";
+import { isSuspendedUrl } from "../domain/moderation/domain-policy.ts";
 import { shutOut } from "../domain/relationships/exclusions.ts";
 import type { Viewer } from "../domain/viewer.ts";
 
@@ -95,4 +98,22 @@ export function unauthorizedResponse(request: Request): Response {
   return refused.has(request)
     ? Response.json({ error: "Record not found" }, { status: 404 })
     : Response.json({ error: "Request not signed" }, { status: 401 });
+}
+
+/** The key id a request's HTTP signature names (draft-cavage `Signature`, or RFC 9421
+ * `Signature-Input`), unverified. */
+export function signatureKeyId(request: Request): string | null {
+  const cavage = request.headers.get("signature");
+  const rfc9421 = request.headers.get("signature-input");
+  const match =
+    (cavage && /(?:^|,)\s*keyId="([^"]+)"/.exec(cavage)) ||
+    (rfc9421 && /;\s*keyid="([^"]+)"/.exec(rfc9421));
+  return match ? match[1]! : null;
+}
+
+/** Is the request signed by a key on a server this one does not federate with? A claim is
+ * enough to refuse: pretending to be from a blocked server gains nothing. */
+export async function signedByRefusedServer(kith: KithContext, request: Request): Promise<boolean> {
+  const keyId = signatureKeyId(request);
+  return keyId !== null && (await isSuspendedUrl(kith, keyId));
 }

@@ -4,6 +4,7 @@
 // nobody federates with never loads it. host-meta is plain text and answered here.
 import type { MiddlewareHandler } from "hono";
 import type { Context } from "../domain/context.ts";
+import { signedByRefusedServer } from "./authorized-fetch.ts";
 import { hostMetaJson, hostMetaXml } from "./host-meta.ts";
 
 /** The instance actor's path (see instance-actor.ts; here so that this check loads no Fedify). */
@@ -42,6 +43,8 @@ export function federationMiddleware(ctx: Context): MiddlewareHandler {
       if (path === "/.well-known/host-meta.json") return hostMetaJson(ctx.config.origin);
     }
     if (!isFederationRequest(method, path, c.req.header("Accept"))) return next();
+    if (await signedByRefusedServer(ctx, c.req.raw))
+      return c.json({ error: "The signer's server is blocked here" }, 403);
     const { handleFederationRequest } = await import("./federation.ts");
     return handleFederationRequest(ctx, c.req.raw, {
       async onNotFound() {

@@ -9,6 +9,7 @@ import { accountRoutes } from "./api/accounts.ts";
 import { adminAccountRoutes } from "./api/admin-accounts.ts";
 import { adminAuditRoutes } from "./api/admin-audit.ts";
 import { adminCanonicalEmailBlockRoutes } from "./api/admin-canonical-email-blocks.ts";
+import { adminDomainPolicyRoutes } from "./api/admin-domain-policy.ts";
 import { adminEmailDomainBlockRoutes } from "./api/admin-email-domain-blocks.ts";
 import { adminIpBlockRoutes } from "./api/admin-ip-blocks.ts";
 import { adminReportRoutes } from "./api/admin-reports.ts";
@@ -125,6 +126,7 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", adminIpBlockRoutes(ctx));
   app.route("/", adminServerRuleRoutes(ctx));
   app.route("/", adminAccountRoutes(ctx));
+  app.route("/", adminDomainPolicyRoutes(ctx));
   app.route("/", listRoutes(ctx));
   app.route("/", conversationRoutes(ctx));
   app.route("/", markerRoutes(ctx));

@@ -11,6 +11,10 @@ import {
 } from "../domain/events.ts";
 import { housekeeping } from "../domain/housekeeping.ts";
 import { ACCOUNT_PURGE_QUEUE } from "../domain/moderation/account-actions.ts";
+import {
+  refreshAllSubscriptions,
+  SUBSCRIPTION_QUEUE,
+} from "../domain/moderation/domain-block-subscriptions.ts";
 import { accountPurgeJob } from "../domain/moderation/purge.ts";
 import { POLL_EXPIRY_QUEUE, pollExpiryJob } from "../domain/polls/expiry.ts";
 import { POLL_UPDATE_QUEUE, pollUpdateJob } from "../domain/polls/updates.ts";
@@ -53,6 +57,11 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       },
       // Open registrations to approval when moderators are away; expired IP blocks.
       [REGISTRATION_UPKEEP_QUEUE]: () => registrationUpkeep(ctx),
+      // Published blocklists the instance subscribes to (a failing list is kept as its error).
+      [SUBSCRIPTION_QUEUE]: async () => {
+        const { blocklistFetcher } = await import("../federation/blocklist-fetch.ts");
+        await refreshAllSubscriptions(ctx, blocklistFetcher(ctx));
+      },
       // A scheduled status, posted when its time comes.
       [SCHEDULED_STATUS_QUEUE]: (payload) => publishScheduledStatusJob(ctx, payload),
     },
@@ -61,6 +70,7 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       { queue: FEDERATION_CLEANUP_QUEUE, everyMs: 3600_000 },
       { queue: PROBE_QUEUE, everyMs: 6 * 3600_000 },
       { queue: REGISTRATION_UPKEEP_QUEUE, everyMs: 3600_000 },
+      { queue: SUBSCRIPTION_QUEUE, everyMs: 3600_000 },
     ],
   };
 }

@@ -20,6 +20,7 @@ import * as m0020 from "./0020_scheduled_statuses.ts";
 import * as m0021 from "./0021_audit_log.ts";
 import * as m0022 from "./0022_filters.ts";
 import * as m0023 from "./0023_account_moderation.ts";
+import * as m0024 from "./0024_domain_policy.ts";
 import * as m0025 from "./0025_signup_safety.ts";
 import * as m0027 from "./0027_push_and_notification_policy.ts";
 
@@ -42,6 +43,7 @@ export const migrations: Record<string, Migration> = {
   "0021_audit_log": m0021,
   "0022_filters": m0022,
   "0023_account_moderation": m0023,
+  "0024_domain_policy": m0024,
   "0025_signup_safety": m0025,
   "0027_push_and_notification_policy": m0027,
 };

@@ -4,6 +4,7 @@
 import { newId } from "../../db/ids.ts";
 import type { Context } from "../context.ts";
 import { DomainError } from "../errors.ts";
+import { hostOfUrl, policyFor } from "../moderation/domain-policy.ts";
 import type { AccountRow } from "./queries.ts";
 
 /** A remote actor as federation understood it; HTML is sanitised already. */
@@ -56,13 +57,24 @@ export function isStale(account: AccountRow, now = Date.now()): boolean {
 
 /**
  * Inserts or refreshes the account with this `uri`. Counters and local relations stay as they
- * are; a suspension follows the actor's own word only when it came from there. Throws a DomainError("conflict") when another actor holds the handle.
+ * are; a suspension follows the actor's own word only when it came from there. Throws a
+ * DomainError("conflict") when another actor holds the handle, and DomainError("forbidden")
+ * for a server this one does not federate with.
  */
 export async function upsertRemoteAccount(
   ctx: Context,
   input: RemoteAccountInput,
 ): Promise<AccountRow> {
   const { kysely } = ctx.db;
+  // Nothing is stored of a server this one does not federate with; a silenced server's new
+  // accounts carry its block's mark, as those known when it was silenced do (domain-blocks.ts).
+  const uriHost = hostOfUrl(input.uri) ?? "";
+  const [byHandle, byUri] = [await policyFor(ctx, input.domain), await policyFor(ctx, uriHost)];
+  if (!byHandle.federates || !byUri.federates)
+    throw new DomainError("forbidden", `${input.domain} is blocked here`);
+  const silencedBy = byHandle.silenced ? byHandle.block : byUri.silenced ? byUri.block : null;
+  // reject_media: its pictures are not shown from here (nor fetched, once media is).
+  const noMedia = byHandle.rejectsMedia || byUri.rejectsMedia;
   const now = new Date().toISOString();
   const values = {
     username: input.username,
@@ -76,8 +88,8 @@ export async function upsertRemoteAccount(
     followers_url: input.followersUrl,
     following_url: input.followingUrl,
     featured_url: input.featuredUrl,
-    avatar_url: input.avatarUrl,
-    header_url: input.headerUrl,
+    avatar_url: noMedia ? null : input.avatarUrl,
+    header_url: noMedia ? null : input.headerUrl,
     actor_type: input.actorType,
     locked: input.locked ? 1 : 0,
     discoverable: input.discoverable === null ? null : input.discoverable ? 1 : 0,
@@ -114,7 +126,7 @@ export async function upsertRemoteAccount(
     private_key_pem: null,
     suspended_at: input.suspended ? now : null,
     suspension_origin: input.suspended ? ("remote" as const) : null,
-    silenced_at: null,
+    silenced_at: silencedBy?.createdAt ?? null,
     sensitized_at: null,
     last_status_at: null,
     created_at: new Date(Date.parse(created)).toISOString(),

@@ -81,7 +81,7 @@ export async function notify(ctx: Context, n: NewNotification): Promise<string |
   // Only local accounts read notifications; a suspended sender notifies nobody.
   const people = await kysely
     .selectFrom("accounts")
-    .select(["id", "domain", "suspended_at"])
+    .select(["id", "domain", "suspended_at", "silenced_at"])
     .where("id", "in", [n.recipientId, n.fromAccountId])
     .execute();
   const recipient = people.find((p) => p.id === n.recipientId);

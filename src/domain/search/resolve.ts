@@ -9,6 +9,7 @@ import { logger } from "../../logging.ts";
 import { type AccountRow, findByHandle, listedAccount } from "../accounts/queries.ts";
 import { isStale } from "../accounts/remote.ts";
 import type { Context } from "../context.ts";
+import { isSuspended } from "../moderation/domain-policy.ts";
 import type { StatusRow } from "../statuses/queries.ts";
 import { findStatusByUri } from "../statuses/receive.ts";
 import type { Viewer } from "../viewer.ts";
@@ -46,7 +47,9 @@ export async function resolveHandle(
   if (!parts) return null;
   const known = await findByHandle(ctx, `${parts.username}@${parts.domain}`);
   let account = known && !isStale(known) ? known : null;
-  if (!account && parts.domain !== ctx.config.domain.toLowerCase() && ctx.remote) {
+  // A server the federation policy cuts off is not asked (and nothing of it stored).
+  const askable = ctx.remote && !(await isSuspended(ctx, parts.domain));
+  if (!account && parts.domain !== ctx.config.domain.toLowerCase() && askable) {
     account = await attempt(() => ctx.remote!.account(`${parts.username}@${parts.domain}`));
   }
   return shownAccount(ctx, viewer, account ?? known);
@@ -63,7 +66,8 @@ export async function resolveUrl(ctx: Context, viewer: Viewer, url: string): Pro
   parsed.hash = "";
   const href = parsed.href;
   let found: Resolved = await knownAt(ctx, href);
-  if (!found && parsed.origin !== new URL(ctx.config.origin).origin && ctx.remote)
+  const askable = ctx.remote && !(await isSuspended(ctx, parsed.host));
+  if (!found && parsed.origin !== new URL(ctx.config.origin).origin && askable)
     found = await attempt(() => ctx.remote!.object(href));
   if (!found) return null;
   if ("status" in found)

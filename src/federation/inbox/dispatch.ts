@@ -22,6 +22,7 @@ import {
   Update,
 } from "@fedify/vocab";
 import type { AccountRow } from "../../domain/accounts/queries.ts";
+import { policyFor } from "../../domain/moderation/domain-policy.ts";
 import { hostOf, recordHostsAnswered } from "../outbox/availability.ts";
 import { resolveActor } from "../remote/actors.ts";
 import { Refusal } from "../remote/documents.ts";
@@ -87,6 +88,11 @@ async function handle(env: InboxEnv, activity: Activity, depth: number): Promise
   if (!entry) return { result: "ignored", reason: `${typeName(activity)} is not handled` };
   const actorUri = activity.actorId?.href;
   if (!actorUri) throw new Refusal("no actor");
+  // Queued before its server was blocked, or relayed by a Group: refused all the same.
+  const policy = await policyFor(env.kith, new URL(actorUri).host);
+  if (!policy.federates) return { result: "ignored", reason: "the actor's server is blocked here" };
+  if (activity instanceof Flag && policy.rejectsReports)
+    return { result: "ignored", reason: "reports from the actor's server are rejected here" };
   const actor = await resolveActor(env, actorUri);
   if (actor.domain === null) throw new Refusal("a remote activity in the name of a local account");
   // Suspended by its own server, it may still say so no longer (Update) or go (Delete).

@@ -1,17 +1,19 @@
 // POSTs to an inbox, before Fedify: refuses at once what precheck.ts can tell is never
-// acceptable (403/400, nothing queued), and takes the deliveries Fedify would refuse to parse
+// acceptable (403/400, nothing queued) and activities from servers the federation policy
+// refuses (403), and takes the deliveries Fedify would refuse to parse
 // (no @context, as older Lemmy sends; `"id": null` in a tag) down a path of its own: the
 // signature is verified the same way (and its key must belong to the actor), the JSON is
 // repaired, and the activity is handled at once. Everything else goes to Fedify.
 import { doesActorOwnKey, type Federation, verifyRequestDetailed } from "@fedify/fedify";
 import { Activity } from "@fedify/vocab";
 import type { Context as KithContext } from "../../domain/context.ts";
+import { isSuspendedUrl } from "../../domain/moderation/domain-policy.ts";
 import { kithFederation } from "../federation.ts";
 import { tolerantContextLoader } from "../remote/contexts.ts";
 import { repairJson } from "../remote/documents.ts";
 import { processActivity } from "./dispatch.ts";
 import { inboxEnv, inboxOptionsOf, report } from "./index.ts";
-import { needsRepair, precheckDelivery } from "./precheck.ts";
+import { actorOf, needsRepair, precheckDelivery } from "./precheck.ts";
 
 const json = (status: number, body: unknown) => Response.json(body, { status });
 
@@ -28,6 +30,9 @@ export async function handleInboxPost(
   }
   const refused = precheckDelivery(body);
   if (refused) return json(refused.status, { error: refused.error });
+  // A server this one does not federate with is refused before anything is fetched or stored.
+  if (await isSuspendedUrl(kith, actorOf(body)))
+    return json(403, { error: "The actor's server is blocked here" });
   if (needsRepair(body as Record<string, unknown>))
     return handleRepaired(kith, request, body, federation);
   try {

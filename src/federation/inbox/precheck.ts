@@ -28,6 +28,10 @@ const host = (uri: string): string | null => {
 const typesOf = (value: unknown): string[] =>
   (Array.isArray(value) ? value : [value]).filter((t): t is string => typeof t === "string");
 
+/** The actor's id of a delivery that passed precheckDelivery. */
+export const actorOf = (json: unknown): string =>
+  idOf((json as Record<string, unknown>).actor) ?? "";
+
 /** Null when the delivery may go on; otherwise the status and message to answer with. */
 export function precheckDelivery(json: unknown): Refused | null {
   if (json === null || typeof json !== "object" || Array.isArray(json))

@@ -4,9 +4,10 @@
 // open has its message held (re-enqueued with `circuitHeld`), and a success is silent. So the
 // worker runs each outbox message inside an attempt record (AsyncLocalStorage) that those hooks
 // fill in, and settles it afterwards. Messages to an unavailable host are dropped unsent, as
-// Mastodon's DeliveryWorker does. No Fedify import: the worker loads this before Fedify.
+// Mastodon's DeliveryWorker does, and so are those to a server the federation policy blocks. No Fedify import: the worker loads this before Fedify.
 import { AsyncLocalStorage } from "node:async_hooks";
 import type { Context } from "../../domain/context.ts";
+import { isSuspendedUrl } from "../../domain/moderation/domain-policy.ts";
 import { logger } from "../../logging.ts";
 import {
   hostFailureState,
@@ -41,6 +42,11 @@ export async function settleQueuedMessage(
   const inbox = outboxInbox(message);
   if (!inbox) return process();
   const host = hostOf(inbox);
+  // Queued before its server was suspended (or taken off the allow list): dropped unsent.
+  if (await isSuspendedUrl(ctx, inbox)) {
+    log.info("Not delivering to {inbox}: {host} is blocked", { inbox, host });
+    return;
+  }
   const state = await hostFailureState(ctx, host);
   if (state === "unavailable") {
     log.info("Not delivering to {inbox}: {host} is unavailable", { inbox, host });

@@ -6,6 +6,7 @@
 // on unavailable hosts (availability.ts) are left out, as Mastodon skips unavailable domains.
 import type { Context } from "../../domain/context.ts";
 import type { DomainEvent, FollowFacts } from "../../domain/events.ts";
+import { isSuspendedUrl } from "../../domain/moderation/domain-policy.ts";
 import { reportedStatusRows } from "../../domain/reports/snapshots.ts";
 import type { StatusRow } from "../../domain/statuses/queries.ts";
 import {
@@ -404,8 +405,25 @@ export async function planDelivery(ctx: Context, event: DomainEvent): Promise<Pl
       break;
   }
   if (!plan || plan.recipients.length === 0) return null;
-  const recipients = await withoutUnavailable(ctx, plan.recipients, plan.shared);
+  const allowed = await withoutBlocked(ctx, plan.recipients);
+  const recipients = await withoutUnavailable(ctx, allowed, plan.shared);
   return recipients.length > 0 ? { ...plan, recipients } : null;
+}
+
+/** Nothing goes to a server the federation policy cuts off (domain-policy.ts), whichever
+ * of the recipient's actor, inbox or shared inbox is on it. */
+async function withoutBlocked(
+  ctx: Context,
+  recipients: RemoteRecipient[],
+): Promise<RemoteRecipient[]> {
+  const kept: RemoteRecipient[] = [];
+  for (const r of recipients) {
+    const urls = [r.uri, r.inbox, ...(r.sharedInbox ? [r.sharedInbox] : [])];
+    let blocked = false;
+    for (const url of urls) if (await isSuspendedUrl(ctx, url)) blocked = true;
+    if (!blocked) kept.push(r);
+  }
+  return kept;
 }
 
 async function withoutUnavailable(

@@ -71,7 +71,7 @@ async function fetchActor(
   try {
     account = await upsertRemoteAccount(env.kith, input);
   } catch (error) {
-    if (error instanceof DomainError && error.kind === "conflict")
+    if (error instanceof DomainError && (error.kind === "conflict" || error.kind === "forbidden"))
       throw new Refusal(`${uri}: ${error.message}`);
     throw error;
   }

@@ -4,6 +4,7 @@
 import type { DocumentLoader } from "@fedify/fedify";
 import { Object as APObject } from "@fedify/vocab";
 import type { Context as KithContext } from "../../domain/context.ts";
+import { isSuspendedUrl } from "../../domain/moderation/domain-policy.ts";
 import { sameHost } from "../convert/addressing.ts";
 import { EXTENSION_TERMS } from "./contexts.ts";
 import { RemoteError } from "./loader.ts";
@@ -64,6 +65,8 @@ function clean(value: unknown, depth: number): unknown {
 }
 
 async function load(env: RemoteEnv, uri: string): Promise<FetchedDocument> {
+  // Nothing is asked of a server this one does not federate with (domain-policy.ts).
+  if (await isSuspendedUrl(env.kith, uri)) throw new Refusal(`${uri}: its server is blocked here`);
   const remote = await env.loader(uri);
   const json = remote.document;
   if (json === null || typeof json !== "object" || Array.isArray(json))

@@ -75,6 +75,7 @@ export interface BoundedResponse {
   status: number;
   contentType: string;
   text: string;
+  etag: string | null;
 }
 
 /**
@@ -104,6 +105,8 @@ export function createBoundedGet(options: LoaderOptions) {
     accept: string,
     types: (contentType: string | null) => boolean,
     outerSignal?: AbortSignal,
+    /** e.g. If-None-Match: a 304 answer then comes back as it is, with no text */
+    extraHeaders: Record<string, string> = {},
   ): Promise<BoundedResponse> => {
     const start = new URL(requested);
     start.hash = ""; // key ids like …#main-key name a part of the actor document
@@ -115,6 +118,7 @@ export function createBoundedGet(options: LoaderOptions) {
     for (let hop = 0; ; hop++) {
       await check(url);
       let headers: Headers | Record<string, string> = {
+        ...extraHeaders,
         Accept: accept,
         "User-Agent": options.userAgent,
       };
@@ -128,6 +132,10 @@ export function createBoundedGet(options: LoaderOptions) {
         });
       } catch (error) {
         throw new RemoteError(url.href, `request failed (${(error as Error).message})`);
+      }
+      if (response.status === 304 && Object.keys(extraHeaders).length > 0) {
+        await response.body?.cancel();
+        return { url: url.href, status: 304, contentType: "", text: "", etag: null };
       }
       if (response.status >= 300 && response.status < 400) {
         await response.body?.cancel();
@@ -155,7 +163,8 @@ export function createBoundedGet(options: LoaderOptions) {
         );
       }
       const text = await readBounded(url.href, response, maxBytes);
-      return { url: url.href, status: response.status, contentType: contentType ?? "", text };
+      const etag = response.headers.get("etag");
+      return { url: url.href, status: response.status, contentType: contentType ?? "", text, etag };
     }
   };
 }

@@ -7,6 +7,11 @@ import { registrationModeInForce } from "../../domain/accounts/registration-auto
 import type { Context } from "../../domain/context.ts";
 import { extendedDescription } from "../../domain/extended-description.ts";
 import { contactAccount, instanceStats } from "../../domain/instance.ts";
+import {
+  mayListDomainBlocks,
+  type PublicDomainBlock,
+  publicDomainBlocks,
+} from "../../domain/moderation/public-domain-blocks.ts";
 import { rulesForMembers } from "../../domain/rules/published.ts";
 import { KITH_VERSION } from "../../version.ts";
 import type { Html } from "./layout.ts";
@@ -26,6 +31,25 @@ async function joining(ctx: Context): Promise<Html> {
   }
 }
 
+const SEVERITY_NAMES = { suspend: "Suspended", silence: "Limited", noop: "" };
+
+/** Moderated servers, with the reasons given, when the list is public (KITH_SHOW_DOMAIN_BLOCKS). */
+function moderatedServers(blocks: PublicDomainBlock[]): Html | string {
+  if (blocks.length === 0) return "";
+  return html`<section class="card" id="moderated-servers">
+  <h2>Moderated servers</h2>
+  <p>Suspended servers cannot exchange anything with this one; limited servers' accounts are
+    seen only by their followers here.</p>
+  <table class="moderated">
+    <thead><tr><th>Server</th><th>Action</th><th>Reason</th></tr></thead>
+    <tbody>${blocks.map(
+      (b) =>
+        html`<tr><td><code title="SHA-256: ${b.digest}">${b.domain}</code></td><td>${SEVERITY_NAMES[b.severity]}</td><td>${b.comment ?? ""}</td></tr>`,
+    )}</tbody>
+  </table>
+</section>`;
+}
+
 export async function aboutPage(ctx: Context, c: HonoContext<PageEnv>, path: "/" | "/about") {
   const { config } = ctx;
   const [stats, rules, extended, contact] = [
@@ -34,6 +58,8 @@ export async function aboutPage(ctx: Context, c: HonoContext<PageEnv>, path: "/"
     await extendedDescription(ctx),
     await contactAccount(ctx),
   ];
+  // The page is the same for everyone, so only a list open to all is shown on it.
+  const moderated = mayListDomainBlocks(ctx, null) ? await publicDomainBlocks(ctx, null) : [];
   const body = html`<section class="card">
   <h1>${config.title}</h1>
   <p class="lead">${config.description}</p>
@@ -63,6 +89,7 @@ ${
       : html`<p class="muted">This instance has not written down any rules yet.</p>`
   }
 </section>
+${moderatedServers(moderated)}
 <section class="card" id="contact">
   <h2>Contact</h2>
   ${contact ? html`<p>Administered by <a href="/@${acct(contact)}">${displayName(contact)}</a> (@${contact.username}@${config.domain}).</p>` : ""}
