@@ -28,3 +28,16 @@ export function notLimitedFilter(viewer: Viewer | null, alias = "statuses"): Exp
   if (!viewer) return sql<SqlBool>`NOT ${limited}`;
   return sql<SqlBool>`(NOT ${limited} OR ${author} = ${viewer.accountId} OR EXISTS (SELECT 1 FROM follows lim_f WHERE lim_f.account_id = ${viewer.accountId} AND lim_f.target_account_id = ${author}))`;
 }
+
+/**
+ * Public and tag timelines leave out every account of a server the viewer blocked, even one
+ * they follow (Mastodon's Status.not_domain_blocked_by_account); home and notifications keep
+ * followed accounts (relationships/exclusions.ts).
+ */
+export function notFromBlockedServerFilter(
+  viewer: Viewer | null,
+  alias = "statuses",
+): Expression<SqlBool> {
+  if (!viewer) return sql<SqlBool>`1 = 1`;
+  return sql<SqlBool>`NOT EXISTS (SELECT 1 FROM account_domain_blocks pdb INNER JOIN accounts pda ON pda.domain = pdb.domain WHERE pdb.account_id = ${viewer.accountId} AND pda.id = ${sql.ref(`${alias}.account_id`)})`;
+}

@@ -1,5 +1,5 @@
 // The public (federated/local) and hashtag timelines: public statuses only, no reblogs, the
-// viewer's blocks and mutes applied, limited accounts left out unless followed.
+// viewer's blocks, mutes and blocked servers applied, limited accounts left out unless followed.
 import type { ExpressionBuilder } from "kysely";
 import type { StatusesTable } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
@@ -7,7 +7,7 @@ import { applyPage, type Page } from "../pagination.ts";
 import { findTagIds } from "../statuses/tags.ts";
 import type { Viewer } from "../viewer.ts";
 import { visibleStatusFilter } from "../visibility.ts";
-import { notLimitedFilter, notMutedFilter } from "./filters.ts";
+import { notFromBlockedServerFilter, notLimitedFilter, notMutedFilter } from "./filters.ts";
 import { EMPTY_PAGE, type TimelinePage, toTimelinePage } from "./page.ts";
 
 export interface PublicOptions {
@@ -25,7 +25,8 @@ export function publicStatuses(ctx: Context, viewer: Viewer | null, options: Pub
     .where("s.reblog_of_id", "is", null)
     .where(visibleStatusFilter(viewer, "s"))
     .where(notMutedFilter(viewer, "s"))
-    .where(notLimitedFilter(viewer, "s"));
+    .where(notLimitedFilter(viewer, "s"))
+    .where(notFromBlockedServerFilter(viewer, "s"));
   if (options.local && !options.remote) q = q.where("s.local", "=", 1);
   if (options.remote && !options.local) q = q.where("s.local", "=", 0);
   return q;
