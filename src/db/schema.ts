@@ -532,6 +532,35 @@ export interface AuditLogTable {
   created_at: Timestamp;
 }
 
+export type MediaType = "image" | "gifv" | "video" | "audio" | "unknown";
+export type MediaState = "queued" | "done" | "failed";
+
+/** Local uploads and remote attachments (0026); see domain/media/. */
+export interface MediaAttachmentsTable {
+  id: string;
+  account_id: string;
+  status_id: string | null;
+  scheduled_status_id: string | null;
+  position: Generated<number>;
+  type: MediaType;
+  state: MediaState;
+  content_type: string | null;
+  /** storage keys (domain/media/storage.ts) */
+  file_key: string | null;
+  preview_key: string | null;
+  upload_key: string | null;
+  thumbnail_upload_key: string | null;
+  file_size: number | null;
+  remote_url: string | null;
+  remote_preview_url: string | null;
+  description: string | null;
+  blurhash: string | null;
+  /** JSON: {original, small, focus} */
+  meta: Generated<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
   audit_log: AuditLogTable;
@@ -581,4 +610,5 @@ export interface Database {
   scheduled_statuses: ScheduledStatusesTable;
   account_pins: AccountPairTable;
   suggestion_dismissals: AccountPairTable;
+  media_attachments: MediaAttachmentsTable;
 }

@@ -6,6 +6,12 @@ import {
   tellDomainEventListeners,
 } from "../domain/events.ts";
 import { housekeeping } from "../domain/housekeeping.ts";
+import {
+  MEDIA_CLEANUP_QUEUE,
+  MEDIA_QUEUE,
+  processQueuedMedia,
+  removeUnattachedMedia,
+} from "../domain/media/jobs.ts";
 import { POLL_EXPIRY_QUEUE, pollExpiryJob } from "../domain/polls/expiry.ts";
 import { POLL_UPDATE_QUEUE, pollUpdateJob } from "../domain/polls/updates.ts";
 import {
@@ -39,6 +45,12 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       [PROBE_QUEUE]: async () => {
         await probeUnavailableHosts(ctx);
       },
+      // An uploaded image processed after POST /api/v2/media answered (domain/media/).
+      [MEDIA_QUEUE]: (payload) => processQueuedMedia(ctx, payload),
+      // Media never attached to a status, removed after a day with its files.
+      [MEDIA_CLEANUP_QUEUE]: async () => {
+        await removeUnattachedMedia(ctx);
+      },
       // A scheduled status, posted when its time comes.
       [SCHEDULED_STATUS_QUEUE]: (payload) => publishScheduledStatusJob(ctx, payload),
     },
@@ -46,6 +58,7 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       { queue: "housekeeping", everyMs: 3600_000 },
       { queue: FEDERATION_CLEANUP_QUEUE, everyMs: 3600_000 },
       { queue: PROBE_QUEUE, everyMs: 6 * 3600_000 },
+      { queue: MEDIA_CLEANUP_QUEUE, everyMs: 3600_000 },
     ],
   };
 }

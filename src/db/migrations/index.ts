@@ -18,6 +18,7 @@ import * as m0018 from "./0018_rule_actions.ts";
 import * as m0019 from "./0019_lists_conversations.ts";
 import * as m0020 from "./0020_scheduled_statuses.ts";
 import * as m0021 from "./0021_audit_log.ts";
+import * as m0026 from "./0026_media.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -36,4 +37,5 @@ export const migrations: Record<string, Migration> = {
   "0018_rule_actions": m0018,
   "0020_scheduled_statuses": m0020,
   "0021_audit_log": m0021,
+  "0026_media": m0026,
 };

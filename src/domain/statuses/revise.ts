@@ -27,6 +27,8 @@ export interface Revision {
   tags: readonly string[];
   /** A local edit's poll (null: none); left out, the poll is not this revision's business. */
   poll?: PollFields | null;
+  /** Something else that shows changes (a local edit's media), so the edit is recorded. */
+  otherChanges?: boolean;
 }
 
 export interface Revised {
@@ -69,6 +71,7 @@ export async function reviseStatus(
     const pollChanged =
       revision.poll !== undefined && (await pollDiffers(tctx, status.id, revision.poll));
     const changed =
+      revision.otherChanges === true ||
       pollChanged ||
       revision.content !== status.content ||
       revision.text !== status.text ||

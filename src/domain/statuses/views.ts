@@ -4,6 +4,7 @@
 import type { AccountRow } from "../accounts/queries.ts";
 import { getAccounts } from "../accounts/queries.ts";
 import type { Context } from "../context.ts";
+import { loadStatusMedia, type MediaRow } from "../media/queries.ts";
 import { loadPollViews, type PollView } from "../polls/views.ts";
 import type { Viewer } from "../viewer.ts";
 import { getStatusRows, type StatusRow } from "./queries.ts";
@@ -29,6 +30,8 @@ export interface StatusView {
   flags: ViewerFlags | null;
   reblog: StatusView | null;
   poll: PollView | null;
+  /** Attachments, in order */
+  media: MediaRow[];
   /** The source text, given back when a status is deleted (for delete-and-redraft). */
   source?: string;
 }
@@ -85,6 +88,7 @@ export async function loadStatusViews(
     : [];
   const flags = me ? await loadFlags(ctx, me, all) : null;
   const polls = await loadPollViews(ctx, me, ids);
+  const media = await loadStatusMedia(ctx, ids);
 
   const mentionsOf = group(
     mentionRows,
@@ -112,6 +116,7 @@ export async function loadStatusViews(
       flags: flags ? flags(row) : null,
       reblog,
       poll: polls.get(row.id) ?? null,
+      media: media.get(row.id) ?? [],
     };
   };
   const views: StatusView[] = [];

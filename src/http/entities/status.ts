@@ -1,5 +1,5 @@
 // The Status entity (Mastodon 4.5), rendered from the domain's StatusView. Fields that belong to
-// features Kith does not have yet (media, cards, quotes, filters) have their empty value.
+// features Kith does not have yet (cards, quotes, filters) have their empty value.
 import type { Config } from "../../config.ts";
 import { acct } from "../../domain/accounts/queries.ts";
 import type { Context } from "../../domain/context.ts";
@@ -8,6 +8,7 @@ import type { StatusRow } from "../../domain/statuses/queries.ts";
 import { loadStatusViews, type StatusView } from "../../domain/statuses/views.ts";
 import type { Viewer } from "../../domain/viewer.ts";
 import { renderAccount } from "./account.ts";
+import { renderMediaAttachment } from "./media-attachment.ts";
 import { renderPoll } from "./poll.ts";
 
 export function renderStatus(config: Config, view: StatusView): Record<string, unknown> {
@@ -22,7 +23,7 @@ export function renderStatus(config: Config, view: StatusView): Record<string, u
     visibility: row.visibility,
     sensitive: row.sensitive === 1,
     spoiler_text: row.spoiler_text,
-    media_attachments: [],
+    media_attachments: view.media.map((m) => renderMediaAttachment(config, m)),
     mentions: view.mentions.map((a) => ({
       id: a.id,
       username: a.username,

@@ -1,0 +1,374 @@
+// Media uploads through masto.js and plain HTTP: processing (orientation, metadata stripped,
+// scaling, preview, blurhash), the asynchronous v2 path, serving, refusals that store nothing,
+// descriptions and focal points, ownership, attaching to statuses and edits, and the removal
+// of media nobody attached.
+import assert from "node:assert/strict";
+import { before, it } from "node:test";
+import { isBlurhashValid } from "blurhash";
+import { createRestAPIClient, type mastodon } from "masto";
+import sharp from "sharp";
+import { removeUnattachedMedia } from "../../src/domain/media/jobs.ts";
+import {
+  blob,
+  countFiles,
+  noisyJpeg,
+  png,
+  sidewaysJpegWithGps,
+  uploadForm,
+} from "../helpers/media.ts";
+import { OPENAPI_SKIP_REASON, validateEntity } from "../helpers/openapi.ts";
+import { eachServer } from "../helpers/server.ts";
+import { api, createUser, type TestUser } from "../helpers/users.ts";
+
+eachServer("media attachments", (server) => {
+  let alice: TestUser;
+  let bob: TestUser;
+  let masto: mastodon.rest.Client;
+  const ctx = () => server().kith.ctx;
+  const mediaDir = () => ctx().config.media.dir;
+  const mediaRows = async () =>
+    Number(
+      (
+        await ctx()
+          .db.kysely.selectFrom("media_attachments")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  before(async () => {
+    alice = await createUser(ctx());
+    bob = await createUser(ctx());
+    masto = createRestAPIClient({ url: server().url, accessToken: alice.token });
+  });
+
+  it("uploads an image with alt text: upright, metadata gone, preview and blurhash", async () => {
+    const original = await sidewaysJpegWithGps(200, 100);
+    assert.ok((await sharp(original).metadata()).exif, "the test image carries EXIF");
+    const media = await masto.v2.media.create({
+      file: blob(original, "image/jpeg"),
+      description: "A red and blue flag",
+      focus: "0.5,-0.25",
+    });
+    assert.equal(media.type, "image");
+    assert.equal(media.description, "A red and blue flag");
+    // 4×4 components, as Mastodon computes them: 36 characters.
+    assert.equal(media.blurhash?.length, 36);
+    assert.ok(isBlurhashValid(media.blurhash ?? "").result, "a valid blurhash");
+    // Orientation 6 turned the 200×100 stored pixels upright: 100 wide, 200 high.
+    assert.deepEqual(media.meta?.original, {
+      width: 100,
+      height: 200,
+      size: "100x200",
+      aspect: 0.5,
+    });
+    assert.deepEqual(media.meta?.focus, { x: 0.5, y: -0.25 });
+    assert.ok(media.meta?.small);
+    assert.ok(media.url && media.previewUrl);
+    if (!OPENAPI_SKIP_REASON) {
+      const raw = await api(server().url, "GET", `/api/v1/media/${media.id}`, {
+        token: alice.token,
+      });
+      await validateEntity("MediaAttachment", raw.json);
+    }
+
+    const served = await fetch(media.url);
+    assert.equal(served.status, 200);
+    assert.equal(served.headers.get("content-type"), "image/jpeg");
+    assert.equal(served.headers.get("x-content-type-options"), "nosniff");
+    assert.match(served.headers.get("cache-control") ?? "", /immutable/);
+    const etag = served.headers.get("etag");
+    assert.ok(etag && served.headers.get("last-modified"));
+    const bytes = Buffer.from(await served.arrayBuffer());
+    const meta = await sharp(bytes).metadata();
+    assert.equal(meta.exif, undefined, "EXIF (with GPS) is stripped");
+    assert.equal(meta.xmp, undefined);
+    assert.equal(meta.orientation, undefined);
+    assert.equal(meta.width, 100);
+    assert.equal(meta.height, 200);
+    // The upright image has blue on top (the stored left half turned clockwise).
+    const { data } = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
+    assert.ok(data[2]! > 150 && data[0]! < 100, "top-left pixel is blue");
+
+    const again = await fetch(media.url, { headers: { "If-None-Match": etag } });
+    assert.equal(again.status, 304);
+    const part = await fetch(media.url, { headers: { Range: "bytes=0-9" } });
+    assert.equal(part.status, 206);
+    assert.equal((await part.arrayBuffer()).byteLength, 10);
+
+    const preview = await fetch(media.previewUrl!);
+    assert.equal(preview.status, 200);
+    const previewMeta = await sharp(Buffer.from(await preview.arrayBuffer())).metadata();
+    assert.equal(previewMeta.exif, undefined);
+  });
+
+  it("processes a large image in the background: 202, then 206, then 200 scaled down", async () => {
+    const big = await noisyJpeg(4000, 2500);
+    const posted = await uploadForm(`${server().url}/api/v2/media`, alice.token, {
+      file: { data: big, name: "big.jpg", type: "image/jpeg" },
+    });
+    assert.equal(posted.status, 202);
+    assert.equal(posted.json.url, null);
+    let status = 206;
+    let json: any;
+    for (let i = 0; i < 100 && status === 206; i++) {
+      ({ status, json } = await api(server().url, "GET", `/api/v1/media/${posted.json.id}`, {
+        token: alice.token,
+      }));
+      if (status === 206) {
+        assert.equal(json.url, null);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    assert.equal(status, 200);
+    const { width, height } = json.meta.original;
+    assert.ok(width * height <= 8_294_400, `${width}x${height} within the pixel limit`);
+    assert.ok(Math.abs(width / height - 1.6) < 0.01, "aspect kept");
+    assert.ok(json.meta.small.width * json.meta.small.height <= 230_400);
+    // masto.js waits for processing the same way.
+    const viaMasto = await masto.v2.media.create({
+      file: blob(big, "image/jpeg"),
+    });
+    assert.ok(viaMasto.url);
+    const noIncoming = countFiles(`${mediaDir()}/incoming`);
+    assert.equal(noIncoming, 0, "the raw uploads are gone once processed");
+  });
+
+  it("refuses oversized, corrupt and unsupported files and stores nothing", async () => {
+    const rowsBefore = await mediaRows();
+    const filesBefore = countFiles(mediaDir());
+    const jpeg = await sidewaysJpegWithGps();
+    const cases = [
+      // A JPEG start and 17 MB more: over the 16 MB image limit.
+      {
+        data: Buffer.concat([jpeg, Buffer.alloc(17 * 1024 * 1024)]),
+        name: "big.jpg",
+        type: "image/jpeg",
+      },
+      { data: jpeg.subarray(0, 300), name: "cut.jpg", type: "image/jpeg" },
+      {
+        data: Buffer.from("just some words, not a picture"),
+        name: "words.jpg",
+        type: "image/jpeg",
+      },
+      {
+        data: Buffer.from("%PDF-1.4\n%âãÏÓ\n1 0 obj\n<<>>\nendobj\n"),
+        name: "doc.png",
+        type: "image/png",
+      },
+    ];
+    for (const file of cases) {
+      for (const version of ["v1", "v2"]) {
+        const res = await uploadForm(`${server().url}/api/${version}/media`, alice.token, { file });
+        assert.equal(res.status, 422, `${file.name} via ${version}: ${JSON.stringify(res.json)}`);
+        assert.equal(typeof res.json.error, "string");
+      }
+    }
+    const tooLong = await uploadForm(`${server().url}/api/v2/media`, alice.token, {
+      file: { data: await png(10, 10), name: "a.png", type: "image/png" },
+      description: "x".repeat(1501),
+    });
+    assert.equal(tooLong.status, 422);
+    const badFocus = await uploadForm(`${server().url}/api/v2/media`, alice.token, {
+      file: { data: await png(10, 10), name: "a.png", type: "image/png" },
+      focus: "2,0",
+    });
+    assert.equal(badFocus.status, 422);
+    assert.equal(await mediaRows(), rowsBefore, "no rows");
+    assert.equal(countFiles(mediaDir()), filesBefore, "no files");
+  });
+
+  it("goes by the content, not the name or declared type", async () => {
+    // A PNG called clip.mp4 and sent as video/mp4 is an image.
+    const res = await uploadForm(`${server().url}/api/v1/media`, alice.token, {
+      file: { data: await png(30, 20), name: "clip.mp4", type: "video/mp4" },
+    });
+    assert.equal(res.status, 200);
+    assert.equal(res.json.type, "image");
+    assert.match(res.json.url, /\.png$/);
+    assert.doesNotMatch(res.json.url, /clip/);
+    // A WAV file named like a picture is audio, stored as uploaded.
+    const wav = Buffer.alloc(44 + 800);
+    wav.write("RIFF", 0);
+    wav.writeUInt32LE(36 + 800, 4);
+    wav.write("WAVEfmt ", 8);
+    wav.writeUInt32LE(16, 16);
+    wav.writeUInt16LE(1, 20);
+    wav.writeUInt16LE(1, 22);
+    wav.writeUInt32LE(8000, 24);
+    wav.writeUInt32LE(8000, 28);
+    wav.writeUInt16LE(1, 32);
+    wav.writeUInt16LE(8, 34);
+    wav.write("data", 36);
+    wav.writeUInt32LE(800, 40);
+    const audio = await uploadForm(`${server().url}/api/v2/media`, alice.token, {
+      file: { data: wav, name: "photo.jpg", type: "image/jpeg" },
+      thumbnail: { data: await png(64, 64), name: "cover.png", type: "image/png" },
+    });
+    assert.equal(audio.status, 200, JSON.stringify(audio.json));
+    assert.equal(audio.json.type, "audio");
+    assert.match(audio.json.url, /\.wav$/);
+    assert.ok(audio.json.preview_url && audio.json.blurhash, "the thumbnail is its preview");
+    const served = await fetch(audio.json.url);
+    assert.equal(served.headers.get("content-type"), "audio/wav");
+    assert.deepEqual(Buffer.from(await served.arrayBuffer()), wav);
+  });
+
+  it("changes description and focus; only the owner sees or changes media", async () => {
+    const media = await masto.v2.media.create({ file: blob(await png(40, 40)) });
+    const updated = await masto.v1.media.$select(media.id).update({
+      description: "new words",
+      focus: "-0.5,0.5",
+    });
+    assert.equal(updated.description, "new words");
+    assert.deepEqual(updated.meta?.focus, { x: -0.5, y: 0.5 });
+    for (const [method, body] of [
+      ["GET", undefined],
+      ["PUT", { description: "mine now" }],
+      ["DELETE", undefined],
+    ] as const) {
+      const res = await api(server().url, method, `/api/v1/media/${media.id}`, {
+        token: bob.token,
+        ...(body ? { body } : {}),
+      });
+      assert.equal(res.status, 404, `${method} by someone else`);
+    }
+    const fetched = await masto.v1.media.$select(media.id).fetch();
+    assert.equal(fetched.description, "new words");
+    const gone = await api(server().url, "DELETE", `/api/v1/media/${media.id}`, {
+      token: alice.token,
+    });
+    assert.equal(gone.status, 200);
+    const after = await api(server().url, "GET", `/api/v1/media/${media.id}`, {
+      token: alice.token,
+    });
+    assert.equal(after.status, 404);
+  });
+
+  it("attaches media to a status, renders it, and edits descriptions and the list", async () => {
+    const first = await masto.v2.media.create({
+      file: blob(await sidewaysJpegWithGps()),
+      description: "first picture",
+    });
+    const second = await masto.v2.media.create({ file: blob(await png(50, 20)) });
+    // Media alone is enough: the text may be empty.
+    const status = await masto.v1.statuses.create({
+      status: "",
+      mediaIds: [second.id, first.id],
+    });
+    assert.deepEqual(
+      status.mediaAttachments.map((m) => m.id),
+      [second.id, first.id],
+    );
+    assert.equal(status.mediaAttachments[1]?.description, "first picture");
+    if (!OPENAPI_SKIP_REASON) {
+      const raw = await api(server().url, "GET", `/api/v1/statuses/${status.id}`, {
+        token: alice.token,
+      });
+      await validateEntity("Status", raw.json);
+    }
+    // Attached media cannot be deleted, attached again, or refocused.
+    const del = await api(server().url, "DELETE", `/api/v1/media/${first.id}`, {
+      token: alice.token,
+    });
+    assert.equal(del.status, 422);
+    const reuse = await api(server().url, "POST", "/api/v1/statuses", {
+      token: alice.token,
+      body: { status: "again", media_ids: [first.id] },
+    });
+    assert.equal(reuse.status, 422);
+    const refocus = await api(server().url, "PUT", `/api/v1/media/${first.id}`, {
+      token: alice.token,
+      body: { focus: "0,0" },
+    });
+    assert.equal(refocus.status, 422);
+
+    const edited = await api(server().url, "PUT", `/api/v1/statuses/${status.id}`, {
+      token: alice.token,
+      body: {
+        status: "now with words",
+        media_ids: [first.id],
+        media_attributes: [{ id: first.id, description: "edited alt text", focus: "0.1,0.2" }],
+      },
+    });
+    assert.equal(edited.status, 200, JSON.stringify(edited.json));
+    assert.deepEqual(
+      edited.json.media_attachments.map((m: { id: string }) => m.id),
+      [first.id],
+    );
+    assert.equal(edited.json.media_attachments[0].description, "edited alt text");
+    assert.deepEqual(edited.json.media_attachments[0].meta.focus, { x: 0.1, y: 0.2 });
+    // An edit that only changes alt text is an edit too.
+    const altOnly = await api(server().url, "PUT", `/api/v1/statuses/${status.id}`, {
+      token: alice.token,
+      body: { media_attributes: [{ id: first.id, description: "third words" }] },
+    });
+    assert.equal(altOnly.json.media_attachments[0].description, "third words");
+    assert.notEqual(altOnly.json.edited_at, null);
+    // The removed one is unattached again and may be deleted.
+    const delSecond = await api(server().url, "DELETE", `/api/v1/media/${second.id}`, {
+      token: alice.token,
+    });
+    assert.equal(delSecond.status, 200);
+  });
+
+  it("refuses media ids that are not the author's, too many, or with a poll", async () => {
+    const bobs = await uploadForm(`${server().url}/api/v1/media`, bob.token, {
+      file: { data: await png(10, 10), name: "b.png", type: "image/png" },
+    });
+    const notMine = await api(server().url, "POST", "/api/v1/statuses", {
+      token: alice.token,
+      body: { status: "stolen", media_ids: [bobs.json.id] },
+    });
+    assert.equal(notMine.status, 422);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      ids.push((await masto.v2.media.create({ file: blob(await png(10 + i, 10)) })).id);
+    }
+    const five = await api(server().url, "POST", "/api/v1/statuses", {
+      token: alice.token,
+      body: { status: "five", media_ids: ids },
+    });
+    assert.equal(five.status, 422);
+    const withPoll = await api(server().url, "POST", "/api/v1/statuses", {
+      token: alice.token,
+      body: {
+        status: "poll",
+        media_ids: [ids[0]],
+        poll: { options: ["a", "b"], expires_in: 3600 },
+      },
+    });
+    assert.equal(withPoll.status, 422);
+    const ok = await api(server().url, "POST", "/api/v1/statuses", {
+      token: alice.token,
+      body: { status: "four", media_ids: ids.slice(0, 4) },
+    });
+    assert.equal(ok.status, 200);
+    assert.equal(ok.json.media_attachments.length, 4);
+  });
+
+  it("removes media nobody attached within a day, with its files", async () => {
+    const loose = await masto.v2.media.create({ file: blob(await png(12, 12)) });
+    const kept = await masto.v2.media.create({ file: blob(await png(13, 13)) });
+    await masto.v1.statuses.create({ status: "keeps one", mediaIds: [kept.id] });
+    const fresh = await masto.v2.media.create({ file: blob(await png(14, 14)) });
+    const old = new Date(Date.now() - 2 * 86_400_000).toISOString();
+    await ctx()
+      .db.kysely.updateTable("media_attachments")
+      .set({ created_at: old })
+      .where("id", "in", [loose.id, kept.id])
+      .execute();
+    const files = countFiles(mediaDir());
+    const removed = await removeUnattachedMedia(ctx());
+    assert.ok(removed >= 1);
+    assert.equal(countFiles(mediaDir()), files - 2 * removed, "the original and preview went");
+    const left = await ctx()
+      .db.kysely.selectFrom("media_attachments")
+      .select("id")
+      .where("id", "in", [loose.id, kept.id, fresh.id])
+      .execute();
+    assert.deepEqual(left.map((r) => r.id).sort(), [kept.id, fresh.id].sort());
+    assert.equal((await fetch(loose.url!)).status, 404);
+    assert.equal((await fetch(kept.url!)).status, 200);
+  });
+});
