@@ -371,4 +371,54 @@ eachServer("media attachments", (server) => {
     assert.equal((await fetch(loose.url!)).status, 404);
     assert.equal((await fetch(kept.url!)).status, 200);
   });
+
+  it("takes avatars and headers through the same pipeline, and removes them", async () => {
+    const size = async (url: string) => {
+      const res = await fetch(url);
+      assert.equal(res.status, 200, url);
+      const meta = await sharp(Buffer.from(await res.arrayBuffer())).metadata();
+      assert.equal(meta.exif, undefined);
+      return `${meta.width}x${meta.height}`;
+    };
+    const account = await masto.v1.accounts.updateCredentials({
+      displayName: "Alice with a face",
+      avatar: blob(await sidewaysJpegWithGps(900, 700), "image/jpeg"),
+      header: blob(await png(3000, 1200), "image/png"),
+    });
+    assert.equal(account.displayName, "Alice with a face");
+    assert.ok(account.avatar.startsWith(`${server().url}/system/media/`), account.avatar);
+    assert.equal(await size(account.avatar), "400x400");
+    assert.equal(await size(account.header), "1500x500");
+    const oldAvatar = account.avatar;
+    const replaced = await masto.v1.accounts.updateCredentials({
+      avatar: blob(await png(500, 500), "image/png"),
+    });
+    assert.notEqual(replaced.avatar, oldAvatar);
+    assert.equal((await fetch(oldAvatar)).status, 404, "the replaced file is gone");
+    assert.equal(replaced.header, account.header, "the header stays");
+
+    const files = countFiles(mediaDir());
+    const refused = await uploadForm(
+      `${server().url}/api/v1/accounts/update_credentials`,
+      alice.token,
+      {
+        display_name: "Not saved",
+        avatar: { data: Buffer.from("no image"), name: "a.png", type: "image/png" },
+      },
+      "PATCH",
+    );
+    assert.equal(refused.status, 422);
+    assert.equal(countFiles(mediaDir()), files);
+    const unchanged = await masto.v1.accounts.verifyCredentials();
+    assert.equal(unchanged.displayName, "Alice with a face");
+    assert.equal(unchanged.avatar, replaced.avatar);
+
+    const removed = await api(server().url, "DELETE", "/api/v1/profile/avatar", {
+      token: alice.token,
+    });
+    assert.equal(removed.status, 200);
+    assert.equal(removed.json.avatar, `${server().url}/static/avatar.png`);
+    assert.equal((await fetch(replaced.avatar)).status, 404);
+    assert.equal(removed.json.header, account.header);
+  });
 });
