@@ -143,20 +143,29 @@ export interface IncomingAttachment {
 const BLURHASH_RE = /^[0-9A-Za-z#$%*+,\-.:;=?@[\]^_{|}~]{6,100}$/;
 const MEDIA_TYPE_RE = /^(image|video|audio)\/[a-z0-9.+-]{1,100}$/i;
 
+// A term as the sender wrote it, or as Fedify re-compacted a signed activity (full IRI).
+const term = (item: Record<string, unknown>, name: string) =>
+  item[name] ?? item[`toot:${name}`] ?? item[`http://joinmastodon.org/ns#${name}`];
+
 /** blurhash and focalPoint of the attachment with this url, from the JSON as received. */
 function mastodonExtras(raw: Record<string, unknown> | null, href: string) {
   const list = raw?.attachment;
-  const items = Array.isArray(list) ? list : [list];
+  const items = (Array.isArray(list) ? list : [list]).filter(
+    (a): a is Record<string, unknown> => typeof a === "object" && a !== null,
+  );
   const item = items.find((a) => {
-    if (typeof a !== "object" || a === null) return false;
-    const url = (a as { url?: unknown }).url;
-    const first = Array.isArray(url) ? url[0] : url;
+    const first = Array.isArray(a.url) ? a.url[0] : a.url;
     const value = typeof first === "object" && first ? (first as { href?: unknown }).href : first;
     return value === href;
-  }) as { blurhash?: unknown; focalPoint?: unknown } | undefined;
-  const blurhash =
-    typeof item?.blurhash === "string" && BLURHASH_RE.test(item.blurhash) ? item.blurhash : null;
-  const point = Array.isArray(item?.focalPoint) ? item.focalPoint : null;
+  });
+  const hash = item ? term(item, "blurhash") : null;
+  const blurhash = typeof hash === "string" && BLURHASH_RE.test(hash) ? hash : null;
+  const rawPoint = item ? term(item, "focalPoint") : null;
+  const point = Array.isArray(rawPoint)
+    ? rawPoint
+    : Array.isArray((rawPoint as { "@list"?: unknown })?.["@list"])
+      ? (rawPoint as { "@list": unknown[] })["@list"]
+      : null;
   const [x, y] = (point ?? []).map(Number);
   const focus =
     point?.length === 2 &&
