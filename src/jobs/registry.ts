@@ -12,6 +12,7 @@ import {
   processQueuedMedia,
   removeUnattachedMedia,
 } from "../domain/media/jobs.ts";
+import { REMOTE_MEDIA_CACHE_QUEUE } from "../domain/media/remote.ts";
 import { POLL_EXPIRY_QUEUE, pollExpiryJob } from "../domain/polls/expiry.ts";
 import { POLL_UPDATE_QUEUE, pollUpdateJob } from "../domain/polls/updates.ts";
 import {
@@ -50,6 +51,11 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       // Media never attached to a status, removed after a day with its files.
       [MEDIA_CLEANUP_QUEUE]: async () => {
         await removeUnattachedMedia(ctx);
+      },
+      // A remote attachment copied here (KITH_REMOTE_MEDIA=cache); federation loads on use.
+      [REMOTE_MEDIA_CACHE_QUEUE]: async (payload) => {
+        const { cacheRemoteMedia } = await import("../federation/remote/media-cache.ts");
+        await cacheRemoteMedia(ctx, payload);
       },
       // A scheduled status, posted when its time comes.
       [SCHEDULED_STATUS_QUEUE]: (payload) => publishScheduledStatusJob(ctx, payload),

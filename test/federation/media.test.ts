@@ -4,7 +4,10 @@
 // server and shown with their alt text, blurhash and focal point; an edit of the alt text
 // comes through.
 import assert from "node:assert/strict";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { after, before, it } from "node:test";
+import sharp from "sharp";
 import { AS_CONTEXT, type FakeActor, FakeFediverse } from "../helpers/fake-fediverse.ts";
 import { png, sidewaysJpegWithGps, uploadForm } from "../helpers/media.ts";
 import { deliveriesOf, list } from "../helpers/recording-inbox.ts";
@@ -172,3 +175,91 @@ eachServer("media over federation", (server) => {
     assert.equal(json.icon.mediaType, "image/png");
   });
 });
+
+eachServer(
+  "remote media cached here (KITH_REMOTE_MEDIA=cache)",
+  (server) => {
+    let fake: FakeFediverse;
+    let zed: FakeActor;
+    let reader: TestUser;
+    let files: Server;
+    let filesOrigin: string;
+    let requests = 0;
+    before(async () => {
+      const picture = await sidewaysJpegWithGps(400, 200);
+      files = createServer((req, res) => {
+        requests++;
+        if (req.url === "/cat.jpg")
+          res.writeHead(200, { "Content-Type": "image/jpeg" }).end(picture);
+        else res.writeHead(200, { "Content-Type": "image/png" }).end("not a picture at all");
+      });
+      await new Promise<void>((resolve) => files.listen(0, "127.0.0.1", resolve));
+      filesOrigin = `http://127.0.0.1:${(files.address() as AddressInfo).port}`;
+      fake = await FakeFediverse.start();
+      zed = await fake.actor(`${fake.origin}/users/zed`);
+      reader = await createUser(server().kith.ctx, { username: "reader" });
+      await fake.followedBy(server().kith.ctx, zed, reader.accountId);
+    });
+    after(async () => {
+      await fake.stop();
+      files.close();
+    });
+
+    it("keeps a processed copy, and leaves what it cannot use a link", async () => {
+      const id = `${zed.id}/statuses/${Date.now()}`;
+      const note = {
+        id,
+        type: "Note",
+        attributedTo: zed.id,
+        content: "<p>cached</p>",
+        published: new Date().toISOString(),
+        to: [PUBLIC],
+        cc: [zed.followers],
+        attachment: [
+          { type: "Image", mediaType: "image/jpeg", url: `${filesOrigin}/cat.jpg`, name: "cat" },
+          { type: "Image", mediaType: "image/png", url: `${filesOrigin}/fake.png`, name: "fake" },
+        ],
+      };
+      await fake.post(zed, `${server().url}/inbox`, {
+        "@context": MASTODON_CONTEXT,
+        id: `${id}/activity`,
+        type: "Create",
+        actor: zed.id,
+        to: note.to,
+        cc: note.cc,
+        object: note,
+      });
+      const { kysely } = server().kith.ctx.db;
+      const row = await fake.waitFor(() =>
+        kysely.selectFrom("statuses").select("id").where("uri", "=", id).executeTakeFirst(),
+      );
+      await fake.waitFor(async () => requests >= 2);
+      const status = await fake.waitFor(async () => {
+        const r = await api(server().url, "GET", `/api/v1/statuses/${row.id}`, {
+          token: reader.token,
+        });
+        return r.json.media_attachments[0]?.url?.startsWith(server().url) ? r.json : null;
+      });
+      const [cached, refused] = status.media_attachments;
+      assert.equal(cached.remote_url, `${filesOrigin}/cat.jpg`);
+      assert.equal(cached.description, "cat");
+      assert.deepEqual(cached.meta.original, {
+        width: 200,
+        height: 400,
+        size: "200x400",
+        aspect: 0.5,
+      });
+      const copy = await fetch(cached.url);
+      assert.equal(copy.status, 200);
+      assert.equal((await sharp(Buffer.from(await copy.arrayBuffer())).metadata()).exif, undefined);
+      // Give the second job time to finish: it stays a link to the original.
+      await new Promise((r) => setTimeout(r, 500));
+      const again = await api(server().url, "GET", `/api/v1/statuses/${row.id}`, {
+        token: reader.token,
+      });
+      assert.equal(again.json.media_attachments[1].url, `${filesOrigin}/fake.png`);
+      assert.equal(refused.remote_url, `${filesOrigin}/fake.png`);
+    });
+  },
+  { env: { KITH_REMOTE_MEDIA: "cache" } },
+);
