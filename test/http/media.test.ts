@@ -8,6 +8,7 @@ import { isBlurhashValid } from "blurhash";
 import { createRestAPIClient, type mastodon } from "masto";
 import sharp from "sharp";
 import { removeUnattachedMedia } from "../../src/domain/media/jobs.ts";
+import { publishScheduledStatusJob } from "../../src/domain/statuses/scheduled-jobs.ts";
 import {
   blob,
   countFiles,
@@ -420,5 +421,60 @@ eachServer("media attachments", (server) => {
     assert.equal(removed.json.avatar, `${server().url}/static/avatar.png`);
     assert.equal((await fetch(replaced.avatar)).status, 404);
     assert.equal(removed.json.header, account.header);
+  });
+
+  it("holds media for a scheduled status and posts it with it", async () => {
+    const media = await masto.v2.media.create({
+      file: blob(await png(20, 30)),
+      description: "later",
+    });
+    const at = new Date(Date.now() + 3600_000).toISOString();
+    const scheduled = await api(server().url, "POST", "/api/v1/statuses", {
+      token: alice.token,
+      body: { status: "", media_ids: [media.id], scheduled_at: at },
+    });
+    assert.equal(scheduled.status, 200, JSON.stringify(scheduled.json));
+    assert.deepEqual(scheduled.json.params.media_ids, [media.id]);
+    assert.equal(scheduled.json.media_attachments[0].description, "later");
+    // Held: neither attachable elsewhere nor removed as unattached.
+    const elsewhere = await api(server().url, "POST", "/api/v1/statuses", {
+      token: alice.token,
+      body: { status: "now", media_ids: [media.id] },
+    });
+    assert.equal(elsewhere.status, 422);
+    await ctx()
+      .db.kysely.updateTable("media_attachments")
+      .set({ created_at: new Date(Date.now() - 3 * 86_400_000).toISOString() })
+      .where("id", "=", media.id)
+      .execute();
+    await removeUnattachedMedia(ctx());
+    const listed = await api(
+      server().url,
+      "GET",
+      `/api/v1/scheduled_statuses/${scheduled.json.id}`,
+      {
+        token: alice.token,
+      },
+    );
+    assert.equal(listed.json.media_attachments[0].id, media.id);
+    // Its time comes: posted with the media.
+    await ctx()
+      .db.kysely.updateTable("scheduled_statuses")
+      .set({ scheduled_at: new Date(Date.now() - 1000).toISOString() })
+      .where("id", "=", scheduled.json.id)
+      .execute();
+    await publishScheduledStatusJob(ctx(), { scheduledStatusId: scheduled.json.id });
+    const statuses = await api(
+      server().url,
+      "GET",
+      `/api/v1/accounts/${alice.accountId}/statuses`,
+      {
+        token: alice.token,
+      },
+    );
+    const posted = statuses.json.find(
+      (s: { media_attachments: { id: string }[] }) => s.media_attachments[0]?.id === media.id,
+    );
+    assert.ok(posted, "the status was posted with its media");
   });
 });

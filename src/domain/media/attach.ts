@@ -8,13 +8,17 @@ import type { Viewer } from "../viewer.ts";
 import { type MediaRow, parseMeta } from "./queries.ts";
 import { checkDescription, MEDIA_LIMITS, parseFocus } from "./rules.ts";
 
-/** The media to attach, in the order asked; `statusId` lets an edit keep its own. */
+/**
+ * The media to attach, in the order asked; `statusId` lets an edit keep its own, and
+ * `scheduledStatusId` a scheduled status being published take the media held for it.
+ */
 export async function checkMediaIds(
   ctx: Context,
   viewer: Viewer,
   ids: readonly string[],
-  statusId?: string,
+  held: { statusId?: string | undefined; scheduledStatusId?: string | undefined } = {},
 ): Promise<MediaRow[]> {
+  const { statusId, scheduledStatusId } = held;
   const wanted = [...new Set(ids)];
   if (wanted.length === 0) return [];
   if (wanted.length > MEDIA_LIMITS.perStatus)
@@ -26,7 +30,14 @@ export async function checkMediaIds(
         .selectAll()
         .where("id", "in", wanted)
         .where("account_id", "=", viewer.accountId)
-        .where("scheduled_status_id", "is", null)
+        .where((eb) =>
+          scheduledStatusId
+            ? eb.or([
+                eb("scheduled_status_id", "is", null),
+                eb("scheduled_status_id", "=", scheduledStatusId),
+              ])
+            : eb("scheduled_status_id", "is", null),
+        )
         .where((eb) =>
           statusId
             ? eb.or([eb("status_id", "is", null), eb("status_id", "=", statusId)])
@@ -53,7 +64,7 @@ export async function attachMedia(
   for (const [position, row] of media.entries()) {
     await ctx.db.kysely
       .updateTable("media_attachments")
-      .set({ status_id: statusId, position })
+      .set({ status_id: statusId, scheduled_status_id: null, position })
       .where("id", "=", row.id)
       .execute();
   }
@@ -89,7 +100,7 @@ export async function planMediaEdit(
     .where("status_id", "=", statusId)
     .orderBy("position")
     .execute();
-  const next = ids === undefined ? current : await checkMediaIds(ctx, viewer, ids, statusId);
+  const next = ids === undefined ? current : await checkMediaIds(ctx, viewer, ids, { statusId });
   let changed = next.map((m) => m.id).join() !== current.map((m) => m.id).join();
   const media = next.map((row) => {
     const attribute = attributes.find((a) => a.id === row.id);

@@ -53,7 +53,9 @@ export async function createStatus(
     const earlier = await findIdempotent(ctx, viewer.accountId, key);
     if (earlier) return earlier;
   }
-  const media = await checkMediaIds(ctx, viewer, input.mediaIds ?? []);
+  const media = await checkMediaIds(ctx, viewer, input.mediaIds ?? [], {
+    scheduledStatusId: input.scheduledStatusId,
+  });
   if (media.length > 0 && input.poll)
     throw validation("Validation failed: Cannot attach files to a status with a poll");
   const poll = input.poll ? checkPollRequest(input.poll) : null;
