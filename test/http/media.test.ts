@@ -477,4 +477,22 @@ eachServer("media attachments", (server) => {
     );
     assert.ok(posted, "the status was posted with its media");
   });
+
+  it("filters timelines to statuses with media (only_media)", async () => {
+    const media = await masto.v2.media.create({ file: blob(await png(15, 15)) });
+    const withMedia = await masto.v1.statuses.create({ status: "pic", mediaIds: [media.id] });
+    const without = await masto.v1.statuses.create({ status: "words only" });
+    for (const path of [
+      "/api/v1/timelines/public?only_media=true",
+      `/api/v1/accounts/${alice.accountId}/statuses?only_media=true`,
+    ]) {
+      const res = await api(server().url, "GET", path, { token: alice.token });
+      const ids = res.json.map((s: { id: string }) => s.id);
+      assert.ok(ids.includes(withMedia.id), path);
+      assert.ok(!ids.includes(without.id), path);
+      assert.ok(
+        res.json.every((s: { media_attachments: unknown[] }) => s.media_attachments.length > 0),
+      );
+    }
+  });
 });
