@@ -8,11 +8,11 @@ import {
 import { housekeeping } from "../domain/housekeeping.ts";
 import {
   MEDIA_CLEANUP_QUEUE,
-  MEDIA_QUEUE,
   processQueuedMedia,
   removeUnattachedMedia,
 } from "../domain/media/jobs.ts";
 import { REMOTE_MEDIA_CACHE_QUEUE } from "../domain/media/remote.ts";
+import { MEDIA_QUEUE } from "../domain/media/uploads.ts";
 import { POLL_EXPIRY_QUEUE, pollExpiryJob } from "../domain/polls/expiry.ts";
 import { POLL_UPDATE_QUEUE, pollUpdateJob } from "../domain/polls/updates.ts";
 import {

@@ -9,7 +9,6 @@ import { parseMeta } from "./queries.ts";
 import { mediaStorage } from "./storage.ts";
 import { imageMeta, removeMediaRows, storeImage } from "./uploads.ts";
 
-export const MEDIA_QUEUE = "media";
 export const MEDIA_CLEANUP_QUEUE = "media-cleanup";
 /** Mastodon's: media not attached to a status within a day is removed. */
 export const UNATTACHED_RETENTION_MS = 86_400_000;

@@ -8,7 +8,6 @@ import { enqueue } from "../../jobs/queue.ts";
 import { type Context, inTransaction } from "../context.ts";
 import { DomainError, notFound, validation } from "../errors.ts";
 import type { Viewer } from "../viewer.ts";
-import { MEDIA_QUEUE } from "./jobs.ts";
 import { type ImageVariant, processImage, sniff } from "./processor.ts";
 import { type MediaMeta, type MediaRow, parseMeta, sizeMeta } from "./queries.ts";
 import {
@@ -20,6 +19,9 @@ import {
   parseFocus,
 } from "./rules.ts";
 import { incomingKey, type MediaStorage, mediaStorage, newKey } from "./storage.ts";
+
+/** The queue of uploads the worker processes (jobs.ts). */
+export const MEDIA_QUEUE = "media";
 
 export interface MediaUpload {
   file: Uint8Array;
