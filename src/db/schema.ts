@@ -549,7 +549,6 @@ export interface MediaAttachmentsTable {
   file_key: string | null;
   preview_key: string | null;
   upload_key: string | null;
-  thumbnail_upload_key: string | null;
   file_size: number | null;
   remote_url: string | null;
   remote_preview_url: string | null;

@@ -27,7 +27,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn("file_key", "text")
     .addColumn("preview_key", "text")
     .addColumn("upload_key", "text")
-    .addColumn("thumbnail_upload_key", "text")
     .addColumn("file_size", "integer")
     .addColumn("remote_url", "text")
     .addColumn("remote_preview_url", "text")

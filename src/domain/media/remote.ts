@@ -70,7 +70,6 @@ export async function remoteMediaRows(
       file_key: null,
       preview_key: null,
       upload_key: null,
-      thumbnail_upload_key: null,
       file_size: null,
       remote_url: media.url,
       remote_preview_url: null,

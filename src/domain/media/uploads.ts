@@ -88,7 +88,6 @@ export async function uploadMedia(
     description,
     remote_url: null,
     remote_preview_url: null,
-    thumbnail_upload_key: null,
     created_at: now,
     updated_at: now,
   };
@@ -268,6 +267,6 @@ export async function removeMediaRows(ctx: Context, rows: readonly MediaRow[]): 
     .execute();
   const storage = mediaStorage(ctx.config);
   for (const row of rows)
-    for (const key of [row.file_key, row.preview_key, row.upload_key, row.thumbnail_upload_key])
+    for (const key of [row.file_key, row.preview_key, row.upload_key])
       if (key) await storage.delete(key);
 }
