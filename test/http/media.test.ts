@@ -3,6 +3,7 @@
 // descriptions and focal points, ownership, attaching to statuses and edits, and the removal
 // of media nobody attached.
 import assert from "node:assert/strict";
+import { request } from "node:http";
 import { before, it } from "node:test";
 import { isBlurhashValid } from "blurhash";
 import { createRestAPIClient, type mastodon } from "masto";
@@ -494,5 +495,38 @@ eachServer("media attachments", (server) => {
         res.json.every((s: { media_attachments: unknown[] }) => s.media_attachments.length > 0),
       );
     }
+  });
+
+  it("bounds the upload body before reading it", async () => {
+    // A declared length over the upload bound is refused without reading the body.
+    const status = await new Promise<number>((resolve, reject) => {
+      const url = new URL(`${server().url}/api/v2/media`);
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: "POST",
+          headers: {
+            Authorization: `Bearer ${alice.token}`,
+            "Content-Type": "multipart/form-data; boundary=x",
+            "Content-Length": String(200 * 1024 * 1024),
+          },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
+      req.on("error", reject);
+      req.write("--x\r\n");
+    });
+    assert.equal(status, 413);
+    // Elsewhere the general limit still holds.
+    const big = await api(server().url, "POST", "/api/v1/statuses", {
+      token: alice.token,
+      body: { status: "x".repeat(2 * 1024 * 1024) },
+    });
+    assert.equal(big.status, 413);
   });
 });
