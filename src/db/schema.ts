@@ -373,6 +373,8 @@ export interface StatusEditsTable {
   sensitive: Generated<Bool>;
   language: string | null;
   created_at: Timestamp;
+  /** JSON [{id, description}]: this version's media, in order (0026); null before 0026 */
+  media: string | null;
 }
 
 /** A poll of a status (0016). */

@@ -307,6 +307,23 @@ eachServer("media attachments", (server) => {
     });
     assert.equal(altOnly.json.media_attachments[0].description, "third words");
     assert.notEqual(altOnly.json.edited_at, null);
+    // The history shows each version's media with the alt text it had then.
+    const history = await api(server().url, "GET", `/api/v1/statuses/${status.id}/history`, {
+      token: alice.token,
+    });
+    assert.deepEqual(
+      history.json.map((v: { media_attachments: { id: string; description: string | null }[] }) =>
+        v.media_attachments.map((m) => [m.id, m.description]),
+      ),
+      [
+        [
+          [second.id, null],
+          [first.id, "first picture"],
+        ],
+        [[first.id, "edited alt text"]],
+        [[first.id, "third words"]],
+      ],
+    );
     // The removed one is unattached again and may be deleted.
     const delSecond = await api(server().url, "DELETE", `/api/v1/media/${second.id}`, {
       token: alice.token,

@@ -52,9 +52,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on("media_attachments")
     .column("scheduled_status_id")
     .execute();
+  // Each version's media in the edit history: JSON [{id, description}] in order.
+  await db.schema.alterTable("status_edits").addColumn("media", "text").execute();
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.alterTable("status_edits").dropColumn("media").execute();
   await db.schema.dropTable("media_attachments").execute();
 }

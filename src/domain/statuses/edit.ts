@@ -92,6 +92,7 @@ export async function editStatus(
       tags: rendered.tags,
       poll,
       otherChanges: media.changed,
+      media: media.media.map((m) => ({ id: m.id, description: m.description })),
     });
     if (result.outcome === "edited") {
       await applyMediaEdit(tctx, media);

@@ -212,6 +212,9 @@ export async function editRemoteStatus(
         mentionIds: ruled.mentionedAccountIds,
         tags: edit.tags,
         otherChanges: newMedia !== null,
+        ...(newMedia
+          ? { media: newMedia.map((m) => ({ id: m.id, description: m.description })) }
+          : {}),
       },
       { onlyIfNewer: true },
     );
