@@ -546,4 +546,39 @@ eachServer("media attachments", (server) => {
     });
     assert.equal(big.status, 413);
   });
+
+  it("keeps media through delete and redraft", async () => {
+    const media = await masto.v2.media.create({ file: blob(await png(16, 16)), description: "d" });
+    const first = await masto.v1.statuses.create({ status: "draft one", mediaIds: [media.id] });
+    const deleted = await api(server().url, "DELETE", `/api/v1/statuses/${first.id}`, {
+      token: alice.token,
+    });
+    assert.equal(deleted.status, 200);
+    assert.equal(deleted.json.text, "draft one");
+    assert.equal(deleted.json.media_attachments[0].id, media.id);
+    const again = await masto.v1.statuses.create({ status: "draft two", mediaIds: [media.id] });
+    assert.equal(again.mediaAttachments[0]?.description, "d");
+  });
+
+  it("stores video as uploaded, under the video size limit rather than the image one", async () => {
+    // An MP4 header (ftyp isom) and 17 MB more: over the image limit, within video's.
+    const ftyp = Buffer.from("00000018667479706973366d0000020069736f6d69736f32", "hex");
+    ftyp.write("isom", 8);
+    const mp4 = Buffer.concat([ftyp, Buffer.alloc(17 * 1024 * 1024)]);
+    const res = await uploadForm(`${server().url}/api/v2/media`, alice.token, {
+      file: { data: mp4, name: "clip.png", type: "image/png" },
+      description: "a silent clip",
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    assert.equal(res.json.type, "video");
+    assert.match(res.json.url, /\.mp4$/);
+    assert.equal(res.json.preview_url, null, "no frame is extracted without a thumbnail");
+    const served = await fetch(res.json.url, { headers: { Range: "bytes=-16" } });
+    assert.equal(served.status, 206);
+    assert.equal(served.headers.get("content-type"), "video/mp4");
+    assert.equal(
+      served.headers.get("content-range"),
+      `bytes ${mp4.length - 16}-${mp4.length - 1}/${mp4.length}`,
+    );
+  });
 });
