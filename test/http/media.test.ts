@@ -112,6 +112,7 @@ eachServer("media attachments", (server) => {
     assert.equal(posted.status, 202);
     assert.equal(posted.json.url, null);
     let status = 206;
+    // biome-ignore lint/suspicious/noExplicitAny: the entity is read field by field
     let json: any;
     for (let i = 0; i < 100 && status === 206; i++) {
       ({ status, json } = await api(server().url, "GET", `/api/v1/media/${posted.json.id}`, {

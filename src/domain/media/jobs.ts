@@ -31,7 +31,7 @@ export async function processQueuedMedia(ctx: Context, payload: unknown): Promis
     .selectAll()
     .where("id", "=", mediaId)
     .executeTakeFirst();
-  if (!row || row.state !== "queued" || !row.upload_key) return;
+  if (row?.state !== "queued" || !row.upload_key) return;
   const storage = mediaStorage(ctx.config);
   const upload = await storage.get(row.upload_key);
   if (!upload) {
