@@ -68,6 +68,9 @@ export interface Config {
   /** The instance policy (docs/rules/README.md): KITH_RULES_FILE, which must then exist, or
    * rules.json in the data directory when there is one. */
   rulesFile: { path: string; required: boolean };
+  /** Uploaded media: where the files live (KITH_MEDIA_DIR, default `media` in the data
+   * directory) and whether remote attachments are linked to or cached here. */
+  media: { dir: string; remote: "link" | "cache" };
 }
 
 /** A configuration problem: start-up prints `message` on one line and exits non-zero. */
@@ -166,6 +169,8 @@ const schema = z.object({
   KITH_RATE_LIMIT_SIGN_INS: integer(1, 1_000_000).default(25),
   KITH_RATE_LIMIT_SIGN_IN_PERIOD_S: integer(1, 86400).default(300),
   KITH_RULES_FILE: z.string().trim().default(""),
+  KITH_MEDIA_DIR: z.string().trim().default(""),
+  KITH_REMOTE_MEDIA: z.enum(["link", "cache"]).default("link"),
 });
 
 /** Reads the environment into a Config; throws ConfigError with a one-line message. */
@@ -251,6 +256,10 @@ export function loadConfig(env: Env = process.env): Config {
     rulesFile: e.KITH_RULES_FILE
       ? { path: resolve(e.KITH_RULES_FILE), required: true }
       : { path: join(dataDir, "rules.json"), required: false },
+    media: {
+      dir: e.KITH_MEDIA_DIR ? resolve(e.KITH_MEDIA_DIR) : join(dataDir, "media"),
+      remote: e.KITH_REMOTE_MEDIA,
+    },
   };
 }
 

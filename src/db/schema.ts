@@ -379,6 +379,8 @@ export interface StatusEditsTable {
   sensitive: Generated<Bool>;
   language: string | null;
   created_at: Timestamp;
+  /** JSON [{id, description}]: this version's media, in order (0026); null before 0026 */
+  media: string | null;
 }
 
 /** A poll of a status (0016). */
@@ -718,6 +720,35 @@ export interface DomainBlockPendingChangesTable {
   created_at: Timestamp;
 }
 
+export type MediaType = "image" | "gifv" | "video" | "audio" | "unknown";
+
+export type MediaState = "queued" | "done" | "failed";
+
+/** Local uploads and remote attachments (0026); see domain/media/. */
+export interface MediaAttachmentsTable {
+  id: string;
+  account_id: string;
+  status_id: string | null;
+  scheduled_status_id: string | null;
+  position: Generated<number>;
+  type: MediaType;
+  state: MediaState;
+  content_type: string | null;
+  /** storage keys (domain/media/storage.ts) */
+  file_key: string | null;
+  preview_key: string | null;
+  upload_key: string | null;
+  file_size: number | null;
+  remote_url: string | null;
+  remote_preview_url: string | null;
+  description: string | null;
+  blurhash: string | null;
+  /** JSON: {original, small, focus} */
+  meta: Generated<string>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   settings: SettingsTable;
   audit_log: AuditLogTable;
@@ -783,4 +814,5 @@ export interface Database {
   domain_allows: DomainAllowsTable;
   domain_block_subscriptions: DomainBlockSubscriptionsTable;
   domain_block_pending_changes: DomainBlockPendingChangesTable;
+  media_attachments: MediaAttachmentsTable;
 }

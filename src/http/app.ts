@@ -1,8 +1,9 @@
 // The HTTP application: middleware, the error shape, and every route group mounted in one place.
-import { Hono } from "hono";
+import { Hono, type Context as HonoContext } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { cors } from "hono/cors";
 import type { Context } from "../domain/context.ts";
+import { MAX_UPLOAD_BODY_BYTES } from "../domain/media/rules.ts";
 import { federationMiddleware } from "../federation/mount.ts";
 import { accountStatusesRoutes } from "./api/account-statuses.ts";
 import { accountRoutes } from "./api/accounts.ts";
@@ -28,6 +29,7 @@ import { instanceRoutes } from "./api/instance.ts";
 import { instanceExtrasRoutes } from "./api/instance-extras.ts";
 import { listRoutes } from "./api/lists.ts";
 import { markerRoutes } from "./api/markers.ts";
+import { mediaRoutes } from "./api/media.ts";
 import { notificationPolicyRoutes } from "./api/notification-policy.ts";
 import { notificationRequestRoutes } from "./api/notification-requests.ts";
 import { notificationRoutes } from "./api/notifications.ts";
@@ -45,6 +47,7 @@ import { timelineRoutes } from "./api/timelines.ts";
 import { type AppEnv, authenticate } from "./auth.ts";
 import { errorResponse } from "./errors.ts";
 import { healthRoutes } from "./health.ts";
+import { isUploadRequest, mediaFileRoutes } from "./media-files.ts";
 import { ipAccess } from "./middleware/ip-access.ts";
 import { rateLimit } from "./middleware/rate-limit.ts";
 import { requestLog } from "./middleware/request-log.ts";
@@ -77,13 +80,16 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.use(ipAccess(ctx));
   for (const path of ["/api/*", "/oauth/*", "/.well-known/*", "/nodeinfo/*"])
     app.use(path, apiCors);
-  app.use(
-    bodyLimit({
-      maxSize: ctx.config.maxBodyBytes,
-      // The unread rest of the body is still on the socket, so the connection cannot be reused.
-      onError: (c) => c.json({ error: "Payload too large" }, 413, { Connection: "close" }),
-    }),
-  );
+  // The unread rest of the body is still on the socket, so the connection cannot be reused.
+  const tooLarge = (c: HonoContext) =>
+    c.json({ error: "Payload too large" }, 413, { Connection: "close" });
+  const generalLimit = bodyLimit({ maxSize: ctx.config.maxBodyBytes, onError: tooLarge });
+  // Media uploads are bounded too, by the largest file Kith accepts (domain/media/rules.ts).
+  const uploadLimit = bodyLimit({
+    maxSize: Math.max(ctx.config.maxBodyBytes, MAX_UPLOAD_BODY_BYTES),
+    onError: tooLarge,
+  });
+  app.use((c, next) => (isUploadRequest(c.req.path) ? uploadLimit : generalLimit)(c, next));
 
   app.use("/api/*", rateLimit(ctx));
   app.use("/api/*", authenticate(ctx));
@@ -133,6 +139,8 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", tagRoutes(ctx));
   app.route("/", filterRoutes(ctx));
   app.route("/", filterV1Routes(ctx));
+  app.route("/", mediaRoutes(ctx));
+  app.route("/", mediaFileRoutes(ctx));
   app.route("/", authRoutes(ctx));
   app.route("/", staticRoutes());
 

@@ -10,6 +10,13 @@ import {
   tellDomainEventListeners,
 } from "../domain/events.ts";
 import { housekeeping } from "../domain/housekeeping.ts";
+import {
+  MEDIA_CLEANUP_QUEUE,
+  processQueuedMedia,
+  removeUnattachedMedia,
+} from "../domain/media/jobs.ts";
+import { REMOTE_MEDIA_CACHE_QUEUE } from "../domain/media/remote.ts";
+import { MEDIA_QUEUE } from "../domain/media/uploads.ts";
 import { ACCOUNT_PURGE_QUEUE } from "../domain/moderation/account-actions.ts";
 import {
   refreshAllSubscriptions,
@@ -62,6 +69,17 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
         const { blocklistFetcher } = await import("../federation/blocklist-fetch.ts");
         await refreshAllSubscriptions(ctx, blocklistFetcher(ctx));
       },
+      // An uploaded image processed after POST /api/v2/media answered (domain/media/).
+      [MEDIA_QUEUE]: (payload) => processQueuedMedia(ctx, payload),
+      // Media never attached to a status, removed after a day with its files.
+      [MEDIA_CLEANUP_QUEUE]: async () => {
+        await removeUnattachedMedia(ctx);
+      },
+      // A remote attachment copied here (KITH_REMOTE_MEDIA=cache); federation loads on use.
+      [REMOTE_MEDIA_CACHE_QUEUE]: async (payload) => {
+        const { cacheRemoteMedia } = await import("../federation/remote/media-cache.ts");
+        await cacheRemoteMedia(ctx, payload);
+      },
       // A scheduled status, posted when its time comes.
       [SCHEDULED_STATUS_QUEUE]: (payload) => publishScheduledStatusJob(ctx, payload),
     },
@@ -71,6 +89,7 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       { queue: PROBE_QUEUE, everyMs: 6 * 3600_000 },
       { queue: REGISTRATION_UPKEEP_QUEUE, everyMs: 3600_000 },
       { queue: SUBSCRIPTION_QUEUE, everyMs: 3600_000 },
+      { queue: MEDIA_CLEANUP_QUEUE, everyMs: 3600_000 },
     ],
   };
 }

@@ -73,9 +73,19 @@ export const MASTODON_CASES: FixtureCase[] = [
     file: "mastodon/create-note-with-attachment.json",
     expect: "stored",
     check: async (h, json) => {
-      // No media table yet: the attachment is kept as a link.
+      // The attachment is a media row linking to the original, not a link in the text.
       const status = await h.statusByUri(json.object.id);
-      assert.match(status?.content ?? "", /334ce029e7bfb920\.jpg/);
+      assert.ok(status);
+      assert.doesNotMatch(status.content, /334ce029e7bfb920\.jpg/);
+      const media = await h.kith.db.kysely
+        .selectFrom("media_attachments")
+        .selectAll()
+        .where("status_id", "=", status.id)
+        .execute();
+      assert.equal(media.length, 1);
+      assert.equal(media[0]?.type, "image");
+      assert.equal(media[0]?.remote_url, json.object.attachment[0].url);
+      assert.equal(media[0]?.description, null);
     },
   },
   {

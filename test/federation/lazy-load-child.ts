@@ -1,5 +1,5 @@
 // For lazy-load.test.ts: runs a whole Kith (web and worker) on SQLite in this process, records
-// which Fedify modules get loaded, and prints what it saw as JSON lines.
+// which Fedify and media-processing modules get loaded, and prints what it saw as JSON lines.
 import { registerHooks } from "node:module";
 
 const loaded = new Set<string>();
@@ -7,6 +7,7 @@ registerHooks({
   resolve(specifier, context, nextResolve) {
     if (/^@(fedify|js-temporal)\//.test(specifier))
       loaded.add(specifier.split("/").slice(0, 2).join("/"));
+    if (/^(sharp|blurhash|file-type)$/.test(specifier)) loaded.add(specifier);
     return nextResolve(specifier, context);
   },
 });
@@ -35,6 +36,17 @@ try {
   const wf = await fetch(`${server.url}/.well-known/webfinger?resource=acct:alice@${host}`);
   await wf.text();
   report(`webfinger ${wf.status}`);
+  const { token } = await createUser(server.kith.ctx, { username: "bob" });
+  const form = new FormData();
+  const { png } = await import("../helpers/media.ts");
+  form.append("file", new Blob([new Uint8Array(await png(8, 8))]), "a.png");
+  const upload = await fetch(`${server.url}/api/v1/media`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${token}` },
+    body: form,
+  });
+  await upload.text();
+  report(`upload ${upload.status}`);
 } finally {
   await server.stop();
 }

@@ -2,6 +2,7 @@
 // scopes) and update_credentials (changes, rendering, escaping, 422s), on both databases.
 import assert from "node:assert/strict";
 import { it } from "node:test";
+import { blob, png } from "../helpers/media.ts";
 import { eachServer } from "../helpers/server.ts";
 import { api, createUser } from "../helpers/users.ts";
 import { getAccountJson } from "./accounts-fixtures.ts";
@@ -170,24 +171,26 @@ eachServer("accounts API (credentials)", (server) => {
     assert.equal(cleared.json.source.language, null);
   });
 
-  it("update_credentials accepts multipart uploads without failing on the files", async () => {
+  it("update_credentials takes multipart uploads, and refuses files that are no images", async () => {
     const { url } = server();
     const me = await createUser(ctx());
-    const form = new FormData();
-    form.set("display_name", "With avatar");
-    form.set(
-      "avatar",
-      new Blob([new Uint8Array([137, 80, 78, 71])], { type: "image/png" }),
-      "a.png",
-    );
-    form.set("header", new Blob([new Uint8Array([1, 2, 3])], { type: "image/png" }), "h.png");
-    const response = await fetch(`${url}/api/v1/accounts/update_credentials`, {
-      method: "PATCH",
-      headers: { Authorization: `Bearer ${me.token}` },
-      body: form,
-    });
+    const send = async (avatar: Uint8Array) => {
+      const form = new FormData();
+      form.set("display_name", "With avatar");
+      form.set("avatar", blob(avatar, "image/png"), "a.png");
+      return fetch(`${url}/api/v1/accounts/update_credentials`, {
+        method: "PATCH",
+        headers: { Authorization: `Bearer ${me.token}` },
+        body: form,
+      });
+    };
+    const refused = await send(new Uint8Array([137, 80, 78, 71]));
+    assert.equal(refused.status, 422);
+    const response = await send(await png(64, 64));
     assert.equal(response.status, 200);
-    assert.equal(((await response.json()) as { display_name: string }).display_name, "With avatar");
+    const account = (await response.json()) as { display_name: string; avatar: string };
+    assert.equal(account.display_name, "With avatar");
+    assert.ok(account.avatar.startsWith(`${url}/system/media/`), account.avatar);
   });
 
   it("update_credentials refuses invalid input with 422 and changes nothing", async () => {

@@ -217,6 +217,34 @@ eachServer("filters enforced", (server) => {
     ]);
   });
 
+  it("matches media descriptions too", async () => {
+    const me = await createUser(ctx());
+    await follow(ctx(), me, author);
+    const parrot = await makeFilter(me, { title: "birds", keywords_attributes: keyword("parrot") });
+    const { default: sharp } = await import("sharp");
+    const png = await sharp({
+      create: { width: 8, height: 8, channels: 3, background: "green" },
+    })
+      .png()
+      .toBuffer();
+    const form = new FormData();
+    form.set("file", new Blob([new Uint8Array(png)], { type: "image/png" }), "bird.png");
+    form.set("description", "A green parrot on a branch");
+    const upload = await fetch(`${server().url}/api/v1/media`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${author.token}` },
+      body: form,
+    });
+    assert.equal(upload.status, 200);
+    const media = (await upload.json()) as { id: string };
+    const post = await postOk(server().url, author, { status: "look", media_ids: [media.id] });
+    const home = (await get(me, "/api/v1/timelines/home")).json;
+    assert.deepEqual(
+      find(home, post.id).filtered.map((r: Json) => [r.filter.id, r.keyword_matches[0]]),
+      [[parrot.id, "parrot"]],
+    );
+  });
+
   it("stops applying a filter once it has expired", async () => {
     const me = await createUser(ctx());
     await follow(ctx(), me, author);

@@ -154,7 +154,7 @@ eachServer("status edits", (server) => {
         422,
         /Poll options/,
       ],
-      [alice, s.id, { status: "ok", media_ids: ["123"] }, 422, /media/],
+      [alice, s.id, { status: "ok", media_ids: ["123"] }, 422, /Media attachment 123 not found/],
       [alice, "123456789012345678", { status: "ok" }, 404, /Record not found/],
       [alice, "not-an-id", { status: "ok" }, 404, /Record not found/],
       [undefined, s.id, { status: "ok" }, 401, /./],

@@ -58,7 +58,7 @@ eachServer("statuses", (server) => {
 
     const media = await post(url(), alice, { status: "pic", media_ids: ["123"] });
     assert.equal(media.status, 422);
-    assert.match(media.json.error, /media not supported yet/);
+    assert.match(media.json.error, /Media attachment 123 not found/);
     assert.equal((await post(url(), alice, { status: "no pic", media_ids: [] })).status, 200);
 
     const spoiler = await postOk(url(), alice, { status: "cw", spoiler_text: "careful" });

@@ -22,6 +22,7 @@ import * as m0022 from "./0022_filters.ts";
 import * as m0023 from "./0023_account_moderation.ts";
 import * as m0024 from "./0024_domain_policy.ts";
 import * as m0025 from "./0025_signup_safety.ts";
+import * as m0026 from "./0026_media.ts";
 import * as m0027 from "./0027_push_and_notification_policy.ts";
 
 export const migrations: Record<string, Migration> = {
@@ -45,5 +46,6 @@ export const migrations: Record<string, Migration> = {
   "0023_account_moderation": m0023,
   "0024_domain_policy": m0024,
   "0025_signup_safety": m0025,
+  "0026_media": m0026,
   "0027_push_and_notification_policy": m0027,
 };

@@ -42,6 +42,9 @@ export interface ProfileChanges {
   /** "" or null clears it */
   language?: string | null;
   quotePolicy?: string;
+  /** A new avatar or header (a URL the media storage serves), or null to remove it. */
+  avatarUrl?: string | null;
+  headerUrl?: string | null;
 }
 
 type FieldErrors = Record<string, { error: string; description: string }[]>;
@@ -159,6 +162,8 @@ export async function updateProfile(
     accountChanges.hide_collections = flag(changes.hideCollections);
   if (attributionDomains !== undefined)
     accountChanges.attribution_domains = JSON.stringify(attributionDomains);
+  if (changes.avatarUrl !== undefined) accountChanges.avatar_url = changes.avatarUrl;
+  if (changes.headerUrl !== undefined) accountChanges.header_url = changes.headerUrl;
 
   const userChanges: Record<string, string | number | null> = {};
   if (changes.privacy !== undefined) userChanges.default_visibility = changes.privacy;

@@ -3,6 +3,7 @@
 // one, as Mastodon's MoveWorker does).
 import type { Context } from "../context.ts";
 import { DomainError } from "../errors.ts";
+import { removeMediaRows } from "../media/uploads.ts";
 import { follow, removeFromFollowers, unfollow } from "../relationships/follow.ts";
 import { bump } from "../statuses/create.ts";
 import { deleteStatusRow } from "../statuses/receive.ts";
@@ -52,6 +53,15 @@ export async function deleteRemoteAccount(ctx: Context, accountId: string): Prom
     .where("target_account_id", "=", accountId)
     .execute();
   for (const f of followers) await removeFromFollowers(ctx, accountId, f.account_id);
+  // Its media rows, and the copies of its files cached here (KITH_REMOTE_MEDIA=cache).
+  await removeMediaRows(
+    ctx,
+    await kysely
+      .selectFrom("media_attachments")
+      .selectAll()
+      .where("account_id", "=", accountId)
+      .execute(),
+  );
   // The foreign keys take requests, blocks, mutes, mentions, pins and notifications along.
   const deleted = await kysely
     .deleteFrom("accounts")

@@ -3,7 +3,7 @@
 // case-insensitive regular expression; a whole-word keyword must not touch a word character
 // ([[:word:]] as Onigmo reads it on Unicode text: letters, marks, digits, connector
 // punctuation) on a side where it begins or ends with one. The text matched is the status's
-// content warning, plain text and poll options (Status#searchable_text); a reblog is matched
+// content warning, plain text, poll options and media descriptions (Status#searchable_text); a reblog is matched
 // on its original. Expired filters are left out. keyword_matches holds the first match as it
 // appears in the status, status_matches the filtered IDs among the status and its original.
 import type { FilterAction, FilterContext } from "../../db/schema.ts";
@@ -132,15 +132,16 @@ export const hides = (results: readonly FilterResult[]) =>
 
 /**
  * Status#searchable_text: content warning, plain text (the source as written for local
- * statuses), poll options, joined by blank lines. Media descriptions join here once Kith
- * stores media attachments.
+ * statuses), poll options and media descriptions, joined by blank lines.
  */
 export function searchableText(
   row: { local: number; text: string; content: string; spoiler_text: string },
   pollOptions: readonly string[] | null,
+  mediaDescriptions: readonly (string | null)[] = [],
 ): string {
   const plain = row.local === 1 && row.text !== "" ? row.text : htmlToPlainText(row.content);
   const parts = [row.spoiler_text, plain];
   if (pollOptions) parts.push(pollOptions.join("\n\n"));
+  for (const description of mediaDescriptions) if (description) parts.push(description);
   return parts.join("\n\n");
 }

@@ -111,8 +111,9 @@ export async function snapshotViews(
       own: false,
       flags: null,
       reblog: null,
-      // The copy keeps the text; a poll's tallies at report time are not kept.
+      // The copy keeps the text; a poll's tallies at report time are not kept, nor media.
       poll: null,
+      media: [],
     });
   }
   return byReport;

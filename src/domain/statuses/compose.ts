@@ -16,10 +16,19 @@ export interface CheckedText {
   spoilerText: string;
 }
 
-/** The text and content warning as they will be stored, or a 422 saying what is wrong. */
-export function checkStatusText(ctx: Context, text: string, spoilerText: string): CheckedText {
+/**
+ * The text and content warning as they will be stored, or a 422 saying what is wrong. A status
+ * with media may have no text (Mastodon's `text.blank? && media_ids.blank?`).
+ */
+export function checkStatusText(
+  ctx: Context,
+  text: string,
+  spoilerText: string,
+  options: { hasMedia?: boolean } = {},
+): CheckedText {
   const checked = { text: text.trim(), spoilerText: spoilerText.trim() };
-  if (checked.text === "") throw validation("Validation failed: Text can't be blank");
+  if (checked.text === "" && !options.hasMedia)
+    throw validation("Validation failed: Text can't be blank");
   // PostgreSQL text cannot hold NUL, and no client means one.
   if (checked.text.includes("\u0000") || checked.spoilerText.includes("\u0000"))
     throw validation("Validation failed: Text contains a NUL character");
@@ -65,12 +74,14 @@ export interface ComposedStatus {
   sensitive: boolean;
   /** Set when editing: rules cannot change an edited status's visibility. */
   statusId?: string;
+  /** The attached media's descriptions ("" for none), one per attachment. */
+  mediaDescriptions?: readonly string[];
 }
 
 /**
  * The instance's rules (docs/rules/README.md) for a post or an edit: a 422 with the rule's
  * message when one refuses it, else the sensitivity and visibility to store and the actions to
- * record with it. Poll options and media descriptions join `texts` once Kith stores them.
+ * record with it. Poll options join `texts` once Kith stores them.
  */
 export async function applyInstanceRules(
   ctx: Context,
@@ -78,11 +89,15 @@ export async function applyInstanceRules(
   status: ComposedStatus,
 ): Promise<RuleEffects> {
   return enforceLocalRules(ctx, viewer, {
-    texts: { text: [status.text], spoiler_text: [status.spoilerText] },
+    texts: {
+      text: [status.text],
+      spoiler_text: [status.spoilerText],
+      media_descriptions: [...(status.mediaDescriptions ?? [])],
+    },
     language: status.language,
     links: status.rendered.links.length,
     mentions: status.rendered.mentions.length,
-    hasMedia: false,
+    hasMedia: (status.mediaDescriptions?.length ?? 0) > 0,
     visibility: status.visibility,
     sensitive: status.sensitive,
     ...(status.statusId ? { editing: { statusId: status.statusId } } : {}),

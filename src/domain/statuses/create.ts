@@ -7,6 +7,7 @@ import type { Visibility } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { DomainError, validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
+import { attachMedia, checkMediaIds } from "../media/attach.ts";
 import { checkPollRequest, type PollRequest } from "../polls/limits.ts";
 import { insertLocalPoll } from "../polls/options.ts";
 import { recordRuleActions } from "../rules/actions.ts";
@@ -52,11 +53,16 @@ export async function createStatus(
     const earlier = await findIdempotent(ctx, viewer.accountId, key);
     if (earlier) return earlier;
   }
-  if (input.mediaIds && input.mediaIds.length > 0)
-    throw validation("Validation failed: media not supported yet");
+  const media = await checkMediaIds(ctx, viewer, input.mediaIds ?? [], {
+    scheduledStatusId: input.scheduledStatusId,
+  });
+  if (media.length > 0 && input.poll)
+    throw validation("Validation failed: Cannot attach files to a status with a poll");
   const poll = input.poll ? checkPollRequest(input.poll) : null;
 
-  const { text, spoilerText } = checkStatusText(ctx, input.text, input.spoilerText ?? "");
+  const { text, spoilerText } = checkStatusText(ctx, input.text, input.spoilerText ?? "", {
+    hasMedia: media.length > 0,
+  });
 
   const user = await kysely
     .selectFrom("users")
@@ -82,6 +88,7 @@ export async function createStatus(
     rendered,
     visibility,
     sensitive: (input.sensitive ?? user.default_sensitive === 1) || spoilerText !== "",
+    mediaDescriptions: media.map((m) => m.description ?? ""),
   });
 
   const id = newId();
@@ -124,6 +131,7 @@ export async function createStatus(
           .execute();
       await linkStatusTags(tctx, id, rendered.tags);
       if (poll) await insertLocalPoll(tctx, id, viewer.accountId, poll);
+      await attachMedia(tctx, id, media);
       await countNewStatus(tctx, row);
       await addToAuthorFeed(tctx, viewer.accountId, id);
       await recordRuleActions(

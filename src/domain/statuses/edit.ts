@@ -7,6 +7,7 @@
 import { type Context, inTransaction } from "../context.ts";
 import { notFound, validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
+import { applyMediaEdit, type MediaAttribute, planMediaEdit } from "../media/attach.ts";
 import { checkPollRequest, type PollRequest } from "../polls/limits.ts";
 import { recordRuleActions } from "../rules/actions.ts";
 import type { Viewer } from "../viewer.ts";
@@ -26,7 +27,10 @@ export interface StatusChanges {
   spoilerText?: string;
   sensitive?: boolean;
   language?: string | null;
+  /** The media after the edit, in order; undefined keeps the status's media. */
   mediaIds?: readonly string[];
+  /** New descriptions and focal points of media in the list. */
+  mediaAttributes?: readonly MediaAttribute[];
   /** The poll the status has after the edit: null (or left out) for none. */
   poll?: PollRequest | null;
 }
@@ -40,13 +44,21 @@ export async function editStatus(
   const status = await findVisibleStatus(ctx, viewer, id);
   if (status.account_id !== viewer.accountId) throw notFound();
   if (status.reblog_of_id) throw validation("Validation failed: A boost cannot be edited");
-  if (changes.mediaIds && changes.mediaIds.length > 0)
-    throw validation("Validation failed: media not supported yet");
+  const media = await planMediaEdit(
+    ctx,
+    viewer,
+    status.id,
+    changes.mediaIds,
+    changes.mediaAttributes ?? [],
+  );
+  if (media.media.length > 0 && changes.poll)
+    throw validation("Validation failed: Cannot attach files to a status with a poll");
 
   const { text, spoilerText } = checkStatusText(
     ctx,
     changes.text ?? status.text,
     changes.spoilerText ?? status.spoiler_text,
+    { hasMedia: media.media.length > 0 },
   );
   // As Mastodon: sending either field sets sensitivity anew (a warning always implies it).
   const sensitive =
@@ -64,6 +76,7 @@ export async function editStatus(
     visibility: status.visibility,
     sensitive,
     statusId: status.id,
+    mediaDescriptions: media.media.map((m) => m.description ?? ""),
   });
 
   // The edit, the rules' record and its event commit together (events.ts).
@@ -78,8 +91,11 @@ export async function editStatus(
       mentionIds: rendered.mentions,
       tags: rendered.tags,
       poll,
+      otherChanges: media.changed,
+      media: media.media.map((m) => ({ id: m.id, description: m.description })),
     });
     if (result.outcome === "edited") {
+      await applyMediaEdit(tctx, media);
       await recordRuleActions(tctx, ruled.records);
       await emitDomainEvent(tctx, { type: "status.updated", statusId: status.id });
     }

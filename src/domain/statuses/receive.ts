@@ -7,6 +7,13 @@ import { sql } from "kysely";
 import { newId } from "../../db/ids.ts";
 import type { Visibility } from "../../db/schema.ts";
 import { type Context, inTransaction } from "../context.ts";
+import { loadStatusMedia } from "../media/queries.ts";
+import {
+  insertRemoteMedia,
+  type RemoteMediaInput,
+  remoteMediaDiffers,
+  remoteMediaRows,
+} from "../media/remote.ts";
 import { notify } from "../notifications/notify.ts";
 import { insertPoll, type PollFields } from "../polls/store.ts";
 import { recordRuleActions } from "../rules/actions.ts";
@@ -42,6 +49,8 @@ export interface RemoteStatusInput {
   quiet?: boolean;
   /** A Question's poll, stored with the status. */
   poll?: PollFields | null;
+  /** Attachments, stored as links to their server (domain/media/remote.ts). */
+  media?: readonly RemoteMediaInput[];
 }
 
 export interface StatusEdit {
@@ -53,6 +62,8 @@ export interface StatusEdit {
   mentionedAccountIds: readonly string[];
   notifyAccountIds: readonly string[];
   tags: readonly string[];
+  /** The attachments after the edit; undefined keeps them. */
+  media?: readonly RemoteMediaInput[];
 }
 
 /** A stored status by its ActivityPub id or, failing that, its web URL. */
@@ -112,6 +123,13 @@ export async function receiveRemoteStatus(
     updated_at: now,
   };
   const mentioned = [...new Set(input.mentionedAccountIds)].filter((a) => a !== input.accountId);
+  const media = await remoteMediaRows(
+    ctx,
+    new URL(input.uri).host,
+    id,
+    input.accountId,
+    input.media ?? [],
+  );
   const created = await kysely.transaction().execute(async (trx) => {
     const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
     const inserted = await trx
@@ -128,6 +146,7 @@ export async function receiveRemoteStatus(
         .execute();
     await linkStatusTags(tctx, id, input.tags);
     if (input.poll) await insertPoll(tctx, id, input.accountId, input.poll);
+    await insertRemoteMedia(tctx, media);
     await countNewStatus(tctx, row);
     await recordRuleActions(
       tctx,
@@ -169,21 +188,48 @@ export async function editRemoteStatus(
     visibility: status.visibility,
     statusId: status.id,
   });
-  const revised = await reviseStatus(
-    ctx,
-    status.id,
-    {
-      content: edit.content,
-      text: "",
-      spoilerText: edit.spoilerText,
-      sensitive: ruled.sensitive,
-      language: edit.language,
-      editedAt: edit.editedAt,
-      mentionIds: ruled.mentionedAccountIds,
-      tags: edit.tags,
-    },
-    { onlyIfNewer: true },
-  );
+  const storedMedia = (await loadStatusMedia(ctx, [status.id])).get(status.id) ?? [];
+  const newMedia =
+    edit.media && remoteMediaDiffers(storedMedia, edit.media)
+      ? await remoteMediaRows(
+          ctx,
+          new URL(status.uri).host,
+          status.id,
+          status.account_id,
+          edit.media,
+        )
+      : null;
+  const revised = await inTransaction(ctx, async (tctx, trx) => {
+    const result = await reviseStatus(
+      tctx,
+      status.id,
+      {
+        content: edit.content,
+        text: "",
+        spoilerText: edit.spoilerText,
+        sensitive: ruled.sensitive,
+        language: edit.language,
+        editedAt: edit.editedAt,
+        mentionIds: ruled.mentionedAccountIds,
+        tags: edit.tags,
+        otherChanges: newMedia !== null,
+        ...(newMedia
+          ? { media: newMedia.map((m) => ({ id: m.id, description: m.description })) }
+          : {}),
+      },
+      { onlyIfNewer: true },
+    );
+    if (result.outcome === "edited" && newMedia) {
+      // The old rows go; files cached for them are removed by the unattached-media job.
+      await trx
+        .updateTable("media_attachments")
+        .set({ status_id: null })
+        .where("status_id", "=", status.id)
+        .execute();
+      await insertRemoteMedia(tctx, newMedia);
+    }
+    return result;
+  });
   if (revised.outcome === "edited") await recordRuleActions(ctx, ruled.records);
   await notifyOfEdit(ctx, revised, ruled.notifyAccountIds);
   return revised.outcome;

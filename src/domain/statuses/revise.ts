@@ -27,6 +27,16 @@ export interface Revision {
   tags: readonly string[];
   /** A local edit's poll (null: none); left out, the poll is not this revision's business. */
   poll?: PollFields | null;
+  /** Something else that shows changes (a local edit's media), so the edit is recorded. */
+  otherChanges?: boolean;
+  /** The media of the new version, when the edit changes them (else they stay as stored). */
+  media?: readonly MediaSnapshot[];
+}
+
+/** One attachment of a version, as the history shows it. */
+export interface MediaSnapshot {
+  id: string;
+  description: string | null;
 }
 
 export interface Revised {
@@ -69,6 +79,7 @@ export async function reviseStatus(
     const pollChanged =
       revision.poll !== undefined && (await pollDiffers(tctx, status.id, revision.poll));
     const changed =
+      revision.otherChanges === true ||
       pollChanged ||
       revision.content !== status.content ||
       revision.text !== status.text ||
@@ -113,14 +124,22 @@ export async function reviseStatus(
     await linkStatusTags(tctx, status.id, revision.tags);
     if (revision.poll !== undefined)
       await replacePollOptions(tctx, status.id, status.account_id, revision.poll);
-    await recordVersion(tctx, updated);
+    await recordVersion(tctx, updated, revision.media);
     return { status: updated, outcome: "edited" as const, ...mentions };
   });
 }
 
 /** A snapshot of the status as it reads now, dated when that version was published. */
-async function recordVersion(ctx: Context, status: StatusRow) {
+async function recordVersion(ctx: Context, status: StatusRow, media?: readonly MediaSnapshot[]) {
   const at = status.edited_at ?? status.created_at;
+  const snapshot =
+    media ??
+    (await ctx.db.kysely
+      .selectFrom("media_attachments")
+      .select(["id", "description"])
+      .where("status_id", "=", status.id)
+      .orderBy("position")
+      .execute());
   await ctx.db.kysely
     .insertInto("status_edits")
     .values({
@@ -133,6 +152,7 @@ async function recordVersion(ctx: Context, status: StatusRow) {
       sensitive: status.sensitive,
       language: status.language,
       created_at: at,
+      media: snapshot.length > 0 ? JSON.stringify(snapshot) : null,
     })
     .execute();
 }

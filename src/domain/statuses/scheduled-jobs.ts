@@ -74,6 +74,7 @@ export async function publishScheduledStatusJob(ctx: Context, payload: unknown):
         multiple: params.poll.multiple,
         hideTotals: params.poll.hide_totals,
       },
+      mediaIds: params.media_ids ?? [],
       idempotencyKey: `scheduled:${id}`,
       scheduledStatusId: id,
     });

@@ -9,6 +9,8 @@ import { isId, newId } from "../../db/ids.ts";
 import type { ScheduledStatusesTable, Visibility } from "../../db/schema.ts";
 import { type Context, inTransaction } from "../context.ts";
 import { notFound, validation } from "../errors.ts";
+import { checkMediaIds } from "../media/attach.ts";
+import type { MediaRow } from "../media/queries.ts";
 import { applyPage, finishPage, type Page } from "../pagination.ts";
 import { checkPollRequest } from "../polls/limits.ts";
 import type { Viewer } from "../viewer.ts";
@@ -27,7 +29,7 @@ export interface ScheduledParams {
   language: string | null;
   in_reply_to_id: string | null;
   poll: { options: string[]; expires_in: number; multiple: boolean; hide_totals: boolean } | null;
-  media_ids: null;
+  media_ids: string[] | null;
   application_id: string | null;
   idempotency: string | null;
   with_rate_limit: false;
@@ -38,6 +40,8 @@ export interface ScheduledStatus {
   accountId: string;
   scheduledAt: string;
   params: ScheduledParams;
+  /** the attachments it will be posted with */
+  media: MediaRow[];
 }
 
 type Row = Selectable<ScheduledStatusesTable>;
@@ -47,7 +51,26 @@ const toScheduled = (row: Row): ScheduledStatus => ({
   accountId: row.account_id,
   scheduledAt: row.scheduled_at,
   params: JSON.parse(row.params) as ScheduledParams,
+  media: [],
 });
+
+/** The scheduled statuses with their media (one query). */
+async function withMedia(ctx: Context, list: ScheduledStatus[]): Promise<ScheduledStatus[]> {
+  if (!list.some((s) => s.params.media_ids?.length)) return list;
+  const rows = await ctx.db.kysely
+    .selectFrom("media_attachments")
+    .selectAll()
+    .where(
+      "scheduled_status_id",
+      "in",
+      list.map((s) => s.id),
+    )
+    .execute();
+  return list.map((s) => ({
+    ...s,
+    media: (s.params.media_ids ?? []).flatMap((id) => rows.find((r) => r.id === id) ?? []),
+  }));
+}
 
 /**
  * When a status asked for at `scheduledAt` is to be posted: null for now (a time already past
@@ -81,9 +104,12 @@ export async function scheduleStatus(
     const earlier = await findIdempotent(ctx, viewer.accountId, key);
     if (earlier) return earlier;
   }
-  if (input.mediaIds && input.mediaIds.length > 0)
-    throw validation("Validation failed: media not supported yet");
-  const { text, spoilerText } = checkStatusText(ctx, input.text, input.spoilerText ?? "");
+  const media = await checkMediaIds(ctx, viewer, input.mediaIds ?? []);
+  if (media.length > 0 && input.poll)
+    throw validation("Validation failed: Cannot attach files to a status with a poll");
+  const { text, spoilerText } = checkStatusText(ctx, input.text, input.spoilerText ?? "", {
+    hasMedia: media.length > 0,
+  });
   // Checked now for a quick answer; the poll's end counts from when it is posted.
   if (input.poll) checkPollRequest(input.poll, at);
   const user = await ctx.db.kysely
@@ -112,7 +138,7 @@ export async function scheduleStatus(
           hide_totals: input.poll.hideTotals === true,
         }
       : null,
-    media_ids: null,
+    media_ids: media.length > 0 ? media.map((m) => m.id) : null,
     application_id: input.applicationId ?? null,
     idempotency: key,
     with_rate_limit: false,
@@ -127,9 +153,20 @@ export async function scheduleStatus(
   await inTransaction(ctx, async ({ db }, trx) => {
     await checkLimits(db, viewer.accountId, row.scheduled_at, null);
     await trx.insertInto("scheduled_statuses").values(row).execute();
+    // Held for it, so that the unattached-media clean-up leaves them alone.
+    if (media.length > 0)
+      await trx
+        .updateTable("media_attachments")
+        .set({ scheduled_status_id: row.id })
+        .where(
+          "id",
+          "in",
+          media.map((m) => m.id),
+        )
+        .execute();
     await schedulePublishJob(db, row.id, at);
   });
-  return toScheduled(row);
+  return { ...toScheduled(row), media };
 }
 
 /**
@@ -188,7 +225,7 @@ export async function listScheduledStatuses(
     .selectAll()
     .where("account_id", "=", viewer.accountId);
   const rows = finishPage(await applyPage(q, "id", page).execute(), page);
-  return rows.map(toScheduled);
+  return withMedia(ctx, rows.map(toScheduled));
 }
 
 async function ownRow(db: Db, viewer: Viewer, id: string): Promise<Row> {
@@ -208,7 +245,7 @@ export async function getScheduledStatus(
   viewer: Viewer,
   id: string,
 ): Promise<ScheduledStatus> {
-  return toScheduled(await ownRow(ctx.db, viewer, id));
+  return (await withMedia(ctx, [toScheduled(await ownRow(ctx.db, viewer, id))]))[0]!;
 }
 
 /** Moves a scheduled status to another time (five minutes ahead or more); its job moves too. */
@@ -234,7 +271,7 @@ export async function rescheduleStatus(
     await cancelPublishJob(db, row.id);
     await schedulePublishJob(db, row.id, at);
     return toScheduled(updated);
-  });
+  }).then(async (s) => (await withMedia(ctx, [s]))[0]!);
 }
 
 /** Cancels a scheduled status and its job. */

@@ -13,6 +13,7 @@ import {
   matchFilters,
   searchableText,
 } from "../filters/match.ts";
+import { loadStatusMedia, type MediaRow } from "../media/queries.ts";
 import { loadPollViews, type PollView } from "../polls/views.ts";
 import type { Viewer } from "../viewer.ts";
 import { getStatusRows, type StatusRow } from "./queries.ts";
@@ -40,6 +41,8 @@ export interface StatusView {
   poll: PollView | null;
   /** The viewer's filters this status (or its original) matches; never the viewer's own. */
   filtered?: FilterResult[];
+  /** Attachments, in order */
+  media: MediaRow[];
   /** The source text, given back when a status is deleted (for delete-and-redraft). */
   source?: string;
 }
@@ -108,6 +111,7 @@ export async function loadStatusViews(
   const flags = me ? await loadFlags(ctx, me, all) : null;
   const polls = await loadPollViews(ctx, me, ids);
   const filters = me ? await loadActiveFilters(ctx, me) : [];
+  const media = await loadStatusMedia(ctx, ids);
 
   const mentionsOf = group(
     mentionRows,
@@ -135,13 +139,18 @@ export async function loadStatusViews(
       flags: flags ? flags(row) : null,
       reblog,
       poll: polls.get(row.id) ?? null,
+      media: media.get(row.id) ?? [],
     };
   };
   // As Mastodon's web client, the viewer's own statuses are never filtered.
   const filteredOf = (view: StatusView): FilterResult[] => {
     const proper = view.reblog ?? view;
     if (filters.length === 0 || proper.own) return [];
-    const text = searchableText(proper.row, proper.poll?.poll.options ?? null);
+    const text = searchableText(
+      proper.row,
+      proper.poll?.poll.options ?? null,
+      proper.media.map((m) => m.description),
+    );
     const status = { id: view.row.id, reblogOfId: view.row.reblog_of_id, text };
     return matchFilters(filters, status, options.filterContext);
   };

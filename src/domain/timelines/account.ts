@@ -23,7 +23,6 @@ export async function accountStatuses(
   page: Page,
 ): Promise<TimelinePage> {
   const account = await getAccount(ctx, accountId);
-  if (options.onlyMedia) return EMPTY_PAGE;
   let query = ctx.db.kysely
     .selectFrom("statuses as s")
     .selectAll("s")
@@ -47,6 +46,12 @@ export async function accountStatuses(
     );
   }
   if (options.excludeReblogs) query = query.where("s.reblog_of_id", "is", null);
+  if (options.onlyMedia)
+    query = query.where((eb) =>
+      eb.exists(
+        eb.selectFrom("media_attachments as m").select("m.id").whereRef("m.status_id", "=", "s.id"),
+      ),
+    );
   if (options.tagged) {
     const tagIds = await findTagIds(ctx, [options.tagged]);
     if (tagIds.length === 0) return EMPTY_PAGE;

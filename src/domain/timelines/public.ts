@@ -29,6 +29,12 @@ export function publicStatuses(ctx: Context, viewer: Viewer | null, options: Pub
     .where(notFromBlockedServerFilter(viewer, "s"));
   if (options.local && !options.remote) q = q.where("s.local", "=", 1);
   if (options.remote && !options.local) q = q.where("s.local", "=", 0);
+  if (options.onlyMedia)
+    q = q.where((eb) =>
+      eb.exists(
+        eb.selectFrom("media_attachments as m").select("m.id").whereRef("m.status_id", "=", "s.id"),
+      ),
+    );
   return q;
 }
 
@@ -38,8 +44,6 @@ export async function publicTimeline(
   options: PublicOptions,
   page: Page,
 ): Promise<TimelinePage> {
-  // Kith has no media attachments yet, so nothing has media.
-  if (options.onlyMedia) return EMPTY_PAGE;
   const query = publicStatuses(ctx, viewer, options).where(notAReplyToOthers);
   const rows = await applyPage(query, "s.id", page).execute();
   return toTimelinePage(ctx, viewer, rows, page, { filterContext: "public" });
@@ -65,7 +69,6 @@ export async function tagTimeline(
   options: TagOptions,
   page: Page,
 ): Promise<TimelinePage> {
-  if (options.onlyMedia) return EMPTY_PAGE;
   const anyIds = await findTagIds(ctx, [hashtag, ...(options.any ?? [])]);
   if (anyIds.length === 0) return EMPTY_PAGE;
   let query = publicStatuses(ctx, viewer, options).where((eb) =>

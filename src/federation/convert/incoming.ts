@@ -13,7 +13,7 @@ import {
   Event,
   Group,
   Hashtag,
-  type Image,
+  Image,
   Link,
   Mention,
   Note,
@@ -23,10 +23,15 @@ import {
   PropertyValue,
   Question,
   Service,
+  Video,
 } from "@fedify/vocab";
 import type { RemoteAccountInput } from "../../domain/accounts/remote.ts";
 import { sanitizeRemoteHtml } from "../../domain/statuses/sanitize.ts";
 import type { Audience } from "./addressing.ts";
+import { rawJsonOf } from "./raw-json.ts";
+
+/** Mastodon keeps four media attachments of a remote status. */
+const MAX_MEDIA = 4;
 
 export const LIMITS = {
   contentChars: 100_000,
@@ -35,6 +40,7 @@ export const LIMITS = {
   tags: 64,
   mentions: 64,
   attachments: 8,
+  mediaDescriptionChars: 1_500,
   pollOptions: 32,
   pollOptionChars: 200,
   fields: 16,
@@ -117,7 +123,63 @@ export interface IncomingNote {
   hashtags: string[];
   /** a Question's poll */
   poll: IncomingPoll | null;
+  /** image, video and audio attachments, in order (others are links in the content) */
+  attachments: IncomingAttachment[];
 }
+
+/** An attachment of a remote note, as Mastodon reads one (ActivityPub::Activity::Create). */
+export interface IncomingAttachment {
+  url: string;
+  mediaType: string | null;
+  /** image, video or audio from the ActivityStreams type when there is no media type */
+  kind: "image" | "video" | "audio" | null;
+  description: string | null;
+  blurhash: string | null;
+  focus: { x: number; y: number } | null;
+  width: number | null;
+  height: number | null;
+}
+
+const BLURHASH_RE = /^[0-9A-Za-z#$%*+,\-.:;=?@[\]^_{|}~]{6,100}$/;
+const MEDIA_TYPE_RE = /^(image|video|audio)\/[a-z0-9.+-]{1,100}$/i;
+
+// A term as the sender wrote it, or as Fedify re-compacted a signed activity (full IRI).
+const term = (item: Record<string, unknown>, name: string) =>
+  item[name] ?? item[`toot:${name}`] ?? item[`http://joinmastodon.org/ns#${name}`];
+
+/** blurhash and focalPoint of the attachment with this url, from the JSON as received. */
+function mastodonExtras(raw: Record<string, unknown> | null, href: string) {
+  const list = raw?.attachment;
+  const items = (Array.isArray(list) ? list : [list]).filter(
+    (a): a is Record<string, unknown> => typeof a === "object" && a !== null,
+  );
+  const item = items.find((a) => {
+    const first = Array.isArray(a.url) ? a.url[0] : a.url;
+    const value = typeof first === "object" && first ? (first as { href?: unknown }).href : first;
+    return value === href;
+  });
+  const hash = item ? term(item, "blurhash") : null;
+  const blurhash = typeof hash === "string" && BLURHASH_RE.test(hash) ? hash : null;
+  const rawPoint = item ? term(item, "focalPoint") : null;
+  const point = Array.isArray(rawPoint)
+    ? rawPoint
+    : Array.isArray((rawPoint as { "@list"?: unknown })?.["@list"])
+      ? (rawPoint as { "@list": unknown[] })["@list"]
+      : null;
+  const [x, y] = (point ?? []).map(Number);
+  const focus =
+    point?.length === 2 &&
+    x !== undefined &&
+    y !== undefined &&
+    Math.abs(x) <= 1 &&
+    Math.abs(y) <= 1
+      ? { x, y }
+      : null;
+  return { blurhash, focus };
+}
+
+const dimension = (n: number | null | undefined) =>
+  typeof n === "number" && Number.isInteger(n) && n > 0 && n < 100_000 ? n : null;
 
 function pickText(values: readonly unknown[]): { text: string; language: string | null } {
   const first = values.find((v) => v !== null && v !== undefined && String(v) !== "");
@@ -140,10 +202,16 @@ function pageUrl(object: APObject): string | null {
   return null;
 }
 
-async function attachmentLinks(object: APObject, o: ConvertOptions): Promise<string> {
+/** Media attachments (at most Mastodon's four), and links in HTML for everything else. */
+async function readAttachments(
+  object: APObject,
+  o: ConvertOptions,
+): Promise<{ links: string; media: IncomingAttachment[] }> {
   const parts: string[] = [];
+  const media: IncomingAttachment[] = [];
+  const raw = rawJsonOf(object);
   for await (const item of object.getAttachments(opts(o))) {
-    if (parts.length >= LIMITS.attachments) break;
+    if (parts.length + media.length >= LIMITS.attachments) break;
     let href: string | null = null;
     let label = "";
     if (item instanceof Link) href = httpUrl(item.href);
@@ -152,12 +220,33 @@ async function attachmentLinks(object: APObject, o: ConvertOptions): Promise<str
       const url = item.url;
       href = httpUrl(url instanceof URL ? url : url instanceof Link ? url.href : null);
       label = clean(item.name, 200);
+      const kind =
+        item instanceof Image
+          ? "image"
+          : item instanceof Video
+            ? "video"
+            : item instanceof Audio
+              ? "audio"
+              : null;
+      const mediaType = MEDIA_TYPE_RE.test(item.mediaType ?? "") ? item.mediaType : null;
+      if (href && (kind || mediaType) && media.length < MAX_MEDIA) {
+        media.push({
+          url: href,
+          mediaType,
+          kind,
+          description: clean(item.name, LIMITS.mediaDescriptionChars).trim() || null,
+          ...mastodonExtras(raw, href),
+          width: item instanceof Document ? dimension(item.width) : null,
+          height: item instanceof Document ? dimension(item.height) : null,
+        });
+        continue;
+      }
     }
     if (!href) continue;
     const text = label || new URL(href).pathname.split("/").pop() || href;
     parts.push(`<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`);
   }
-  return parts.length > 0 ? `<p>${parts.join("<br>")}</p>` : "";
+  return { links: parts.length > 0 ? `<p>${parts.join("<br>")}</p>` : "", media };
 }
 
 /** A remote poll: option titles with their tallies, and when it ends. */
@@ -230,7 +319,8 @@ export async function readNote(object: APObject, o: ConvertOptions): Promise<Inc
     const link = pageUrl(object) ?? object.id?.href ?? "";
     html = `${title ? `<p><strong>${escapeHtml(title)}</strong></p>` : ""}${html}${link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(link)}</a></p>` : ""}`;
   }
-  html += await attachmentLinks(object, o);
+  const attachments = await readAttachments(object, o);
+  html += attachments.links;
   const mentions: string[] = [];
   const hashtags: string[] = [];
   for await (const tag of object.getTags(opts(o))) {
@@ -259,6 +349,7 @@ export async function readNote(object: APObject, o: ConvertOptions): Promise<Inc
     mentions,
     hashtags,
     poll: object instanceof Question ? await readPoll(object, o) : null,
+    attachments: attachments.media,
   };
 }
 

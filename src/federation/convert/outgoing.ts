@@ -32,6 +32,7 @@ import type { Visibility } from "../../db/schema.ts";
 import { isExpired, type Poll } from "../../domain/polls/store.ts";
 import type { NoteSource } from "../outbox/status-data.ts";
 import { toInstant } from "../temporal.ts";
+import { attachmentDocument, withMediaExtensions } from "./media.ts";
 
 export interface Addressing {
   tos: URL[];
@@ -94,6 +95,7 @@ export function toNote(source: NoteSource, actor: ActorUris, origin: string): St
     updated: status.edited_at ? toInstant(status.edited_at) : null,
     replyTarget: status.in_reply_to_uri ? url(status.in_reply_to_uri) : null,
     url: status.url ? url(status.url) : null,
+    attachments: source.media.map(attachmentDocument),
     tags: [
       ...source.mentions.map((m) => new Mention({ href: url(m.uri), name: `@${m.acct}` })),
       ...source.tags.map(
@@ -107,7 +109,7 @@ export function toNote(source: NoteSource, actor: ActorUris, origin: string): St
   };
   return source.poll
     ? new Question({ ...values, ...questionValues(source.poll) })
-    : new Note(values);
+    : withMediaExtensions(new Note(values), source.media);
 }
 
 /**
@@ -134,24 +136,30 @@ function questionValues(poll: Poll) {
 }
 
 export function createActivity(note: StatusObject, source: NoteSource, actor: ActorUris): Create {
-  return new Create({
-    id: url(`${source.status.uri}/activity`),
-    actor: actor.id,
-    object: note,
-    ...noteAddressing(source, actor),
-    published: toInstant(source.status.created_at),
-  });
+  return withMediaExtensions(
+    new Create({
+      id: url(`${source.status.uri}/activity`),
+      actor: actor.id,
+      object: note,
+      ...noteAddressing(source, actor),
+      published: toInstant(source.status.created_at),
+    }),
+    source.media,
+  );
 }
 
 export function updateActivity(note: StatusObject, source: NoteSource, actor: ActorUris): Update {
   const edited = source.status.edited_at ?? source.status.updated_at;
-  return new Update({
-    id: url(`${source.status.uri}#updates/${Math.floor(Date.parse(edited) / 1000)}`),
-    actor: actor.id,
-    object: note,
-    ...noteAddressing(source, actor),
-    updated: toInstant(edited),
-  });
+  return withMediaExtensions(
+    new Update({
+      id: url(`${source.status.uri}#updates/${Math.floor(Date.parse(edited) / 1000)}`),
+      actor: actor.id,
+      object: note,
+      ...noteAddressing(source, actor),
+      updated: toInstant(edited),
+    }),
+    source.media,
+  );
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Context as FedifyContext } from "@fedify/fedify";
 import type { Activity, Object as APObject } from "@fedify/vocab";
 import type { AccountRow } from "../../domain/accounts/queries.ts";
 import type { Context as KithContext } from "../../domain/context.ts";
+import { rawObjectOf, rememberRawJson } from "../convert/raw-json.ts";
 import type { RemoteEnv } from "../remote/documents.ts";
 
 export interface InboxEnv extends RemoteEnv {
@@ -35,7 +36,7 @@ export const ignored = (reason: string): Outcome => ({ result: "ignored", reason
  */
 export async function embeddedObject(env: InboxEnv, activity: Activity): Promise<APObject | null> {
   try {
-    return await activity.getObject({
+    const object = await activity.getObject({
       documentLoader: async (url) => {
         throw new Error(`not fetched: ${url}`);
       },
@@ -43,6 +44,8 @@ export async function embeddedObject(env: InboxEnv, activity: Activity): Promise
       crossOrigin: "trust",
       suppressError: true,
     });
+    if (object) rememberRawJson(object, rawObjectOf(activity));
+    return object;
   } catch {
     return null;
   }

@@ -54,6 +54,7 @@ export async function handleUpdate(
     mentionedAccountIds: mentionedIds,
     notifyAccountIds: notifyIds,
     tags: note.hashtags,
+    media: note.attachments,
   }).catch((error) => {
     // An instance rule refused the edit (and recorded why); the status stays as it was.
     if (error instanceof RefusedByRule) throw new Refusal(`rule ${error.ruleId}: ${error.message}`);

@@ -1,8 +1,10 @@
-// What a local status needs to become a Note or a Question (its author, mentions, hashtags
-// and poll), loaded for many statuses in a fixed number of queries: for a delivery, the status
+// What a local status needs to become a Note or a Question (its author, mentions, hashtags,
+// poll and media), loaded for many statuses in a fixed number of queries: for a delivery, the status
 // object dispatcher and the outbox and featured collections.
 import { acct } from "../../domain/accounts/queries.ts";
 import type { Context } from "../../domain/context.ts";
+import { loadStatusMedia, type MediaRow, parseMeta } from "../../domain/media/queries.ts";
+import { mediaStorage } from "../../domain/media/storage.ts";
 import { type Poll, toPoll } from "../../domain/polls/store.ts";
 import type { StatusRow } from "../../domain/statuses/queries.ts";
 
@@ -20,6 +22,18 @@ export interface NoteSource {
   tags: string[];
   /** a poll makes the status a Question */
   poll: Poll | null;
+  /** attachments, in order */
+  media: NoteMedia[];
+}
+
+export interface NoteMedia {
+  url: string;
+  mediaType: string;
+  description: string | null;
+  blurhash: string | null;
+  focus: { x: number; y: number } | null;
+  width: number | null;
+  height: number | null;
 }
 
 function groupBy<T, V>(rows: T[], key: (row: T) => string, value: (row: T) => V) {
@@ -40,7 +54,7 @@ export async function loadNoteSources(
   if (rows.length === 0) return [];
   const { kysely } = ctx.db;
   const ids = rows.map((r) => r.id);
-  const [authors, mentions, tags, polls] = await Promise.all([
+  const [authors, mentions, tags, polls, media] = await Promise.all([
     kysely
       .selectFrom("accounts")
       .select(["id", "username", "uri"])
@@ -64,7 +78,26 @@ export async function loadNoteSources(
       .orderBy("tags.name")
       .execute(),
     kysely.selectFrom("polls").selectAll().where("status_id", "in", ids).execute(),
+    loadStatusMedia(ctx, ids),
   ]);
+  const storage = mediaStorage(ctx.config);
+  const noteMedia = (rows: MediaRow[]): NoteMedia[] =>
+    rows.flatMap((m) => {
+      const url = m.file_key ? storage.url(m.file_key) : m.remote_url;
+      if (!url) return [];
+      const meta = parseMeta(m.meta);
+      return [
+        {
+          url,
+          mediaType: m.content_type ?? "application/octet-stream",
+          description: m.description,
+          blurhash: m.blurhash,
+          focus: meta.focus ?? null,
+          width: meta.original?.width ?? null,
+          height: meta.original?.height ?? null,
+        },
+      ];
+    });
   const pollOf = new Map(polls.map((p) => [p.status_id, toPoll(p)]));
   const authorById = new Map(authors.map((a) => [a.id, a]));
   const mentionsOf = groupBy(
@@ -87,6 +120,7 @@ export async function loadNoteSources(
         mentions: mentionsOf.get(status.id) ?? [],
         tags: tagsOf.get(status.id) ?? [],
         poll: pollOf.get(status.id) ?? null,
+        media: noteMedia(media.get(status.id) ?? []),
       },
     ];
   });

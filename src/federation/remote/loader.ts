@@ -46,13 +46,13 @@ export function isActivityPubType(contentType: string | null): boolean {
 }
 
 /** Reads at most `max` bytes of the body; more is an error, not a truncation. */
-async function readBounded(url: string, response: Response, max: number): Promise<string> {
+async function readBounded(url: string, response: Response, max: number): Promise<Uint8Array> {
   const declared = Number(response.headers.get("content-length") ?? "0");
   if (declared > max) {
     await response.body?.cancel();
     throw new RemoteError(url, `document larger than ${max} bytes`);
   }
-  if (!response.body) return "";
+  if (!response.body) return new Uint8Array();
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -66,7 +66,7 @@ async function readBounded(url: string, response: Response, max: number): Promis
     }
     chunks.push(value);
   }
-  return new TextDecoder().decode(Buffer.concat(chunks));
+  return Buffer.concat(chunks);
 }
 
 export interface BoundedResponse {
@@ -74,8 +74,11 @@ export interface BoundedResponse {
   url: string;
   status: number;
   contentType: string;
+  /** the body as UTF-8 text */
   text: string;
   etag: string | null;
+  /** the body as it came (media files) */
+  bytes: Uint8Array;
 }
 
 /**
@@ -135,7 +138,14 @@ export function createBoundedGet(options: LoaderOptions) {
       }
       if (response.status === 304 && Object.keys(extraHeaders).length > 0) {
         await response.body?.cancel();
-        return { url: url.href, status: 304, contentType: "", text: "", etag: null };
+        return {
+          url: url.href,
+          status: 304,
+          contentType: "",
+          text: "",
+          bytes: new Uint8Array(),
+          etag: null,
+        };
       }
       if (response.status >= 300 && response.status < 400) {
         await response.body?.cancel();
@@ -162,9 +172,17 @@ export function createBoundedGet(options: LoaderOptions) {
           response,
         );
       }
-      const text = await readBounded(url.href, response, maxBytes);
-      const etag = response.headers.get("etag");
-      return { url: url.href, status: response.status, contentType: contentType ?? "", text, etag };
+      const bytes = await readBounded(url.href, response, maxBytes);
+      return {
+        url: url.href,
+        status: response.status,
+        contentType: contentType ?? "",
+        bytes,
+        get text() {
+          return new TextDecoder().decode(bytes);
+        },
+        etag: response.headers.get("etag"),
+      };
     }
   };
 }

@@ -143,6 +143,7 @@ export async function storeNote(
     tags: note.hashtags,
     quiet: options.quiet ?? false,
     poll: note.poll && { ...note.poll, hideTotals: false },
+    media: note.attachments,
   }).catch((error) => {
     // An instance rule refused it (and recorded why): refused like any other broken rule.
     if (error instanceof RefusedByRule) throw new Refusal(`rule ${error.ruleId}: ${error.message}`);

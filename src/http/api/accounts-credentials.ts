@@ -3,14 +3,16 @@ import type { Context as HonoContext } from "hono";
 import { Hono } from "hono";
 import { z } from "zod";
 import { loadCredentials } from "../../domain/accounts/credentials.ts";
-import { type ProfileChanges, updateProfile } from "../../domain/accounts/profile.ts";
+import type { ProfileChanges } from "../../domain/accounts/profile.ts";
 import type { Context } from "../../domain/context.ts";
 import { DomainError } from "../../domain/errors.ts";
+import { type ProfileImage, updateProfileWithImages } from "../../domain/media/avatars.ts";
 import type { Viewer } from "../../domain/viewer.ts";
 import { type AppEnv, requireUser } from "../auth.ts";
 import { renderCredentialAccount } from "../entities/account.ts";
 import { bodyParams } from "../params.ts";
 import { zBool, zStringList } from "../schemas.ts";
+import { fileParam } from "./media.ts";
 
 /** Text parameters: JSON numbers are taken as their text, null as empty. */
 const zText = z.preprocess(
@@ -62,8 +64,8 @@ export function accountCredentialRoutes(ctx: Context): Hono<AppEnv> {
 
   app.on(["PATCH", "PUT"], "/api/v1/accounts/update_credentials", async (c) => {
     const viewer = requireUser(c, "write:accounts");
-    const p = schema.parse(await bodyParams(c));
-    // Avatar and header uploads belong to media handling; they are accepted and ignored here.
+    const params = await bodyParams(c);
+    const p = schema.parse(params);
     const fields = p.fields_attributes
       ? (Array.isArray(p.fields_attributes)
           ? p.fields_attributes
@@ -85,7 +87,20 @@ export function accountCredentialRoutes(ctx: Context): Hono<AppEnv> {
       language: p.source?.language,
       quotePolicy: p.source?.quote_policy || undefined,
     };
-    await updateProfile(ctx, viewer, changes);
+    const avatar = await fileParam(params, "avatar");
+    const header = await fileParam(params, "header");
+    await updateProfileWithImages(ctx, viewer, changes, {
+      ...(avatar ? { avatar } : {}),
+      ...(header ? { header } : {}),
+    });
+    return c.json(renderCredentialAccount(ctx.config, await loadCredentials(ctx, viewer)));
+  });
+
+  // DELETE /api/v1/profile/avatar and /header (Mastodon 4.2): back to the default image.
+  app.delete("/api/v1/profile/:image{avatar|header}", async (c) => {
+    const viewer = requireUser(c, "write:accounts");
+    const which = c.req.param("image") as ProfileImage;
+    await updateProfileWithImages(ctx, viewer, {}, { [which]: null });
     return c.json(renderCredentialAccount(ctx.config, await loadCredentials(ctx, viewer)));
   });
 

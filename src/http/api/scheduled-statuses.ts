@@ -33,19 +33,21 @@ export function scheduledStatusRoutes(ctx: Context): Hono<AppEnv> {
       page,
       list.map((s) => s.id),
     );
-    return c.json(list.map(renderScheduledStatus));
+    return c.json(list.map((s) => renderScheduledStatus(ctx.config, s)));
   });
 
   app.get("/api/v1/scheduled_statuses/:id", async (c) => {
     const viewer = requireUser(c, "read:statuses");
-    return c.json(renderScheduledStatus(await getScheduledStatus(ctx, viewer, c.req.param("id"))));
+    return c.json(
+      renderScheduledStatus(ctx.config, await getScheduledStatus(ctx, viewer, c.req.param("id"))),
+    );
   });
 
   app.put("/api/v1/scheduled_statuses/:id", async (c) => {
     const viewer = requireUser(c, "write:statuses");
     const p = updateSchema.parse(await bodyParams(c));
     const updated = await rescheduleStatus(ctx, viewer, c.req.param("id"), p.scheduled_at);
-    return c.json(renderScheduledStatus(updated));
+    return c.json(renderScheduledStatus(ctx.config, updated));
   });
 
   app.delete("/api/v1/scheduled_statuses/:id", async (c) => {

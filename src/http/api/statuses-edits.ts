@@ -8,7 +8,7 @@ import { type AppEnv, optionalViewer, requireUser } from "../auth.ts";
 import { renderStatusRow } from "../entities/status.ts";
 import { renderStatusEdit, renderStatusSource } from "../entities/status-edit.ts";
 import { bodyParams } from "../params.ts";
-import { zBool, zStringList } from "../schemas.ts";
+import { zBool } from "../schemas.ts";
 import { pollSchema } from "./statuses.ts";
 
 // A field left out (or null) keeps its value; an empty `status` is blank text (a 422).
@@ -17,12 +17,26 @@ const keepUnlessGiven = z.preprocess(
   z.string().optional(),
 );
 
+const mediaAttribute = z.object({
+  id: z.preprocess((v) => (typeof v === "number" ? String(v) : v), z.string()),
+  description: z.preprocess((v) => (v === null ? "" : v), z.string().optional()),
+  focus: z.preprocess((v) => (v === null ? undefined : v), z.string().optional()),
+});
+
 const editSchema = z.object({
   status: keepUnlessGiven,
   spoiler_text: keepUnlessGiven,
   sensitive: zBool,
   language: z.preprocess((v) => (v === "" ? undefined : v), keepUnlessGiven),
-  media_ids: zStringList,
+  // Left out, the media stay; given (even empty), they are the status's media from now on.
+  media_ids: z.preprocess(
+    (v) => (v === undefined ? undefined : v === null ? [] : Array.isArray(v) ? v : [v]),
+    z.array(z.string()).optional(),
+  ),
+  // `media_attributes[][id]=…` (form) or a JSON array of {id, description, focus}.
+  media_attributes: z
+    .union([z.array(mediaAttribute), z.record(z.string(), mediaAttribute)])
+    .optional(),
   poll: pollSchema,
 });
 
@@ -37,7 +51,12 @@ export function statusEditRoutes(ctx: Context): Hono<AppEnv> {
       spoilerText: p.spoiler_text,
       sensitive: p.sensitive,
       language: p.language,
-      mediaIds: p.media_ids.filter((m) => m !== ""),
+      mediaIds: p.media_ids?.filter((m) => m !== ""),
+      mediaAttributes: p.media_attributes
+        ? Array.isArray(p.media_attributes)
+          ? p.media_attributes
+          : Object.values(p.media_attributes)
+        : undefined,
       // As Mastodon: an edit without a poll removes the status's poll (clients send it again).
       poll: p.poll
         ? {

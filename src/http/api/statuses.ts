@@ -85,7 +85,10 @@ export function statusRoutes(ctx: Context): Hono<AppEnv> {
     };
     // A time five minutes ahead or more schedules the status instead (Mastodon's rule).
     const at = p.scheduled_at ? scheduledTime(p.scheduled_at) : null;
-    if (at) return c.json(renderScheduledStatus(await scheduleStatus(ctx, viewer, input, at)));
+    if (at)
+      return c.json(
+        renderScheduledStatus(ctx.config, await scheduleStatus(ctx, viewer, input, at)),
+      );
     const row = await createStatus(ctx, viewer, input);
     return c.json(await renderStatusRow(ctx, viewer, row));
   });

@@ -3,6 +3,7 @@
 import type { Config, RegistrationMode } from "../../config.ts";
 import type { AccountRow } from "../../domain/accounts/queries.ts";
 import type { InstanceStats } from "../../domain/instance.ts";
+import { SUPPORTED_MIME_TYPES } from "../../domain/media/rules.ts";
 import { POLL_LIMITS } from "../../domain/polls/limits.ts";
 import type { ServerRule } from "../../domain/server-rules.ts";
 import { MASTODON_API_VERSION, VERSION_STRING } from "../../version.ts";
@@ -23,7 +24,7 @@ export interface InstanceExtras {
 const NO_EXTRAS: InstanceExtras = { rules: [], contact: null, vapidPublicKey: "" };
 
 export const MEDIA_LIMITS = {
-  supported_mime_types: ["image/jpeg", "image/png", "image/gif", "image/webp", "image/avif"],
+  supported_mime_types: SUPPORTED_MIME_TYPES,
   image_size_limit: 16 * 1024 * 1024,
   image_matrix_limit: 33_177_600,
   video_size_limit: 99 * 1024 * 1024,

@@ -1,8 +1,9 @@
-// StatusEdit and StatusSource (Mastodon 4.5). Kith has no media, polls, quotes or custom emoji
-// in statuses yet, so those fields have their empty value.
+// StatusEdit and StatusSource (Mastodon 4.5). Kith keeps no poll, quote or custom emoji in the
+// history, so those fields have their empty value.
 import type { Config } from "../../config.ts";
 import type { StatusSource, StatusVersion } from "../../domain/statuses/history.ts";
 import { renderAccount } from "./account.ts";
+import { renderMediaAttachment } from "./media-attachment.ts";
 
 export function renderStatusEdit(config: Config, version: StatusVersion) {
   return {
@@ -12,7 +13,7 @@ export function renderStatusEdit(config: Config, version: StatusVersion) {
     created_at: version.createdAt,
     account: renderAccount(config, version.account),
     poll: null,
-    media_attachments: [],
+    media_attachments: version.media.map((m) => renderMediaAttachment(config, m)),
     emojis: [],
     quote: null,
   };

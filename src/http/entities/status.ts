@@ -1,5 +1,5 @@
 // The Status entity (Mastodon 4.5), rendered from the domain's StatusView. Fields that belong to
-// features Kith does not have yet (media, cards, quotes) have their empty value.
+// features Kith does not have yet (cards, quotes) have their empty value.
 import type { Config } from "../../config.ts";
 import { acct } from "../../domain/accounts/queries.ts";
 import type { Context } from "../../domain/context.ts";
@@ -9,6 +9,7 @@ import { loadStatusViews, type StatusView } from "../../domain/statuses/views.ts
 import type { Viewer } from "../../domain/viewer.ts";
 import { renderAccount } from "./account.ts";
 import { renderFilterResult } from "./filter.ts";
+import { renderMediaAttachment } from "./media-attachment.ts";
 import { renderPoll } from "./poll.ts";
 
 export function renderStatus(config: Config, view: StatusView): Record<string, unknown> {
@@ -24,7 +25,7 @@ export function renderStatus(config: Config, view: StatusView): Record<string, u
     // A sensitized account's statuses are sensitive to everyone but their author (Mastodon).
     sensitive: row.sensitive === 1 || (view.account.sensitized_at !== null && !view.own),
     spoiler_text: row.spoiler_text,
-    media_attachments: [],
+    media_attachments: view.media.map((m) => renderMediaAttachment(config, m)),
     mentions: view.mentions.map((a) => ({
       id: a.id,
       username: a.username,
