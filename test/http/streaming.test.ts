@@ -374,6 +374,31 @@ eachServer("streaming API", (server) => {
     );
   });
 
+  it("streams only posts with media on the :media streams", async () => {
+    const client = await ws(bob, [{ stream: "public:media" }, { stream: "public:local:media" }]);
+    const text = await post(alice, { status: "words only" });
+    const { default: sharp } = await import("sharp");
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "red" } })
+      .png()
+      .toBuffer();
+    const form = new FormData();
+    form.set("file", new Blob([new Uint8Array(png)], { type: "image/png" }), "red.png");
+    const upload = await fetch(`${base()}/api/v1/media`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${alice.token}` },
+      body: form,
+    });
+    assert.equal(upload.status, 200);
+    const media = (await upload.json()) as { id: string };
+    const picture = await post(alice, { status: "a picture", media_ids: [media.id] });
+    for (const stream of ["public:media", "public:local:media"])
+      await client.log.waitFor(
+        (e) => statusIdOf(e) === picture.id && e.stream?.[0] === stream,
+        `the picture on ${stream}`,
+      );
+    assert.equal(has(client.log, text.id), false, "a post without media stays off");
+  });
+
   it("keeps followers-only posts to followers, off public streams", async () => {
     const bobs = await ws(bob, [{ stream: "user" }, { stream: "public" }]);
     const eves = await ws(eve, [{ stream: "user" }, { stream: "public" }]);

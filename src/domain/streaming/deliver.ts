@@ -40,12 +40,10 @@ async function streamQuery(ctx: Context, viewer: Viewer, spec: StreamSpec, statu
   if (spec.name === "user")
     return homeStatuses(ctx, viewer).where("s.id", "=", statusId).executeTakeFirst();
   if (isPublicStream(spec)) {
-    // Kith stores no media attachments yet, so the media streams carry nothing, like
-    // /api/v1/timelines/public?only_media=true.
-    if (spec.name.endsWith(":media")) return undefined;
     const local = spec.name.startsWith("public:local");
     const remote = spec.name.startsWith("public:remote");
-    return publicStatuses(ctx, viewer, { local, remote })
+    const onlyMedia = spec.name.endsWith(":media");
+    return publicStatuses(ctx, viewer, { local, remote, onlyMedia })
       .where(notAReplyToOthers)
       .where("s.id", "=", statusId)
       .executeTakeFirst();
