@@ -101,7 +101,10 @@ export async function enqueue(
   payload: unknown,
   options: EnqueueOptions = {},
 ): Promise<void> {
-  const row = jobRow(queue, payload, options);
+  await insertJob(db, queue, jobRow(queue, payload, options));
+}
+
+async function insertJob(db: Db, queue: string, row: PreparedJob): Promise<void> {
   const insert = db.kysely
     .insertInto("jobs")
     .values(row)
@@ -124,12 +127,32 @@ export async function enqueueMany(
 ): Promise<void> {
   if (payloads.length === 0) return;
   const rows = payloads.map((p) => jobRow(queue, p, { ...options, dedupeKey: undefined }));
+  await insertJobs(db, queue, rows);
+}
+
+/** A job to enqueue later with `enqueueJobs`: its payload and ID are fixed now. */
+export type PreparedJob = ReturnType<typeof jobRow>;
+
+export const prepareJob = (queue: string, payload: unknown, options: EnqueueOptions = {}) =>
+  jobRow(queue, payload, options);
+
+/**
+ * Enqueues prepared jobs of `queue`, each with its own options, all or none (one transaction),
+ * in the order they were prepared. A job whose dedupe key is pending is left out.
+ */
+export async function enqueueJobs(db: Db, queue: string, jobs: readonly PreparedJob[]) {
+  if (jobs.length > 1) return insertJobs(db, queue, jobs);
+  if (jobs.length === 1) await insertJob(db, queue, jobs[0]!);
+}
+
+async function insertJobs(db: Db, queue: string, rows: readonly PreparedJob[]): Promise<void> {
   const insert = async (k: Kysely<Database>) => {
     // Chunks stay below SQLite's limit of bound parameters per statement.
     for (let i = 0; i < rows.length; i += 500) {
       await k
         .insertInto("jobs")
         .values(rows.slice(i, i + 500))
+        .onConflict((oc) => oc.column("dedupe_key").doNothing())
         .execute();
     }
     await announce(db, k, queue);
