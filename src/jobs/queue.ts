@@ -155,18 +155,14 @@ async function insertJobs(db: Db, queue: string, rows: readonly PreparedJob[]): 
         .onConflict((oc) => oc.column("dedupe_key").doNothing())
         .execute();
     }
-    await announce(db, k, queue);
+    // Other processes hear it at the commit (and, inside a caller's transaction, this one too).
+    if (db.dialect === "postgres") await sql`SELECT ${notifySql(db, queue)}`.execute(k);
   };
   // Kysely cannot nest transactions: inside one, the caller's is the one to join.
   if (db.kysely.isTransaction) await insert(db.kysely);
   else await db.kysely.transaction().execute(insert);
-}
-
-/** Wakes the workers of `queue`: to run the job, or to time their sleep for a delayed one. */
-async function announce(db: Db, k: Kysely<Database>, queue: string) {
-  if (db.dialect === "postgres") await sql`SELECT ${notifySql(db, queue)}`.execute(k);
-  // Before a commit this may find nothing yet: SQLite's claim waits for the single connection
-  // until the transaction ends, and on PostgreSQL the NOTIFY comes at commit.
+  // After our own commit, so that this process's workers find the rows. (Woken before it, as
+  // they were, they could claim nothing and ignore the NOTIFY's echo: a poll's wait lost.)
   db.wakeups.wake(queue);
 }
 
