@@ -101,7 +101,10 @@ export async function enqueue(
   payload: unknown,
   options: EnqueueOptions = {},
 ): Promise<void> {
-  const row = jobRow(queue, payload, options);
+  await insertJob(db, queue, jobRow(queue, payload, options));
+}
+
+async function insertJob(db: Db, queue: string, row: PreparedJob): Promise<void> {
   const insert = db.kysely
     .insertInto("jobs")
     .values(row)
@@ -124,26 +127,42 @@ export async function enqueueMany(
 ): Promise<void> {
   if (payloads.length === 0) return;
   const rows = payloads.map((p) => jobRow(queue, p, { ...options, dedupeKey: undefined }));
+  await insertJobs(db, queue, rows);
+}
+
+/** A job to enqueue later with `enqueueJobs`: its payload and ID are fixed now. */
+export type PreparedJob = ReturnType<typeof jobRow>;
+
+export const prepareJob = (queue: string, payload: unknown, options: EnqueueOptions = {}) =>
+  jobRow(queue, payload, options);
+
+/**
+ * Enqueues prepared jobs of `queue`, each with its own options, all or none (one transaction),
+ * in the order they were prepared. A job whose dedupe key is pending is left out.
+ */
+export async function enqueueJobs(db: Db, queue: string, jobs: readonly PreparedJob[]) {
+  if (jobs.length > 1) return insertJobs(db, queue, jobs);
+  if (jobs.length === 1) await insertJob(db, queue, jobs[0]!);
+}
+
+async function insertJobs(db: Db, queue: string, rows: readonly PreparedJob[]): Promise<void> {
   const insert = async (k: Kysely<Database>) => {
     // Chunks stay below SQLite's limit of bound parameters per statement.
     for (let i = 0; i < rows.length; i += 500) {
       await k
         .insertInto("jobs")
         .values(rows.slice(i, i + 500))
+        .onConflict((oc) => oc.column("dedupe_key").doNothing())
         .execute();
     }
-    await announce(db, k, queue);
+    // Other processes hear it at the commit (and, inside a caller's transaction, this one too).
+    if (db.dialect === "postgres") await sql`SELECT ${notifySql(db, queue)}`.execute(k);
   };
   // Kysely cannot nest transactions: inside one, the caller's is the one to join.
   if (db.kysely.isTransaction) await insert(db.kysely);
   else await db.kysely.transaction().execute(insert);
-}
-
-/** Wakes the workers of `queue`: to run the job, or to time their sleep for a delayed one. */
-async function announce(db: Db, k: Kysely<Database>, queue: string) {
-  if (db.dialect === "postgres") await sql`SELECT ${notifySql(db, queue)}`.execute(k);
-  // Before a commit this may find nothing yet: SQLite's claim waits for the single connection
-  // until the transaction ends, and on PostgreSQL the NOTIFY comes at commit.
+  // After our own commit, so that this process's workers find the rows. (Woken before it, as
+  // they were, they could claim nothing and ignore the NOTIFY's echo: a poll's wait lost.)
   db.wakeups.wake(queue);
 }
 

@@ -1,7 +1,8 @@
 // Signed deliveries, on both databases, through a running Kith: draft-cavage and RFC 9421
 // signatures are accepted; a wrong key, a wrong digest, a stale date, a key from another host
 // and an object on another host than its actor are refused with 401 or 403, and nothing of
-// them is stored.
+// them is stored. The shared inbox takes the same checks on its own path (inbox/direct.ts),
+// which stores an activity before it answers.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -39,7 +40,9 @@ eachServer("inbox signatures", (server) => {
       },
     };
   }
-  const inbox = () => `${server().url}/users/alice/inbox`;
+  const personalInbox = () => `${server().url}/users/alice/inbox`;
+  const sharedInbox = () => `${server().url}/inbox`;
+  let inbox = personalInbox;
 
   before(async () => {
     fake = await FakeFediverse.start();
@@ -55,6 +58,22 @@ eachServer("inbox signatures", (server) => {
       const response = await fake.post(bob, inbox(), activity, { spec });
       assert.equal(response.status, 202);
       await fake.waitFor(() => statusByUri(id));
+    });
+
+    it(`stores a delivery to the shared inbox signed with ${spec} before answering`, async () => {
+      const { id, activity } = create();
+      const response = await fake.post(bob, sharedInbox(), activity, { spec });
+      assert.equal(response.status, 202);
+      assert.ok(await statusByUri(id), "stored by the time of the 202");
+      // Delivered again, it is recognised and stored once.
+      const again = await fake.post(bob, sharedInbox(), activity, { spec });
+      assert.equal(again.status, 202);
+      const rows = await server()
+        .kith.ctx.db.kysely.selectFrom("statuses")
+        .select("id")
+        .where("uri", "=", id)
+        .execute();
+      assert.equal(rows.length, 1);
     });
   }
 
@@ -83,14 +102,24 @@ eachServer("inbox signatures", (server) => {
     ["a key from another host", (a) => fake.post(mallory, inbox(), a), [401, 403]],
     ["no signature", (a) => fake.post(bob, inbox(), a, { unsigned: true }), [401]],
   ];
-  for (const [what, send, statuses] of refusals) {
-    it(`refuses ${what} and stores nothing`, async () => {
-      const { id, activity } = create();
-      const response = await send(activity);
-      assert.ok(statuses.includes(response.status), `got ${response.status}`);
-      await sleep(300);
-      assert.equal(await statusByUri(id), undefined);
-    });
+  for (const [name, which] of [
+    ["", personalInbox],
+    [" at the shared inbox", sharedInbox],
+  ] as const) {
+    for (const [what, send, statuses] of refusals) {
+      it(`refuses ${what}${name} and stores nothing`, async () => {
+        inbox = which;
+        try {
+          const { id, activity } = create();
+          const response = await send(activity);
+          assert.ok(statuses.includes(response.status), `got ${response.status}`);
+          await sleep(300);
+          assert.equal(await statusByUri(id), undefined);
+        } finally {
+          inbox = personalInbox;
+        }
+      });
+    }
   }
 
   it("refuses an object on another host than its actor with 403 and stores nothing", async () => {

@@ -175,6 +175,27 @@ eachDatabase("Fedify MessageQueue on Kith's job queue", (fixture) => {
     assert.equal(keyed.filter((r) => r.ordering_key === "o").length, 2);
   });
 
+  it("stores messages enqueued at once together, each with its own options, in order", async () => {
+    const mq = new KithMessageQueue(fixture().db);
+    const before = Date.now();
+    await Promise.all(
+      Array.from({ length: 1100 }, (_, i) =>
+        mq.enqueue(
+          { i },
+          { orderingKey: `k${i % 3}`, ...(i % 2 ? { delay: toDuration(60_000) } : {}) },
+        ),
+      ),
+    );
+    await assert.rejects(mq.enqueue({ big: 1n }), TypeError);
+    const stored = (await rows()).sort((a, b) => (a.id < b.id ? -1 : 1));
+    assert.equal(stored.length, 1100);
+    stored.forEach((row, i) => {
+      assert.deepEqual(JSON.parse(row.payload), { i });
+      assert.equal(row.ordering_key, `k${i % 3}`);
+      assert.equal(Date.parse(row.run_at) >= before + 60_000, i % 2 === 1);
+    });
+  });
+
   it("resolves listen() only after abort and once the handlers in hand have finished", async () => {
     let finished = false;
     let started = false;

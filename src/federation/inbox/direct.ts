@@ -1,0 +1,98 @@
+// Deliveries to the shared inbox handled within the request rather than queued for the worker:
+// the HTTP signature is verified (keys kept in memory, key-cache.ts), the activity parsed once,
+// its actor must own the signing key, and the activity is processed before the 202 is sent.
+// So it is as durable as the queue: until the 202 the sender still holds it, and a crash or an
+// error means it delivers again. The queue round trip cost a `jobs` row written, claimed and
+// deleted, a second JSON-LD parse in the worker and a third one for Fedify's proof check.
+//
+// Fedify's own path (verify, queue, worker) still takes everything this one declines, and then
+// gives the answer it always gave: a signature that does not verify (Fedify also runs the
+// unverified-activity handler), a signer that is not the actor (relayed activities, which need
+// their Linked Data signature), a document Fedify cannot parse, an activity whose processing
+// throws (queued, so the worker retries it with backoff), and every delivery while `limit`
+// activities are being processed here already (the sender would otherwise wait on a crowd).
+import { doesActorOwnKey, type Federation, verifyRequestDetailed } from "@fedify/fedify";
+import { Activity } from "@fedify/vocab";
+import type { Context as KithContext } from "../../domain/context.ts";
+import { logger } from "../../logging.ts";
+import { KithKvStore } from "../kv-store.ts";
+import { toDuration } from "../temporal.ts";
+import { processActivity } from "./dispatch.ts";
+import { inboxEnv, inboxOptionsOf, report } from "./index.ts";
+import { MemoryKeyCache } from "./key-cache.ts";
+
+const log = logger("federation", "inbox");
+
+/** Activities processed within their requests at once; further ones are queued. */
+export const DIRECT_LIMIT = 32;
+
+// Fedify's worker records processed activities under this key (origin, activity id) for a
+// day; using the same one here means a repeated delivery is recognised whichever path took it.
+const IDEMPOTENCE_PREFIX = ["_fedify", "activityIdempotence"] as const;
+const IDEMPOTENCE_TTL = toDuration(24 * 3600_000);
+
+interface DirectState {
+  running: number;
+  keys: MemoryKeyCache;
+  kv: KithKvStore;
+}
+
+const states = new WeakMap<KithContext, DirectState>();
+
+function stateOf(kith: KithContext): DirectState {
+  let state = states.get(kith);
+  if (!state)
+    states.set(
+      kith,
+      (state = { running: 0, keys: new MemoryKeyCache(), kv: new KithKvStore(kith.db) }),
+    );
+  return state;
+}
+
+/**
+ * Verifies and processes a delivery to the shared inbox; the 202 when it did, null when the
+ * caller must hand the request to Fedify instead. `body` is the request's parsed JSON.
+ */
+export async function handleDirectly(
+  kith: KithContext,
+  request: Request,
+  body: Record<string, unknown>,
+  federation: Federation<KithContext>,
+  limit = DIRECT_LIMIT,
+): Promise<Response | null> {
+  const options = inboxOptionsOf(federation);
+  if (options.skipSignatureVerification) return null;
+  const state = stateOf(kith);
+  if (state.running >= limit) return null;
+  state.running++;
+  try {
+    const fctx = federation.createContext(request, kith);
+    const loaders = { documentLoader: fctx.documentLoader, contextLoader: fctx.contextLoader };
+    const verified = await verifyRequestDetailed(request, { ...loaders, keyCache: state.keys });
+    if (!verified.verified) return null;
+    // The HTTP signature covers the body; a Linked Data signature in it adds nothing when the
+    // signer is the actor, which is all this path accepts.
+    const { signature: _, ...unsigned } = body;
+    let activity: Activity;
+    try {
+      activity = await Activity.fromJsonLd(unsigned, loaders);
+    } catch {
+      return null;
+    }
+    if (!activity.id || !activity.actorId) return null;
+    if (!(await doesActorOwnKey(activity, verified.key, loaders))) return null;
+    const done = [...IDEMPOTENCE_PREFIX, fctx.origin, activity.id.href] as const;
+    if ((await state.kv.get(done)) !== true) {
+      report(await processActivity(inboxEnv(fctx, options), activity), options);
+      await state.kv.set(done, true, { ttl: IDEMPOTENCE_TTL });
+    }
+    return new Response(null, { status: 202 });
+  } catch (error) {
+    log.info("Processing a delivery in its request failed, queueing it: {error}", {
+      error: String(error),
+    });
+    return null;
+  } finally {
+    state.running--;
+  }
+}

@@ -1,0 +1,126 @@
+// The shared inbox's own path (src/federation/inbox/direct.ts) and its key cache: keys are
+// kept most recently used first and unavailable ones only for a while; the path declines, and
+// leaves the delivery to Fedify's verify-and-queue path, when every slot is taken, when the
+// signer is not the activity's actor (a relayed activity), or when processing fails for now.
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { setTimeout as sleep } from "node:timers/promises";
+import { CryptographicKey } from "@fedify/vocab";
+import { kithFederation } from "../../src/federation/federation.ts";
+import { handleDirectly } from "../../src/federation/inbox/direct.ts";
+import { MemoryKeyCache } from "../../src/federation/inbox/key-cache.ts";
+import { AS_CONTEXT, type FakeActor, FakeFediverse } from "../helpers/fake-fediverse.ts";
+import { eachServer } from "../helpers/server.ts";
+import { createUser } from "../helpers/users.ts";
+
+const keyUrl = (n: number) => new URL(`https://remote.example/users/u${n}#main-key`);
+const key = (n: number) => new CryptographicKey({ id: keyUrl(n) });
+
+describe("MemoryKeyCache", () => {
+  it("makes room by forgetting the least recently used key", async () => {
+    const cache = new MemoryKeyCache({ maxKeys: 2 });
+    await cache.set(keyUrl(1), key(1));
+    await cache.set(keyUrl(2), key(2));
+    assert.equal((await cache.get(keyUrl(1)))?.id?.href, keyUrl(1).href);
+    await cache.set(keyUrl(3), key(3));
+    assert.equal(cache.size, 2);
+    assert.equal(await cache.get(keyUrl(2)), undefined);
+    assert.equal((await cache.get(keyUrl(1)))?.id?.href, keyUrl(1).href);
+    assert.equal((await cache.get(keyUrl(3)))?.id?.href, keyUrl(3).href);
+  });
+
+  it("remembers a key that could not be had for a while only", async () => {
+    const cache = new MemoryKeyCache({ unavailableMs: 40 });
+    await cache.set(keyUrl(1), null);
+    assert.equal(await cache.get(keyUrl(1)), null);
+    await sleep(60);
+    assert.equal(await cache.get(keyUrl(1)), undefined);
+  });
+});
+
+eachServer("shared inbox deliveries handled in the request", (server) => {
+  let fake: FakeFediverse;
+  let bob: FakeActor;
+  let mallory: FakeActor;
+  let n = 0;
+  const statusByUri = (uri: string) =>
+    server()
+      .kith.ctx.db.kysely.selectFrom("statuses")
+      .select("id")
+      .where("uri", "=", uri)
+      .executeTakeFirst();
+
+  function create() {
+    n++;
+    const alice = `${server().url}/users/alice`;
+    const id = `${fake.origin}/users/bob/statuses/direct${n}`;
+    return {
+      id,
+      activity: {
+        "@context": AS_CONTEXT,
+        id: `${id}/activity`,
+        type: "Create",
+        actor: bob.id,
+        to: [alice],
+        object: { id, type: "Note", attributedTo: bob.id, content: `<p>${n}</p>`, to: [alice] },
+      },
+    };
+  }
+
+  async function direct(signer: FakeActor, activity: Record<string, unknown>, limit?: number) {
+    const { ctx } = server().kith;
+    const request = await fake.sign(signer, `${server().url}/inbox`, activity);
+    return handleDirectly(ctx, request, activity, kithFederation(ctx), limit);
+  }
+
+  before(async () => {
+    fake = await FakeFediverse.start();
+    bob = await fake.actor(`${fake.origin}/users/bob`);
+    mallory = await fake.actor(`${fake.altOrigin}/users/mallory`);
+    await createUser(server().kith.ctx, { username: "alice" });
+  });
+  after(() => fake.stop());
+
+  it("stores the activity and answers 202", async () => {
+    const { id, activity } = create();
+    const response = await direct(bob, activity);
+    assert.equal(response?.status, 202);
+    assert.ok(await statusByUri(id));
+  });
+
+  it("queues an activity whose processing fails for now; the worker stores it later", async () => {
+    const id = `${fake.origin}/users/bob/statuses/later`;
+    fake.serve(id, { error: "busy" }, { status: 503 });
+    const response = await fake.post(bob, `${server().url}/inbox`, {
+      "@context": AS_CONTEXT,
+      id: `${id}/activity`,
+      type: "Create",
+      actor: bob.id,
+      to: [`${server().url}/users/alice`],
+      object: id,
+    });
+    assert.equal(response.status, 202);
+    assert.equal(await statusByUri(id), undefined);
+    fake.serve(id, {
+      "@context": AS_CONTEXT,
+      id,
+      type: "Note",
+      attributedTo: bob.id,
+      content: "<p>later</p>",
+      to: [`${server().url}/users/alice`],
+    });
+    await fake.waitFor(() => statusByUri(id), 30_000);
+  });
+
+  it("declines when every slot is taken, storing nothing", async () => {
+    const { id, activity } = create();
+    assert.equal(await direct(bob, activity, 0), null);
+    assert.equal(await statusByUri(id), undefined);
+  });
+
+  it("declines an activity signed by someone other than its actor", async () => {
+    const { id, activity } = create();
+    assert.equal(await direct(mallory, activity), null);
+    assert.equal(await statusByUri(id), undefined);
+  });
+});
