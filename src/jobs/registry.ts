@@ -25,7 +25,6 @@ import {
 import { accountPurgeJob } from "../domain/moderation/purge.ts";
 import { POLL_EXPIRY_QUEUE, pollExpiryJob } from "../domain/polls/expiry.ts";
 import { POLL_UPDATE_QUEUE, pollUpdateJob } from "../domain/polls/updates.ts";
-import { pushJob } from "../domain/push/deliver.ts";
 import { PUSH_QUEUE } from "../domain/push/enqueue.ts";
 import {
   publishScheduledStatusJob,
@@ -57,7 +56,11 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       // A local poll's new tallies to other servers, debounced.
       [POLL_UPDATE_QUEUE]: (payload) => pollUpdateJob(ctx, payload),
       // One Web Push to one subscription (domain/push/deliver.ts).
-      [PUSH_QUEUE]: (payload) => pushJob(ctx, payload),
+      // Loaded on the first push: web-push and Fedify's address check stay out of idle memory.
+      [PUSH_QUEUE]: async (payload) => {
+        const { pushJob } = await import("../domain/push/deliver.ts");
+        await pushJob(ctx, payload);
+      },
       // Whether unavailable hosts are back (federation/outbox/probe.ts).
       [PROBE_QUEUE]: async () => {
         await probeUnavailableHosts(ctx);
@@ -65,9 +68,12 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
       // Open registrations to approval when moderators are away; expired IP blocks.
       [REGISTRATION_UPKEEP_QUEUE]: () => registrationUpkeep(ctx),
       // Published blocklists the instance subscribes to (a failing list is kept as its error).
+      // The fetcher (and Fedify with it) is loaded only when there is a list to fetch.
       [SUBSCRIPTION_QUEUE]: async () => {
-        const { blocklistFetcher } = await import("../federation/blocklist-fetch.ts");
-        await refreshAllSubscriptions(ctx, blocklistFetcher(ctx));
+        await refreshAllSubscriptions(ctx, async (url, etag) => {
+          const { blocklistFetcher } = await import("../federation/blocklist-fetch.ts");
+          return blocklistFetcher(ctx)(url, etag);
+        });
       },
       // An uploaded image processed after POST /api/v2/media answered (domain/media/).
       [MEDIA_QUEUE]: (payload) => processQueuedMedia(ctx, payload),

@@ -176,6 +176,14 @@ function federationScenario(name: string, databaseUrlPrefix: string | null) {
         status: "@amy@a.localhost a word from c",
         visibility: "direct",
       });
+      // An unsolicited private mention waits as a notification request (Mastodon 4.3's
+      // default notification policy) until amy accepts it.
+      const request = await eventually("amy gets a notification request", async () =>
+        (await amy.client.v1.notifications.requests.list()).find(
+          (r) => r.account.acct === "cody@c.localhost",
+        ),
+      );
+      await amy.client.v1.notifications.requests.$select(request.id).accept();
       const notification = await eventually("amy is notified", async () =>
         (await amy.client.v1.notifications.list({ types: ["mention"] })).find((n) =>
           n.status?.content.includes("a word from c"),

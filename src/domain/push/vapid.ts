@@ -2,7 +2,6 @@
 // actor's keys: push services tie every subscription to the public key, so it must never
 // change. Clients read the public key from the instance API (`configuration.vapid`) and the
 // subscription entity (`server_key`).
-import webpush from "web-push";
 import type { Config } from "../../config.ts";
 import type { Context } from "../context.ts";
 
@@ -28,6 +27,8 @@ async function read(ctx: Context): Promise<VapidKeys | null> {
 export async function vapidKeys(ctx: Context): Promise<VapidKeys> {
   const stored = await read(ctx);
   if (stored) return stored;
+  // web-push is loaded only here and by the sender, not with the instance API.
+  const { default: webpush } = await import("web-push");
   const keys = webpush.generateVAPIDKeys();
   await ctx.db.kysely
     .insertInto("settings")
