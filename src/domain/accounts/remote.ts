@@ -73,7 +73,7 @@ export async function upsertRemoteAccount(
   if (!byHandle.federates || !byUri.federates)
     throw new DomainError("forbidden", `${input.domain} is blocked here`);
   const silencedBy = byHandle.silenced ? byHandle.block : byUri.silenced ? byUri.block : null;
-  // reject_media: its pictures are not shown from here (nor fetched, once media is).
+  // reject_media: its pictures are not shown from here (remote ones are only ever linked).
   const noMedia = byHandle.rejectsMedia || byUri.rejectsMedia;
   const now = new Date().toISOString();
   const values = {

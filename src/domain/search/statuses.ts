@@ -68,7 +68,8 @@ async function filterCondition(ctx: Context, viewer: Viewer, filter: Filter): Pr
         case "link":
           return sql<SqlBool>`kith_has_link(s.content)`;
         default:
-          // media, image, video, audio, poll, embed: Kith has no attachments, polls or cards.
+          // media, image, video, audio, poll, embed: not looked at yet (no link cards exist),
+          // so they match nothing.
           return never;
       }
     case "language":
