@@ -10,6 +10,8 @@ export interface Command {
   summary: string;
   usage: string;
   run(argv: string[]): Promise<number>;
+  /** A group (commandGroup) answers --help for its own sub-commands. */
+  group?: true;
 }
 
 export function parse<T extends NonNullable<ParseArgsConfig["options"]>>(
@@ -45,6 +47,7 @@ export function commandGroup(
 ): Command {
   const width = Math.max(10, ...Object.keys(commands).map((sub) => sub.length));
   const group: Command = {
+    group: true,
     summary,
     usage: `kith ${name} COMMAND\n\nCommands:\n${Object.entries(commands)
       .map(([sub, c]) => `  ${sub.padEnd(width)} ${c.summary}`)

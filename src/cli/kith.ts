@@ -72,13 +72,15 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   },
 };
 
+const NAME_WIDTH = Math.max(...Object.keys(commands).map((name) => name.length));
+
 const usage = `kith: a federated social network server
 
 Usage: kith COMMAND [options]
 
 Commands:
 ${Object.entries(commands)
-  .map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`)
+  .map(([name, c]) => `  ${name.padEnd(NAME_WIDTH)} ${c.summary}`)
   .join("\n")}
 
 Run kith COMMAND --help for details. Settings come from environment variables (see README).`;
@@ -97,21 +99,8 @@ async function main(argv: string[]): Promise<number> {
   const entry = commands[name];
   if (!entry) throw new UsageError(`unknown command "${name}"`);
   const command = await entry.load();
-  // Group commands (accounts) handle --help for their own sub-commands.
-  if (
-    ![
-      "accounts",
-      "server-rules",
-      "invites",
-      "reports",
-      "federation",
-      "rules",
-      "email-domains",
-      "ip-blocks",
-      "registrations",
-    ].includes(name) &&
-    wantsHelp(rest)
-  ) {
+  // Group commands (accounts, domains…) handle --help for their own sub-commands.
+  if (!command.group && wantsHelp(rest)) {
     console.log(command.usage);
     return 0;
   }

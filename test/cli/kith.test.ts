@@ -34,6 +34,25 @@ describe("kith command: help and usage errors", () => {
     });
   }
 
+  it("gives every group's sub-commands their own help, and lines the command list up", async () => {
+    for (const [group, sub, expected] of [
+      ["domains", "block", /kith domains block/],
+      ["email-domains", "block", /kith email-domains block/],
+      ["reports", "resolve", /kith reports resolve/],
+    ] as const) {
+      const r = await runKith([group, sub, "--help"]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, expected);
+      assert.doesNotMatch(r.stdout, /^Commands:/m, `${group} ${sub} --help is not the group's`);
+    }
+    const top = await runKith(["--help"]);
+    const columns = top.stdout
+      .split("\n")
+      .filter((l) => /^ {2}\S/.test(l))
+      .map((l) => l.search(/(?<=^ {2}\S+ +)\S/));
+    assert.equal(new Set(columns).size, 1, `summaries start in one column: ${columns}`);
+  });
+
   it("refuses an unknown command with one line and exit code 2", async () => {
     const r = await runKith(["frobnicate"]);
     assert.equal(r.code, 2);
