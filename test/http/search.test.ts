@@ -244,4 +244,32 @@ eachServer("search", (server) => {
       await validateResponse("GET", "/api/v2/search", res.status, res.json);
     });
   });
+
+  it("finds posts with media of a kind, and with polls (has:)", async () => {
+    const { url } = server();
+    const { default: sharp } = await import("sharp");
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: "blue" } })
+      .png()
+      .toBuffer();
+    const picture = await aliceClient.v2.media.create({
+      file: new Blob([new Uint8Array(png)], { type: "image/png" }),
+    });
+    const withPicture = await postOk(url, alice, {
+      status: "daffodils in a picture",
+      media_ids: [picture.id],
+    });
+    const withPoll = await postOk(url, alice, {
+      status: "daffodils or crocuses",
+      poll: { options: ["daffodils", "crocuses"], expires_in: 3600 },
+    });
+    const plain = await postOk(url, alice, { status: "daffodils in words" });
+    const q = async (query: string) =>
+      ids((await bobClient.v2.search.list({ q: query, type: "statuses" })).statuses);
+    assert.deepEqual(await q("daffodils has:media"), [withPicture.id]);
+    assert.deepEqual(await q("daffodils has:image"), [withPicture.id]);
+    assert.deepEqual(await q("daffodils has:video"), []);
+    assert.deepEqual(await q("daffodils has:poll"), [withPoll.id]);
+    assert.deepEqual(await q("daffodils -has:media -has:poll"), [plain.id]);
+    assert.deepEqual(await q("daffodils has:embed"), []);
+  });
 });

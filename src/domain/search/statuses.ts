@@ -67,9 +67,19 @@ async function filterCondition(ctx: Context, viewer: Viewer, filter: Filter): Pr
           return sql<SqlBool>`s.sensitive = 1`;
         case "link":
           return sql<SqlBool>`kith_has_link(s.content)`;
+        case "media":
+          return sql<SqlBool>`EXISTS (SELECT 1 FROM media_attachments sm WHERE sm.status_id = s.id)`;
+        case "image":
+        case "video":
+        case "audio": {
+          // Mastodon counts a gifv as a video.
+          const types = filter.name === "video" ? ["video", "gifv"] : [filter.name];
+          return sql<SqlBool>`EXISTS (SELECT 1 FROM media_attachments sm WHERE sm.status_id = s.id AND sm.type IN (${sql.join(types)}))`;
+        }
+        case "poll":
+          return sql<SqlBool>`EXISTS (SELECT 1 FROM polls sp WHERE sp.status_id = s.id)`;
         default:
-          // media, image, video, audio, poll, embed: not looked at yet (no link cards exist),
-          // so they match nothing.
+          // embed: Kith has no link cards, so nothing has one.
           return never;
       }
     case "language":
