@@ -17,7 +17,7 @@ import { listenToStreams, streamBusReady } from "../../src/domain/streaming/bus.
 import type { StreamMessage } from "../../src/domain/streaming/messages.ts";
 import { AS_CONTEXT, type FakeActor, FakeFediverse } from "../helpers/fake-fediverse.ts";
 import { eachServer } from "../helpers/server.ts";
-import { api, createUser, type TestUser } from "../helpers/users.ts";
+import { api, createUser } from "../helpers/users.ts";
 import { follow, postOk } from "./statuses-fixtures.ts";
 
 const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
