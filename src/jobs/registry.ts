@@ -26,6 +26,7 @@ import { accountPurgeJob } from "../domain/moderation/purge.ts";
 import { POLL_EXPIRY_QUEUE, pollExpiryJob } from "../domain/polls/expiry.ts";
 import { POLL_UPDATE_QUEUE, pollUpdateJob } from "../domain/polls/updates.ts";
 import { PUSH_QUEUE } from "../domain/push/enqueue.ts";
+import { followUpJob, STATUS_FOLLOW_UP_QUEUE } from "../domain/statuses/follow-up.ts";
 import {
   publishScheduledStatusJob,
   SCHEDULED_STATUS_QUEUE,
@@ -86,6 +87,8 @@ export function jobHandlers(ctx: Context): Pick<WorkerOptions, "handlers" | "per
         const { cacheRemoteMedia } = await import("../federation/remote/media-cache.ts");
         await cacheRemoteMedia(ctx, payload);
       },
+      // A new status's feeds and notifications, when a crash cut off the inline run.
+      [STATUS_FOLLOW_UP_QUEUE]: (payload) => followUpJob(ctx, payload),
       // A scheduled status, posted when its time comes.
       [SCHEDULED_STATUS_QUEUE]: (payload) => publishScheduledStatusJob(ctx, payload),
     },

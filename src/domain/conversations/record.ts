@@ -28,6 +28,15 @@ export async function fileDirectStatus(ctx: Context, statusId: string): Promise<
   const recipients = await localViewersAmong(ctx, status.id, everyone);
   const now = new Date().toISOString();
   for (const accountId of recipients) {
+    // Filed already (a retried fan-out): nothing to move, mark unread or stream again.
+    const filed = await kysely
+      .selectFrom("account_conversation_statuses as cs")
+      .innerJoin("account_conversations as c", "c.id", "cs.conversation_id")
+      .select("c.id")
+      .where("cs.status_id", "=", status.id)
+      .where("c.account_id", "=", accountId)
+      .executeTakeFirst();
+    if (filed) continue;
     const others = everyone.filter((id) => id !== accountId).sort();
     const unread = accountId === status.account_id ? 0 : 1;
     // A newer status moves the conversation up and sets `unread`; an older one arriving late

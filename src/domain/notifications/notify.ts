@@ -5,7 +5,7 @@
 // Callers pass the status the event is about: for a reblog, the reblog itself (so that undoing
 // the reblog deletes the notification through the foreign key, as Mastodon's does); the
 // notification is grouped and rendered by the reblogged original.
-import { newId } from "../../db/ids.ts";
+import { idAtTime, idTime, newId } from "../../db/ids.ts";
 import type { Context } from "../context.ts";
 import { queuePushes } from "../push/enqueue.ts";
 import { shutOut } from "../relationships/exclusions.ts";
@@ -63,6 +63,16 @@ export interface NewNotification {
 // together, each in hour buckets that stretch while notifications keep coming, up to 12 hours.
 export const GROUPABLE_TYPES: ReadonlySet<string> = new Set(["favourite", "reblog", "follow"]);
 const HOUR = 3_600_000;
+// One of these per (recipient, sender, type, status): a retried fan-out or follow-up must not
+// tell anyone twice. ("update" comes with every edit; an undone favourite or reblog takes its
+// notification away, so doing it again notifies again.)
+const ONCE_PER_STATUS_TYPES: ReadonlySet<string> = new Set([
+  "mention",
+  "status",
+  "reblog",
+  "favourite",
+  "poll",
+]);
 const MAX_GROUP_SPAN_HOURS = 12;
 
 /**
@@ -99,6 +109,21 @@ export async function notify(ctx: Context, n: NewNotification): Promise<string |
     .where((eb) => eb.or([eb("expires_at", "is", null), eb("expires_at", ">", nowIso)]))
     .executeTakeFirst();
   if (muted) return null;
+  if (n.statusId && ONCE_PER_STATUS_TYPES.has(n.type)) {
+    // Notifications come after their status: the recipient's index is read from a day (of
+    // clock skew between hosts) before it.
+    const statusTime = idTime(n.statusId)?.getTime() ?? 0;
+    const told = await kysely
+      .selectFrom("notifications")
+      .select("id")
+      .where("account_id", "=", n.recipientId)
+      .where("id", ">=", idAtTime(statusTime - 86_400_000))
+      .where("from_account_id", "=", n.fromAccountId)
+      .where("type", "=", n.type)
+      .where("status_id", "=", n.statusId)
+      .executeTakeFirst();
+    if (told) return null;
+  }
   let targetStatusId = n.statusId ?? null;
   if (n.statusId) {
     const status = await kysely

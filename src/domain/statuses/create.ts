@@ -1,5 +1,6 @@
 // Posting a status: validation, rendering the text, mentions and tags, counters, the author's
-// feed (in the same transaction), then fan-out and notifications once it is committed.
+// feed (in the same transaction), then fan-out and notifications once it is committed (with a
+// job in the transaction as the fallback should the process die first: follow-up.ts).
 import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import { isId, newId } from "../../db/ids.ts";
@@ -11,7 +12,7 @@ import { attachMedia, checkMediaIds } from "../media/attach.ts";
 import { checkPollRequest, type PollRequest } from "../polls/limits.ts";
 import { insertLocalPoll } from "../polls/options.ts";
 import { recordRuleActions } from "../rules/actions.ts";
-import { addToAuthorFeed, distributeStatus } from "../timelines/home-feed.ts";
+import { addToAuthorFeed } from "../timelines/home-feed.ts";
 import type { Viewer } from "../viewer.ts";
 import { canSee } from "../visibility.ts";
 import {
@@ -20,7 +21,7 @@ import {
   chooseLanguage,
   renderStatusText,
 } from "./compose.ts";
-import { notifyIfLocal } from "./local-notify.ts";
+import { followUpNow, recordFollowUp, type StatusFollowUp } from "./follow-up.ts";
 import { localStatusUris, type StatusRow } from "./queries.ts";
 import { linkStatusTags } from "./tags.ts";
 
@@ -120,6 +121,16 @@ export async function createStatus(
     updated_at: now,
   };
 
+  // Followers' feeds and the mentioned people's notifications, once committed (follow-up.ts).
+  const followUp: StatusFollowUp = {
+    statusId: id,
+    notifications: rendered.mentions.map((recipientId) => ({
+      type: "mention",
+      recipientId,
+      fromAccountId: viewer.accountId,
+      statusId: id,
+    })),
+  };
   try {
     await kysely.transaction().execute(async (trx) => {
       const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
@@ -146,6 +157,7 @@ export async function createStatus(
           .execute();
       }
       await emitDomainEvent(tctx, { type: "status.created", statusId: id });
+      await recordFollowUp(tctx, followUp);
     });
   } catch (error) {
     // The same key posted twice at once: the other request's status is the answer.
@@ -156,15 +168,7 @@ export async function createStatus(
     throw error;
   }
 
-  await distributeStatus(ctx, id);
-  for (const recipientId of rendered.mentions) {
-    await notifyIfLocal(ctx, {
-      type: "mention",
-      recipientId,
-      fromAccountId: viewer.accountId,
-      statusId: id,
-    });
-  }
+  await followUpNow(ctx, followUp);
   return row;
 }
 

@@ -7,10 +7,10 @@ import type { Context } from "../context.ts";
 import { validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
 import { streamDeletion } from "../streaming/deletions.ts";
-import { addToAuthorFeed, distributeStatus } from "../timelines/home-feed.ts";
+import { addToAuthorFeed } from "../timelines/home-feed.ts";
 import type { Viewer } from "../viewer.ts";
 import { countNewStatus } from "./create.ts";
-import { notifyIfLocal } from "./local-notify.ts";
+import { followUpNow, recordFollowUp, type StatusFollowUp } from "./follow-up.ts";
 import { findVisibleStatus, localStatusUris, type StatusRow } from "./queries.ts";
 
 export type ReblogVisibility = Exclude<Visibility, "direct">;
@@ -78,20 +78,26 @@ export async function reblog(
     edited_at: null,
     updated_at: now,
   };
+  const followUp: StatusFollowUp = {
+    statusId: rowId,
+    notifications: [
+      {
+        type: "reblog",
+        recipientId: original.account_id,
+        fromAccountId: viewer.accountId,
+        statusId: original.id,
+      },
+    ],
+  };
   await kysely.transaction().execute(async (trx) => {
     const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
     await trx.insertInto("statuses").values(row).execute();
     await countNewStatus(tctx, row);
     await addToAuthorFeed(tctx, viewer.accountId, rowId);
     await emitDomainEvent(tctx, { type: "status.reblogged", reblogId: rowId });
+    await recordFollowUp(tctx, followUp);
   });
-  await distributeStatus(ctx, rowId);
-  await notifyIfLocal(ctx, {
-    type: "reblog",
-    recipientId: original.account_id,
-    fromAccountId: viewer.accountId,
-    statusId: original.id,
-  });
+  await followUpNow(ctx, followUp);
   return row;
 }
 

@@ -14,14 +14,13 @@ import {
   remoteMediaDiffers,
   remoteMediaRows,
 } from "../media/remote.ts";
-import { notify } from "../notifications/notify.ts";
 import { insertPoll, type PollFields } from "../polls/store.ts";
 import { recordRuleActions } from "../rules/actions.ts";
 import { enforceIncomingRules } from "../rules/enforce-incoming.ts";
 import { streamDeletion } from "../streaming/deletions.ts";
-import { distributeStatus } from "../timelines/home-feed.ts";
 import { countNewStatus } from "./create.ts";
 import { notifyOfEdit } from "./edit-notify.ts";
+import { followUpNow, recordFollowUp, type StatusFollowUp } from "./follow-up.ts";
 import type { StatusRow } from "./queries.ts";
 import { type Revised, reviseStatus } from "./revise.ts";
 import { linkStatusTags } from "./tags.ts";
@@ -130,6 +129,18 @@ export async function receiveRemoteStatus(
     input.accountId,
     input.media ?? [],
   );
+  // Local followers' feeds and the mentioned local people's notifications (follow-up.ts).
+  const followUp: StatusFollowUp = {
+    statusId: id,
+    notifications: input.quiet
+      ? []
+      : [...new Set(input.notifyAccountIds)].map((recipientId) => ({
+          type: "mention",
+          recipientId,
+          fromAccountId: input.accountId,
+          statusId: id,
+        })),
+  };
   const created = await kysely.transaction().execute(async (trx) => {
     const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
     const inserted = await trx
@@ -152,20 +163,11 @@ export async function receiveRemoteStatus(
       tctx,
       ruled.records.map((r) => ({ ...r, statusId: id })),
     );
+    await recordFollowUp(tctx, followUp);
     return true;
   });
   if (!created) return { status: (await findStatusByUri(ctx, input.uri)) ?? row, created: false };
-  await distributeStatus(ctx, id);
-  if (!input.quiet) {
-    for (const recipientId of new Set(input.notifyAccountIds)) {
-      await notify(ctx, {
-        type: "mention",
-        recipientId,
-        fromAccountId: input.accountId,
-        statusId: id,
-      });
-    }
-  }
+  await followUpNow(ctx, followUp);
   return { status: row, created: true };
 }
 

@@ -6,9 +6,9 @@ import type { Visibility } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { withdrawNotification } from "../notifications/notify.ts";
 import { streamDeletion } from "../streaming/deletions.ts";
-import { distributeStatus } from "../timelines/home-feed.ts";
 import { visibleToAccountColumn } from "../visibility.ts";
 import { bump, countNewStatus } from "./create.ts";
+import { followUpNow, recordFollowUp, type StatusFollowUp } from "./follow-up.ts";
 import { notifyIfLocal } from "./local-notify.ts";
 import type { StatusRow } from "./queries.ts";
 
@@ -141,6 +141,17 @@ export async function receiveReblog(
     edited_at: null,
     updated_at: new Date().toISOString(),
   };
+  const followUp: StatusFollowUp = {
+    statusId: id,
+    notifications: [
+      {
+        type: "reblog",
+        recipientId: input.original.account_id,
+        fromAccountId: input.accountId,
+        statusId: id,
+      },
+    ],
+  };
   const created = await kysely.transaction().execute(async (trx) => {
     const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
     const inserted = await trx
@@ -150,16 +161,11 @@ export async function receiveReblog(
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
     await countNewStatus(tctx, row);
+    await recordFollowUp(tctx, followUp);
     return true;
   });
   if (!created) return { status: row, created: false };
-  await distributeStatus(ctx, id);
-  await notifyIfLocal(ctx, {
-    type: "reblog",
-    recipientId: input.original.account_id,
-    fromAccountId: input.accountId,
-    statusId: id,
-  });
+  await followUpNow(ctx, followUp);
   return { status: row, created: true };
 }
 

@@ -18,7 +18,7 @@ import { enqueue } from "../../jobs/queue.ts";
 import type { Context } from "../context.ts";
 import { fileDirectStatus } from "../conversations/record.ts";
 import { notify } from "../notifications/notify.ts";
-import { streamNewStatus, streamToHomes } from "../streaming/publish.ts";
+import { streamToHomes } from "../streaming/publish.ts";
 import { fanOutToTagFollowers } from "../tags/followed.ts";
 import { localViewersAmong, visibleToAccountColumn } from "../visibility.ts";
 
@@ -41,7 +41,10 @@ export async function addToAuthorFeed(ctx: Context, accountId: string, statusId:
   await streamToHomes(ctx, statusId, [accountId]);
 }
 
-/** Fans a new status out now, or queues it when the audience is large. */
+/**
+ * Fans a new status out now, or queues it when the audience is large. Safe to run again (the
+ * public streams are told apart, in the posting transaction: statuses/follow-up.ts).
+ */
 export async function distributeStatus(ctx: Context, statusId: string): Promise<void> {
   const status = await ctx.db.kysely
     .selectFrom("statuses")
@@ -49,7 +52,6 @@ export async function distributeStatus(ctx: Context, statusId: string): Promise<
     .where("id", "=", statusId)
     .executeTakeFirst();
   if (!status) return;
-  await streamNewStatus(ctx, statusId);
   if (status.visibility !== "direct") {
     const row = await ctx.db.kysely
       .selectFrom("follows")
