@@ -60,7 +60,12 @@ export function openSqlite(path: string): SqliteDatabase {
       cache.clear();
       if (db.isOpen) db.close();
     },
-    prepare(sql: string): SqliteStatement {
+    prepare(query: string): SqliteStatement {
+      // Kysely opens transactions with a plain (deferred) BEGIN. A deferred transaction that
+      // reads and then writes while another process (a `kith worker`) has written meanwhile
+      // fails at once with SQLITE_BUSY, without waiting: the busy timeout cannot help it.
+      // Taking the write lock at BEGIN makes such a transaction wait its turn instead.
+      const sql = /^\s*begin\s*$/i.test(query) ? "BEGIN IMMEDIATE" : query;
       let statement = cache.get(sql);
       if (!statement) {
         statement = new Statement(db.prepare(sql));
