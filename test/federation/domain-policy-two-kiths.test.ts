@@ -13,7 +13,7 @@ import { api, createUser, type TestUser } from "../helpers/users.ts";
 
 const STAFF_SCOPES = ["read", "write", "follow", "admin:read", "admin:write"];
 
-async function eventually<T>(what: string, check: () => Promise<T>, timeoutMs = 20_000) {
+async function eventually<T>(what: string, check: () => Promise<T>, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
