@@ -12,7 +12,7 @@ import { createPersonalTokenFor } from "../domain/oauth/personal-tokens.ts";
 import { parseScopes } from "../domain/oauth/scopes.ts";
 import { moderationCommands } from "./account-moderation.ts";
 import { type Command, commandGroup, parse, UsageError } from "./args.ts";
-import { withContext } from "./context.ts";
+import { withContext, withOperatorAction } from "./context.ts";
 
 const create: Command = {
   summary: "Create a local account.",
@@ -29,12 +29,21 @@ const create: Command = {
     if (values.role && !ROLES.includes(values.role as Role)) {
       throw new UsageError(`--role must be one of ${ROLES.join(", ")}`);
     }
-    const created = await withContext((ctx) =>
-      createLocalAccount(ctx, {
-        username: positionals[0]!,
-        email: values.email!,
-        ...(values.password !== undefined ? { password: values.password } : {}),
-        role: (values.role as Role | undefined) ?? "user",
+    const role = (values.role as Role | undefined) ?? "user";
+    const created = await withOperatorAction(
+      (ctx) =>
+        createLocalAccount(ctx, {
+          username: positionals[0]!,
+          email: values.email!,
+          ...(values.password !== undefined ? { password: values.password } : {}),
+          role,
+        }),
+      (c) => ({
+        action: "account.create",
+        targetType: "account",
+        targetId: c.accountId,
+        targetLabel: c.username,
+        detail: { role },
       }),
     );
     console.log(`Created @${created.username} (id ${created.accountId}).`);
@@ -90,7 +99,17 @@ const token: Command = {
     const { values, positionals } = parse(argv, { scopes: { type: "string" } }, 1);
     const { scopes, unknown } = parseScopes(values.scopes, "read write follow push");
     if (unknown.length > 0) throw new UsageError(`unknown scope ${JSON.stringify(unknown[0])}`);
-    const issued = await withContext((ctx) => createPersonalTokenFor(ctx, positionals[0]!, scopes));
+    const username = positionals[0]!;
+    const issued = await withOperatorAction(
+      (ctx) => createPersonalTokenFor(ctx, username, scopes),
+      () => ({
+        action: "account.token_create",
+        targetType: "account",
+        targetId: username.toLowerCase(),
+        targetLabel: username,
+        detail: { scopes },
+      }),
+    );
     console.log(issued.accessToken);
     return 0;
   },

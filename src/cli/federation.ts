@@ -6,7 +6,7 @@ import {
   listDeliveryFailures,
 } from "../federation/outbox/availability.ts";
 import { type Command, commandGroup, parse } from "./args.ts";
-import { withContext } from "./context.ts";
+import { withContext, withOperatorAction } from "./context.ts";
 
 const unavailable: Command = {
   summary: "List the hosts deliveries are skipped for (--all: also those failing).",
@@ -39,7 +39,18 @@ const clear: Command = {
   async run(argv) {
     const { positionals } = parse(argv, {}, 1);
     const host = positionals[0]!;
-    const cleared = await withContext((ctx) => clearDeliveryFailures(ctx, host));
+    const cleared = await withOperatorAction(
+      (ctx) => clearDeliveryFailures(ctx, host),
+      (done) =>
+        done
+          ? {
+              action: "domain.clear_unavailable",
+              targetType: "domain",
+              targetId: host.toLowerCase(),
+              targetLabel: host.toLowerCase(),
+            }
+          : null,
+    );
     if (!cleared) {
       console.error(`No failures recorded for ${host}.`);
       return 1;

@@ -2,7 +2,7 @@
 // registrations are closed (KITH_REGISTRATIONS=closed), until the admin API and pages do it.
 import { createInviteAs, listInvites, revokeInvite } from "../domain/accounts/invites-admin.ts";
 import { type Command, commandGroup, parse, UsageError } from "./args.ts";
-import { withContext } from "./context.ts";
+import { withContext, withOperatorAction } from "./context.ts";
 
 /** A whole number above 0 from an option, or a usage error naming it. */
 function positive(option: string, value: string | undefined, integer: boolean): number | null {
@@ -30,14 +30,23 @@ const create: Command = {
     const expiresInHours = positive("--expires-in", values["expires-in"], false);
     if (values.by !== undefined && values.by.replace(/^@/, "").trim() === "")
       throw new UsageError("--by needs a username");
-    const { invite, origin } = await withContext(async (ctx) => ({
-      invite: await createInviteAs(ctx, {
-        maxUses,
-        expiresInHours,
-        by: values.by?.replace(/^@/, "").trim() ?? null,
+    const { invite, origin } = await withOperatorAction(
+      async (ctx) => ({
+        invite: await createInviteAs(ctx, {
+          maxUses,
+          expiresInHours,
+          by: values.by?.replace(/^@/, "").trim() ?? null,
+        }),
+        origin: ctx.config.origin,
       }),
-      origin: ctx.config.origin,
-    }));
+      ({ invite }) => ({
+        action: "invite.create",
+        targetType: "invite",
+        targetId: invite.code,
+        targetLabel: `invite ${invite.code}`,
+        detail: { maxUses: invite.maxUses, expiresAt: invite.expiresAt?.toISOString() ?? null },
+      }),
+    );
     console.log(`Invite code: ${invite.code}`);
     console.log(`Sign-up URL: ${origin}/auth/sign_up?invite_code=${invite.code}`);
     console.log(
@@ -78,7 +87,15 @@ const revoke: Command = {
   async run(argv) {
     const { positionals } = parse(argv, {}, 1);
     const code = positionals[0]!;
-    await withContext((ctx) => revokeInvite(ctx, code));
+    await withOperatorAction(
+      (ctx) => revokeInvite(ctx, code),
+      () => ({
+        action: "invite.revoke",
+        targetType: "invite",
+        targetId: code,
+        targetLabel: `invite ${code}`,
+      }),
+    );
     console.log(`Revoked invite ${code}.`);
     return 0;
   },

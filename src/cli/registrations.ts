@@ -7,7 +7,7 @@ import {
   reopenRegistrations,
 } from "../domain/accounts/registration-auto-approval.ts";
 import { type Command, commandGroup, parse } from "./args.ts";
-import { withContext } from "./context.ts";
+import { withContext, withOperatorAction } from "./context.ts";
 
 const status: Command = {
   summary: "Show the registration mode in force and the last moderator activity.",
@@ -38,7 +38,15 @@ const reopen: Command = {
     "at the earliest a week later, if no admin or moderator is active meanwhile.",
   async run(argv) {
     parse(argv, {});
-    const reopened = await withContext((ctx) => reopenRegistrations(ctx));
+    const reopened = await withOperatorAction(
+      (ctx) => reopenRegistrations(ctx),
+      () => ({
+        action: "registrations.reopen",
+        targetType: "instance",
+        targetId: "registrations",
+        targetLabel: "registrations",
+      }),
+    );
     console.log(
       reopened
         ? "Registrations are open again."

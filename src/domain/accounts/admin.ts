@@ -91,7 +91,7 @@ export async function createLocalAccount(
   const userId = newId();
   const { origin } = ctx.config;
   try {
-    await kysely.transaction().execute(async (trx) => {
+    await inTransaction(ctx, async (_tctx, trx) => {
       await trx
         .insertInto("accounts")
         .values({

@@ -9,7 +9,7 @@
 // from its first account.
 import type { RegistrationMode } from "../../config.ts";
 import { logger } from "../../logging.ts";
-import type { Context } from "../context.ts";
+import { type Context, inTransaction } from "../context.ts";
 import { sendInstanceMail } from "./registration-mail.ts";
 
 const log = logger("registration");
@@ -142,7 +142,7 @@ async function tellAdmins(ctx: Context, last: string): Promise<void> {
  * again at once); false when registrations were not switched.
  */
 export async function reopenRegistrations(ctx: Context, now = new Date()): Promise<boolean> {
-  return ctx.db.kysely.transaction().execute(async (trx) => {
+  return inTransaction(ctx, async (_tctx, trx) => {
     const result = await trx.deleteFrom("settings").where("key", "=", SETTING).executeTakeFirst();
     await trx.deleteFrom("settings").where("key", "=", REOPENED).execute();
     await trx.insertInto("settings").values({ key: REOPENED, value: now.toISOString() }).execute();
