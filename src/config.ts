@@ -64,6 +64,8 @@ export interface Config {
     signUp: { limit: number; periodMs: number };
     /** Per IP address; each e-mail address also gets this many attempts an hour. */
     signIn: { limit: number; periodMs: number };
+    /** New streaming connections (WebSocket and SSE) per token, or per IP without one. */
+    streaming: { limit: number; periodMs: number };
   };
   /** The instance policy (docs/rules/README.md): KITH_RULES_FILE, which must then exist, or
    * rules.json in the data directory when there is one. */
@@ -168,6 +170,8 @@ const schema = z.object({
   KITH_RATE_LIMIT_SIGN_UP_PERIOD_S: integer(1, 86400).default(1800),
   KITH_RATE_LIMIT_SIGN_INS: integer(1, 1_000_000).default(25),
   KITH_RATE_LIMIT_SIGN_IN_PERIOD_S: integer(1, 86400).default(300),
+  KITH_RATE_LIMIT_STREAMING: integer(1, 1_000_000).default(100),
+  KITH_RATE_LIMIT_STREAMING_PERIOD_S: integer(1, 86400).default(300),
   KITH_RULES_FILE: z.string().trim().default(""),
   KITH_MEDIA_DIR: z.string().trim().default(""),
   KITH_REMOTE_MEDIA: z.enum(["link", "cache"]).default("link"),
@@ -251,6 +255,10 @@ export function loadConfig(env: Env = process.env): Config {
       signIn: {
         limit: e.KITH_RATE_LIMIT_SIGN_INS,
         periodMs: e.KITH_RATE_LIMIT_SIGN_IN_PERIOD_S * 1000,
+      },
+      streaming: {
+        limit: e.KITH_RATE_LIMIT_STREAMING,
+        periodMs: e.KITH_RATE_LIMIT_STREAMING_PERIOD_S * 1000,
       },
     },
     rulesFile: e.KITH_RULES_FILE

@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import { updatePolicy } from "../../src/domain/notifications/policy.ts";
 import { AS_CONTEXT, type FakeActor, FakeFediverse } from "../helpers/fake-fediverse.ts";
 import { eachServer } from "../helpers/server.ts";
 import { api, createUser, type TestUser } from "../helpers/users.ts";
@@ -153,6 +154,10 @@ eachServer("inbound statuses", (server) => {
       await createUser(ctx, { username: "frank" }),
       await createUser(ctx, { username: "dave" }),
     ];
+    // Unsolicited private mentions are held back by default (notification policy), and stay
+    // out of conversations until accepted; these two take them.
+    for (const u of [erin, frank])
+      await updatePolicy(ctx, u.accountId, { for_private_mentions: "accept" });
     const [erinUri, frankUri] = [`${base()}/users/erin`, `${base()}/users/frank`];
     const mention = (uri: string, name: string) => ({ type: "Mention", href: uri, name });
     const object = note({

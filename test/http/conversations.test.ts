@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { createRestAPIClient, type mastodon } from "masto";
+import { updatePolicy } from "../../src/domain/notifications/policy.ts";
 import { OPENAPI_SKIP_REASON, validateResponse } from "../helpers/openapi.ts";
 import { eachServer } from "../helpers/server.ts";
 import { api, createUser, type TestUser } from "../helpers/users.ts";
@@ -25,7 +26,12 @@ async function summary(client: mastodon.rest.Client) {
 
 eachServer("conversations API", (server) => {
   const ctx = () => server().kith.ctx;
-  const user = () => createUser(ctx());
+  /** A user who takes direct messages from strangers (held back by default, see below). */
+  const user = async () => {
+    const u = await createUser(ctx());
+    await updatePolicy(ctx(), u.accountId, { for_private_mentions: "accept" });
+    return u;
+  };
   const dm = (from: TestUser, to: TestUser[], extra: Record<string, unknown> = {}) =>
     postOk(server().url, from, {
       status: `${to.map((u) => `@${u.username}`).join(" ")} psst`,
@@ -176,6 +182,79 @@ eachServer("conversations API", (server) => {
       .execute();
     assert.deepEqual(rows, [], "not even a hidden row");
   });
+
+  it("keeps a direct message the notification policy filtered out until its request is accepted", async () => {
+    const { url } = server();
+    // Default policy: an unsolicited private mention is filtered.
+    const [alice, bob, carol, dan] = [
+      await createUser(ctx()),
+      await user(),
+      await user(),
+      await createUser(ctx()),
+    ];
+    const [ca, cd] = [clientFor(url, alice), clientFor(url, dan)];
+    const requestFrom = async (viewer: TestUser, sender: TestUser) => {
+      const res = await api(url, "GET", "/api/v1/notifications/requests", { token: viewer.token });
+      assert.equal(res.status, 200);
+      return res.json.find((r: { account: { id: string } }) => r.account.id === sender.accountId);
+    };
+    const fromBob = await dm(bob, [alice]);
+    const fromCarol = await dm(carol, [alice, dan]);
+    assert.deepEqual(await summary(ca), [], "filtered: not among alice's conversations");
+    assert.deepEqual(await summary(cd), [], "nor dan's");
+    assert.equal((await summary(clientFor(url, bob)))[0]!.last, fromBob.id, "the author has it");
+
+    // Accepting bob's request brings his message in, unread; later ones come straight in.
+    const bobs = await requestFrom(alice, bob);
+    assert.ok(bobs, "bob's message waits in a request");
+    const accepted = await api(url, "POST", `/api/v1/notifications/requests/${bobs.id}/accept`, {
+      token: alice.token,
+    });
+    assert.equal(accepted.status, 200);
+    assert.deepEqual(
+      (await summary(ca)).map((c) => [c.last, c.unread, c.accounts]),
+      [[fromBob.id, true, [bob.accountId]]],
+    );
+    const again = await dm(bob, [alice], { in_reply_to_id: fromBob.id });
+    assert.deepEqual(
+      (await summary(ca)).map((c) => c.last),
+      [again.id],
+    );
+
+    // Dismissing carol's request keeps hers out, for good.
+    const carols = await requestFrom(alice, carol);
+    const dismissed = await api(
+      url,
+      "POST",
+      `/api/v1/notifications/requests/${carols.id}/dismiss`,
+      { token: alice.token },
+    );
+    assert.equal(dismissed.status, 200);
+    assert.deepEqual(
+      (await summary(ca)).map((c) => c.last),
+      [again.id],
+    );
+    assert.ok(!(await summary(ca)).some((c) => c.last === fromCarol.id));
+    // Dan, another recipient, still holds carol's in his request, apart from alice's choice.
+    assert.deepEqual(await summary(cd), []);
+    const dans = await requestFrom(dan, carol);
+    await api(url, "POST", `/api/v1/notifications/requests/${dans.id}/accept`, {
+      token: dan.token,
+    });
+    assert.deepEqual(
+      (await summary(cd)).map((c) => [c.last, c.accounts]),
+      [[fromCarol.id, [alice.accountId, carol.accountId].sort()]],
+    );
+
+    // A policy that drops private mentions keeps them out of conversations too.
+    const [erin, frank] = [await createUser(ctx()), await user()];
+    await api(url, "PATCH", "/api/v2/notifications/policy", {
+      token: erin.token,
+      body: { for_private_mentions: "drop" },
+    });
+    await dm(frank, [erin]);
+    assert.deepEqual(await summary(clientFor(url, erin)), []);
+  });
 });
 
 describe("conversations against the Mastodon OpenAPI schema", { skip: OPENAPI_SKIP_REASON }, () => {
@@ -184,6 +263,7 @@ describe("conversations against the Mastodon OpenAPI schema", { skip: OPENAPI_SK
       const { url } = server();
       const ctx = server().kith.ctx;
       const [alice, bob] = [await createUser(ctx), await createUser(ctx)];
+      await updatePolicy(ctx, bob.accountId, { for_private_mentions: "accept" });
       await postOk(url, alice, { status: `@${bob.username} hi`, visibility: "direct" });
       const check = async (method: string, path: string) => {
         const res = await api(url, method, path, { token: bob.token });

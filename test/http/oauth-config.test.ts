@@ -16,6 +16,7 @@ describe("configuration: mail and rate limits", () => {
       api: { limit: 300, periodMs: 300_000 },
       signUp: { limit: 5, periodMs: 1_800_000 },
       signIn: { limit: 25, periodMs: 300_000 },
+      streaming: { limit: 100, periodMs: 300_000 },
     });
   });
 
@@ -46,11 +47,14 @@ describe("configuration: mail and rate limits", () => {
       KITH_RATE_LIMIT_SIGN_UP_PERIOD_S: "3600",
       KITH_RATE_LIMIT_SIGN_INS: "3",
       KITH_RATE_LIMIT_SIGN_IN_PERIOD_S: "60",
+      KITH_RATE_LIMIT_STREAMING: "4",
+      KITH_RATE_LIMIT_STREAMING_PERIOD_S: "30",
     });
     assert.deepEqual(config.rateLimits, {
       api: { limit: 10, periodMs: 60_000 },
       signUp: { limit: 1, periodMs: 3_600_000 },
       signIn: { limit: 3, periodMs: 60_000 },
+      streaming: { limit: 4, periodMs: 30_000 },
     });
   });
 

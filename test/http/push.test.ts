@@ -4,6 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createRestAPIClient } from "masto";
+import { signUp } from "../../src/domain/accounts/registration.ts";
 import { pushJob } from "../../src/domain/push/deliver.ts";
 import { plainText, truncate } from "../../src/domain/push/payload.ts";
 import { OPENAPI_SKIP_REASON, validateResponse } from "../helpers/openapi.ts";
@@ -107,6 +108,7 @@ eachServer("Web Push", (server) => {
         update: false,
         "admin.sign_up": false,
         "admin.report": false,
+        moderation_warning: false,
       },
       server_key: key,
       policy: "followed",
@@ -313,6 +315,60 @@ eachServer("Web Push", (server) => {
     assert.match(cryptoKey, new RegExp(`p256ecdsa=${key}`));
     verifyVapid(received!.headers.authorization as string, key, push.endpoint("legacy"), key);
     assert.match(String(received!.headers.authorization), /^WebPush /);
+  });
+
+  it("pushes sign-ups and reports to staff and a moderation warning to its target, by alert", async () => {
+    const staffScopes = ["read", "write", "push", "admin:read", "admin:write"];
+    const mod = await createUser(ctx(), { role: "moderator", scopes: staffScopes });
+    const quietMod = await createUser(ctx(), { role: "moderator", scopes: staffScopes });
+    const bob = await createUser(ctx());
+    const carol = await createUser(ctx());
+    const modKeys = (await subscribe(mod, "staff", { "admin.sign_up": true, "admin.report": true }))
+      .keys;
+    await subscribe(quietMod, "quiet-staff", { mention: true });
+    const bobKeys = (await subscribe(bob, "warned", { moderation_warning: true })).keys;
+    const shown = await api(url(), "GET", "/api/v1/push/subscription", { token: bob.token });
+    assert.equal(shown.json.alerts.moderation_warning, true);
+    assert.equal(shown.json.alerts["admin.report"], false);
+
+    const newcomer = await signUp(ctx(), {
+      username: "newcomer",
+      email: "newcomer@example.test",
+      password: "a long and unusual passphrase",
+      agreement: true,
+      ip: null,
+    });
+    const report = await api(url(), "POST", "/api/v1/reports", {
+      token: carol.token,
+      body: { account_id: bob.accountId, comment: "not nice" },
+    });
+    assert.equal(report.status, 200, JSON.stringify(report.json));
+    const [first, second] = await waitForPushes("staff", 2);
+    const staffMessages = [first!, second!].map((p) => JSON.parse(decryptPush(modKeys, p.body)));
+    assert.deepEqual(staffMessages.map((m) => [m.notification_type, m.title]).sort(), [
+      ["admin.report", `${carol.username} submitted a report`],
+      ["admin.sign_up", "newcomer signed up"],
+    ]);
+    assert.ok(newcomer.accountId);
+
+    const warned = await api(url(), "POST", `/api/v1/admin/accounts/${bob.accountId}/action`, {
+      token: mod.token,
+      body: { type: "none", text: "Please <b>be kind</b>" },
+    });
+    assert.equal(warned.status, 200, JSON.stringify(warned.json));
+    const [warning] = await waitForPushes("warned", 1);
+    const text = decryptPush(bobKeys, warning!.body);
+    const message = JSON.parse(text);
+    assert.equal(message.notification_type, "moderation_warning");
+    assert.equal(message.title, "You have received a moderation warning");
+    assert.equal(message.body, "Please be kind");
+    const listed = await api(url(), "GET", "/api/v1/notifications", { token: bob.token });
+    assert.match(text, new RegExp(`"notification_id":${BigInt(listed.json[0].id)}[,}]`));
+    assert.equal(listed.json[0].type, "moderation_warning");
+    // The moderator who asked only for mentions got none of it.
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.equal(pushesTo("quiet-staff").length, 0);
+    assert.equal(pushesTo("staff").length, 2);
   });
 
   it("sends nothing for a disabled alert or a sender the policy leaves out", async () => {

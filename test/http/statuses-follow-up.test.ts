@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Context } from "../../src/domain/context.ts";
+import { updatePolicy } from "../../src/domain/notifications/policy.ts";
 import {
   followUpJob,
   STATUS_FOLLOW_UP_QUEUE,
@@ -29,6 +30,14 @@ eachServer("a new status's follow-up across a crash", (server) => {
   let stopListening: () => void = () => {};
   let fake: FakeFediverse;
   let remoteBob: FakeActor;
+
+  // Direct messages from strangers are accepted, so the notification policy (tested
+  // elsewhere) does not hold them back from conversations.
+  const person = async () => {
+    const user = await createUser(ctx());
+    await updatePolicy(ctx(), user.accountId, { for_private_mentions: "accept" });
+    return user;
+  };
 
   before(async () => {
     stopListening = await listenToStreams(ctx(), (m) => heard.push(m));
@@ -127,10 +136,10 @@ eachServer("a new status's follow-up across a crash", (server) => {
   it("a local post, direct message and reblog whose inline follow-up died: the worker does it once", async () => {
     const { url } = server();
     const [alice, bob, carol, dave] = [
-      await createUser(ctx()),
-      await createUser(ctx()),
-      await createUser(ctx()),
-      await createUser(ctx()),
+      await person(),
+      await person(),
+      await person(),
+      await person(),
     ];
     await follow(ctx(), bob, alice, { notify: true });
     const { pub, dm, boost } = await crashAfterCommit(async () => {
@@ -221,11 +230,7 @@ eachServer("a new status's follow-up across a crash", (server) => {
 
   it("the job after the inline follow-up changes and streams nothing", async () => {
     const { url } = server();
-    const [alice, bob, carol] = [
-      await createUser(ctx()),
-      await createUser(ctx()),
-      await createUser(ctx()),
-    ];
+    const [alice, bob, carol] = [await person(), await person(), await person()];
     await follow(ctx(), bob, alice, { notify: true });
     heard = [];
     const pub = await postOk(url, alice, { status: `@${carol.username} hi` });
@@ -278,7 +283,7 @@ eachServer("a new status's follow-up across a crash", (server) => {
 
   it("a status from another server whose inbox job died after the commit", async () => {
     const { url } = server();
-    const [alice, carol] = [await createUser(ctx()), await createUser(ctx())];
+    const [alice, carol] = [await person(), await person()];
     await fake.followedBy(ctx(), remoteBob, alice.accountId);
     const carolUri = `${url}/users/${carol.username}`;
     const note = (id: string, extra: { to: unknown; cc: unknown }) => ({

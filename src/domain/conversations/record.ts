@@ -4,13 +4,22 @@
 // and the accounts it mentions are the participants; each local one who may see the status
 // gets it, unread unless they wrote it. Called from the home fan-out, which both local posts
 // and statuses received from other servers go through; safe to run again for the same status.
+// As Mastodon (NotifyService#push_to_conversation), a recipient whose notification policy
+// filters or drops the author's mention does not get it: a filtered one is filed when its
+// notification request is accepted (requests.ts), a dismissed or dropped one never.
 import { sql } from "kysely";
 import { newId } from "../../db/ids.ts";
 import type { Context } from "../context.ts";
+import { policyVerdict } from "../notifications/filtering.ts";
 import { streamConversation } from "../streaming/publish.ts";
 import { localViewersAmong } from "../visibility.ts";
 
-export async function fileDirectStatus(ctx: Context, statusId: string): Promise<void> {
+/** Files the status for its participants, or only for `onlyFor` when given. */
+export async function fileDirectStatus(
+  ctx: Context,
+  statusId: string,
+  onlyFor?: string,
+): Promise<void> {
   const { kysely } = ctx.db;
   const status = await kysely
     .selectFrom("statuses")
@@ -25,7 +34,8 @@ export async function fileDirectStatus(ctx: Context, statusId: string): Promise<
     .where("silent", "=", 0)
     .execute();
   const everyone = [...new Set([status.account_id, ...mentions.map((m) => m.account_id)])];
-  const recipients = await localViewersAmong(ctx, status.id, everyone);
+  const wanted = onlyFor === undefined ? everyone : everyone.filter((id) => id === onlyFor);
+  const recipients = await localViewersAmong(ctx, status.id, wanted);
   const now = new Date().toISOString();
   for (const accountId of recipients) {
     // Filed already (a retried fan-out): nothing to move, mark unread or stream again.
@@ -37,6 +47,11 @@ export async function fileDirectStatus(ctx: Context, statusId: string): Promise<
       .where("c.account_id", "=", accountId)
       .executeTakeFirst();
     if (filed) continue;
+    if (accountId !== status.account_id) {
+      const mention = { type: "mention", recipientId: accountId, statusId: status.id } as const;
+      const verdict = await policyVerdict(ctx, { ...mention, fromAccountId: status.account_id });
+      if (verdict !== "accept") continue;
+    }
     const others = everyone.filter((id) => id !== accountId).sort();
     const unread = accountId === status.account_id ? 0 : 1;
     // A newer status moves the conversation up and sets `unread`; an older one arriving late

@@ -8,6 +8,7 @@ import { isId, newId } from "../../db/ids.ts";
 import type { Database, NotificationRequestsTable } from "../../db/schema.ts";
 import { type AccountRow, getAccounts } from "../accounts/queries.ts";
 import { type Context, inTransaction } from "../context.ts";
+import { fileDirectStatus } from "../conversations/record.ts";
 import { notFound } from "../errors.ts";
 import { applyPage, finishPage, type Page } from "../pagination.ts";
 import { findVisibleStatuses } from "../statuses/queries.ts";
@@ -142,16 +143,31 @@ async function findAll(ctx: Context, viewer: Viewer, ids: readonly string[]) {
   return rows;
 }
 
-/** Lets the senders' filtered notifications through, and all their future ones. */
+/**
+ * Lets the senders' filtered notifications through, and all their future ones; their direct
+ * mentions join the viewer's conversations then (Mastodon's UnfilterNotificationsWorker).
+ */
 export async function acceptNotificationRequests(
   ctx: Context,
   viewer: Viewer,
   ids: readonly string[],
 ): Promise<void> {
   const found = await findAll(ctx, viewer, ids);
-  await inTransaction(ctx, async (_tctx, trx) => {
+  const mentioned = await inTransaction(ctx, async (_tctx, trx) => {
     const now = new Date().toISOString();
+    const statusIds: string[] = [];
     for (const r of found) {
+      const held = await trx
+        .selectFrom("notifications")
+        .select("status_id")
+        .where("account_id", "=", viewer.accountId)
+        .where("from_account_id", "=", r.from_account_id)
+        .where("filtered", "=", 1)
+        .where("type", "=", "mention")
+        .where("status_id", "is not", null)
+        .orderBy("id")
+        .execute();
+      statusIds.push(...held.flatMap((h) => (h.status_id ? [h.status_id] : [])));
       await trx
         .insertInto("notification_permissions")
         .values({
@@ -171,7 +187,9 @@ export async function acceptNotificationRequests(
         .execute();
       await trx.deleteFrom("notification_requests").where("id", "=", r.id).execute();
     }
+    return statusIds;
   });
+  for (const statusId of mentioned) await fileDirectStatus(ctx, statusId, viewer.accountId);
 }
 
 /** Deletes the senders' filtered notifications and the requests. */

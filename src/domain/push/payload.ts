@@ -1,7 +1,7 @@
 // The JSON a push carries, as Mastodon's Web::NotificationSerializer: the subscription's
 // access token, the user's locale, the notification's id and type, the sender's avatar, a
 // title and up to 140 characters of body (the content warning, else the post, else the
-// sender's bio), with tags stripped.
+// sender's bio; for a moderation warning, the moderator's text), with tags stripped.
 import type { Context } from "../context.ts";
 import type { NotificationRow } from "../notifications/queries.ts";
 import { openToken } from "./sealed-token.ts";
@@ -18,6 +18,8 @@ const TITLES: Record<string, (name: string) => string> = {
   update: (name) => `${name} edited a post`,
   "admin.sign_up": (name) => `${name} signed up`,
   "admin.report": (name) => `${name} submitted a report`,
+  // Mastodon's web client words it so; the notification comes "from" the warned account.
+  moderation_warning: () => "You have received a moderation warning",
 };
 
 const BODY_LENGTH = 140;
@@ -88,6 +90,14 @@ export async function pushPayload(
           : [status.spoiler_text, status.text, status.content];
       source = spoiler || text || content || "";
     }
+  }
+  if (n.type === "moderation_warning" && n.account_warning_id) {
+    const warning = await kysely
+      .selectFrom("account_warnings")
+      .select("text")
+      .where("id", "=", n.account_warning_id)
+      .executeTakeFirst();
+    source = warning?.text ?? "";
   }
   const name = sender.display_name || sender.username;
   // The avatar as the Account entity shows it (http/entities/account.ts).

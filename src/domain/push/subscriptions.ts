@@ -39,16 +39,13 @@ export interface Subscriber {
   accessToken: string;
 }
 
-/** Mastodon's alert keys: every notification type but moderation warnings, never pushed. */
-export const PUSH_ALERT_TYPES = NOTIFICATION_TYPES.filter((t) => t !== "moderation_warning");
-
 export const alertsOf = (row: SubscriptionRow): Alerts => {
   const stored = JSON.parse(row.alerts) as Alerts;
-  return Object.fromEntries(PUSH_ALERT_TYPES.map((t) => [t, stored[t] === true]));
+  return Object.fromEntries(NOTIFICATION_TYPES.map((t) => [t, stored[t] === true]));
 };
 
 const normalAlerts = (given: Record<string, boolean> | undefined): Alerts =>
-  Object.fromEntries(PUSH_ALERT_TYPES.map((t) => [t, given?.[t] === true]));
+  Object.fromEntries(NOTIFICATION_TYPES.map((t) => [t, given?.[t] === true]));
 
 function checkPolicy(policy: string | undefined): PushPolicy | undefined {
   if (policy === undefined) return undefined;

@@ -78,12 +78,15 @@ export async function loadStatusViews(
   const ids = [...new Set(all.map((r) => r.id))];
   const me = viewer?.accountId ?? null;
 
-  // Silent mentions (dropped by an edit) still grant access but are not shown.
+  // Silent mentions (dropped by an edit) still grant access but are not shown; nor are
+  // mentions of suspended accounts (Mastodon's active_mentions).
   const mentionRows = await kysely
     .selectFrom("status_mentions")
-    .select(["status_id", "account_id"])
-    .where("status_id", "in", ids)
-    .where("silent", "=", 0)
+    .innerJoin("accounts as ma", "ma.id", "status_mentions.account_id")
+    .select(["status_mentions.status_id", "status_mentions.account_id"])
+    .where("status_mentions.status_id", "in", ids)
+    .where("status_mentions.silent", "=", 0)
+    .where("ma.suspended_at", "is", null)
     .execute();
   const accounts = await getAccounts(ctx, [
     ...all.map((r) => r.account_id),

@@ -1,7 +1,9 @@
 // Request limits as Mastodon's rack-attack sets them: 300 requests per 5 minutes for each token
 // (requests without a token count per IP address) on /api/*, 5 sign-ups per 30 minutes per IP,
 // and 25 sign-in attempts per 5 minutes per IP and per hour per e-mail address (so guessing
-// one person's password from many addresses is slow too). Counters are fixed windows kept in this process's memory: with several web processes
+// one person's password from many addresses is slow too). New streaming connections (SSE and
+// WebSocket upgrades, which never pass through the /api/* middleware) count against the API
+// limit too, and against their own: 100 per 5 minutes per token, or per IP without one. Counters are fixed windows kept in this process's memory: with several web processes
 // each keeps its own, so the effective limit is multiplied by their number.
 import { createHash } from "node:crypto";
 import { isIP } from "node:net";
@@ -55,6 +57,7 @@ interface Limits {
   signUp: RateLimiter;
   signIn: RateLimiter;
   signInEmail: RateLimiter;
+  streaming: RateLimiter;
 }
 
 const HOUR_MS = 3_600_000;
@@ -65,12 +68,13 @@ const perContext = new WeakMap<Context, Limits>();
 function limitsFor(ctx: Context): Limits {
   let limits = perContext.get(ctx);
   if (!limits) {
-    const { api, signUp, signIn } = ctx.config.rateLimits;
+    const { api, signUp, signIn, streaming } = ctx.config.rateLimits;
     limits = {
       api: new RateLimiter(api.limit, api.periodMs),
       signUp: new RateLimiter(signUp.limit, signUp.periodMs),
       signIn: new RateLimiter(signIn.limit, signIn.periodMs),
       signInEmail: new RateLimiter(signIn.limit, Math.max(HOUR_MS, signIn.periodMs)),
+      streaming: new RateLimiter(streaming.limit, streaming.periodMs),
     };
     perContext.set(ctx, limits);
   }
@@ -93,7 +97,11 @@ export function clientIp(c: HonoContext): string {
   } catch {
     // Not served by @hono/node-server (app.request in unit tests): no socket to ask.
   }
-  const forwarded = c.req.header("X-Forwarded-For");
+  return clientIpOf(peer, c.req.header("X-Forwarded-For"));
+}
+
+/** As clientIp, from the socket's peer address and the X-Forwarded-For header. */
+export function clientIpOf(peer: string, forwarded: string | undefined): string {
   if (!forwarded || !(TRUSTED_PROXY.test(peer) || peer === "unknown")) return peer;
   const chain = forwarded
     .split(",")
@@ -108,20 +116,27 @@ function tightest(windows: Window[]): Window {
   return windows.reduce((a, b) => (b.remaining / b.limit < a.remaining / a.limit ? b : a));
 }
 
+/** Headers for the tightest window, with Retry-After when any window is exceeded. */
+function limitHeaders(windows: Window[]): { headers: Record<string, string>; over: boolean } {
+  const w = tightest(windows);
+  const headers: Record<string, string> = {
+    "X-RateLimit-Limit": String(w.limit),
+    "X-RateLimit-Remaining": String(Math.max(0, w.remaining)),
+    "X-RateLimit-Reset": w.reset.toISOString(),
+  };
+  const over = windows.some((x) => x.remaining < 0);
+  if (over)
+    headers["Retry-After"] = String(
+      Math.max(1, Math.ceil((w.reset.getTime() - Date.now()) / 1000)),
+    );
+  return { headers, over };
+}
+
 /** Sets the headers for the tightest window; true when any window is exceeded. */
 function exceeded(c: HonoContext, windows: Window[]): boolean {
-  const w = tightest(windows);
-  c.header("X-RateLimit-Limit", String(w.limit));
-  c.header("X-RateLimit-Remaining", String(Math.max(0, w.remaining)));
-  c.header("X-RateLimit-Reset", w.reset.toISOString());
-  if (windows.some((x) => x.remaining < 0)) {
-    c.header(
-      "Retry-After",
-      String(Math.max(1, Math.ceil((w.reset.getTime() - Date.now()) / 1000))),
-    );
-    return true;
-  }
-  return false;
+  const { headers, over } = limitHeaders(windows);
+  for (const [name, value] of Object.entries(headers)) c.header(name, value);
+  return over;
 }
 
 const tooMany = (c: HonoContext) => c.json({ error: "Too many requests" }, 429);
@@ -164,4 +179,30 @@ export function signInLimited(ctx: Context, c: HonoContext, email: string): bool
   const address = email.trim().toLowerCase();
   if (address) windows.push(limits.signInEmail.hit(`email:${address}`));
   return exceeded(c, windows);
+}
+
+const streamingKey = (token: string | null, ip: string) =>
+  token ? `token:${tokenKey(token)}` : `ip:${ip}`;
+
+/**
+ * Counts a new SSE stream (the /api/* middleware counted the request already); true when over
+ * the streaming limit (headers are set).
+ */
+export function sseStreamLimited(ctx: Context, c: HonoContext, token: string | null): boolean {
+  return exceeded(c, [limitsFor(ctx).streaming.hit(streamingKey(token, clientIp(c)))]);
+}
+
+/**
+ * Counts a WebSocket upgrade as an API request and a new stream; the 429 headers to refuse it
+ * with when either is over its limit, else null.
+ */
+export function webSocketUpgradeLimited(
+  ctx: Context,
+  request: { peer: string; forwarded: string | undefined; token: string | null },
+): Record<string, string> | null {
+  const limits = limitsFor(ctx);
+  const ip = clientIpOf(request.peer, request.forwarded);
+  const key = streamingKey(request.token, ip);
+  const { headers, over } = limitHeaders([limits.api.hit(key), limits.streaming.hit(key)]);
+  return over ? headers : null;
 }

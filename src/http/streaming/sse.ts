@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import type { Context } from "../../domain/context.ts";
 import { parseStream, StreamRequestError } from "../../domain/streaming/streams.ts";
 import type { AppEnv } from "../auth.ts";
+import { sseStreamLimited } from "../middleware/rate-limit.ts";
 import { authenticateStream, streamingToken } from "./auth.ts";
 import { SseClient } from "./client.ts";
 import { streamingHub } from "./hub.ts";
@@ -32,6 +33,8 @@ export function streamingRoutes(ctx: Context): Hono<AppEnv> {
   for (const [path, stream] of Object.entries(PATHS)) {
     app.get(`/api/v1/streaming/${path}`, async (c) => {
       const query = new URL(c.req.url).searchParams;
+      const token = streamingToken({ authorization: c.req.header("Authorization"), query });
+      if (sseStreamLimited(ctx, c, token)) return c.json({ error: "Too many requests" }, 429);
       const onlyMedia = ["1", "true"].includes(query.get("only_media") ?? "");
       const name = onlyMedia && stream.startsWith("public") ? `${stream}:media` : stream;
       const hub = streamingHub(ctx);
@@ -64,10 +67,7 @@ export function streamingRoutes(ctx: Context): Hono<AppEnv> {
       };
       let client: SseClient;
       try {
-        const auth = await authenticateStream(
-          ctx,
-          streamingToken({ authorization: c.req.header("Authorization"), query }),
-        );
+        const auth = await authenticateStream(ctx, token);
         const spec = parseStream(name, {
           tag: query.get("tag") ?? undefined,
           list: query.get("list") ?? undefined,

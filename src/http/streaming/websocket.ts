@@ -10,6 +10,7 @@ import type { WebSocketServer } from "ws";
 import type { Context } from "../../domain/context.ts";
 import { parseStream, StreamRequestError } from "../../domain/streaming/streams.ts";
 import { logger } from "../../logging.ts";
+import { webSocketUpgradeLimited } from "../middleware/rate-limit.ts";
 import { authenticateStream, streamingToken } from "./auth.ts";
 import { WebSocketClient } from "./client.ts";
 import { type StreamingHub, streamingHub } from "./hub.ts";
@@ -54,16 +55,21 @@ async function upgrade(
   const url = new URL(req.url ?? "/", "http://localhost");
   if (url.pathname.replace(/\/$/, "") !== STREAMING_PATH) return refuse(socket, 404, "Not found");
   const hub = streamingHub(ctx);
+  const token = streamingToken({
+    authorization: req.headers.authorization,
+    protocol: req.headers["sec-websocket-protocol"],
+    query: url.searchParams,
+  });
+  const forwarded = req.headers["x-forwarded-for"];
+  const limited = webSocketUpgradeLimited(ctx, {
+    peer: req.socket.remoteAddress ?? "unknown",
+    forwarded: Array.isArray(forwarded) ? forwarded.join(",") : forwarded,
+    token,
+  });
+  if (limited) return refuse(socket, 429, "Too many requests", limited);
   let auth: Awaited<ReturnType<typeof authenticateStream>>;
   try {
-    auth = await authenticateStream(
-      ctx,
-      streamingToken({
-        authorization: req.headers.authorization,
-        protocol: req.headers["sec-websocket-protocol"],
-        query: url.searchParams,
-      }),
-    );
+    auth = await authenticateStream(ctx, token);
     await hub.ready();
   } catch (error) {
     if (error instanceof StreamRequestError) return refuse(socket, error.status, error.message);
@@ -139,11 +145,18 @@ const queryParams = (q: URLSearchParams) => ({
 });
 
 /** Refuses an upgrade with Mastodon's JSON error shape. */
-function refuse(socket: Duplex, status: number, message: string): void {
+function refuse(
+  socket: Duplex,
+  status: number,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
   if (socket.destroyed) return;
   const body = JSON.stringify({ error: message });
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`);
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ""}\r\n` +
+      extra.join("") +
       "Content-Type: application/json; charset=utf-8\r\n" +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       "Connection: close\r\n\r\n" +
