@@ -11,7 +11,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import type { mastodon } from "masto";
+import { createStreamingAPIClient, type mastodon } from "masto";
+import WebSocketClient from "ws";
 import { loadConfig } from "../../src/config.ts";
 import { openDatabase } from "../../src/db/database.ts";
 import { type Lab, type LabInstance, startLab, trustLab } from "../../src/lab/lab.ts";
@@ -311,6 +312,55 @@ function federationScenario(name: string, databaseUrlPrefix: string | null) {
         const account = await alice.client.v1.accounts.$select(bobOnA.id).fetch();
         return account.displayName === "Bob of B";
       });
+    });
+
+    it("streams another server's post, a favourite of it and its deletion live (masto.js)", async () => {
+      await followAndWait(amy, bob);
+      const a = lab.instances[0]!;
+      const instance = await amy.client.v2.instance.fetch();
+      const streaming = createStreamingAPIClient({
+        streamingApiUrl: instance.configuration.urls.streaming,
+        accessToken: amy.token,
+        // The `ws` package: it connects through Node's https, which the lab's host map and CA
+        // reach.
+        implementation: WebSocketClient as unknown as typeof WebSocket,
+        retry: 3,
+      });
+      assert.equal(new URL(instance.configuration.urls.streaming).host, new URL(a.url).host);
+      const seen: mastodon.streaming.Event[] = [];
+      const subscription = streaming.user.subscribe();
+      void (async () => {
+        for await (const event of subscription) seen.push(event);
+      })().catch(() => {});
+      try {
+        const saw = (what: string, match: (e: mastodon.streaming.Event) => boolean) =>
+          eventually(`amy's stream gets ${what}`, async () => seen.find(match));
+        // The subscription is live once a post of amy's own shows on it (the socket may still be
+        // opening for the first ones).
+        const own = await eventually("amy's stream to open", async () => {
+          const probe = await amy.client.v1.statuses.create({ status: "amy is listening" });
+          await new Promise((r) => setTimeout(r, 1_000));
+          return seen.some((e) => e.event === "update" && e.payload.id === probe.id)
+            ? probe
+            : undefined;
+        });
+        const live = await bob.client.v1.statuses.create({ status: "live from b" });
+        const update = await saw(
+          "bob's post",
+          (e) => e.event === "update" && e.payload.content.includes("live from b"),
+        );
+        assert.equal(update.event === "update" && update.payload.account.acct, bob.acct);
+        const ownOnB = await resolveStatus(bob, own.uri);
+        assert.ok(ownOnB);
+        await bob.client.v1.statuses.$select(ownOnB.id).favourite();
+        const note = await saw("the favourite", (e) => e.event === "notification");
+        assert.equal(note.event === "notification" && note.payload.type, "favourite");
+        await bob.client.v1.statuses.$select(live.id).remove();
+        const liveOnA = update.event === "update" ? update.payload.id : "";
+        await saw("the deletion", (e) => e.event === "delete" && e.payload === liveOnA);
+      } finally {
+        streaming.close();
+      }
     });
 
     it("tells the other servers when an account is deleted", async () => {

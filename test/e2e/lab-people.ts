@@ -14,6 +14,8 @@ export interface Person {
   id: string;
   /** e.g. amy@a.localhost */
   acct: string;
+  /** The bearer token the client uses (for the streaming client) */
+  token: string;
 }
 
 /** Polls `check` until it returns something truthy; fails with `what` after the deadline. */
@@ -49,7 +51,7 @@ export async function addPerson(instance: LabInstance, username: string): Promis
 export async function person(instance: LabInstance, accessToken: string): Promise<Person> {
   const client = createRestAPIClient({ url: instance.url, accessToken });
   const me = await client.v1.accounts.verifyCredentials();
-  return { client, id: me.id, acct: `${me.username}@${instance.domain}` };
+  return { client, id: me.id, acct: `${me.username}@${instance.domain}`, token: accessToken };
 }
 
 /** What `viewer` finds for `q` with resolve=true: how every client follows someone elsewhere. */
