@@ -1,9 +1,15 @@
 // `kith reports …`: the moderators' queue for servers without a web panel — list reports, read
-// one with the statuses it names (as they were when reported), resolve and reopen.
+// one with the statuses it names (as they were when reported) and its notes, add a note,
+// resolve and reopen.
 import type { AdminAccountRecord } from "../domain/accounts/admin-records.ts";
 import { acct } from "../domain/accounts/queries.ts";
 import type { Context } from "../domain/context.ts";
 import { reopenReport, resolveReport } from "../domain/reports/moderation.ts";
+import {
+  createReportNote,
+  listReportNotes,
+  REPORT_NOTE_MAX_LENGTH,
+} from "../domain/reports/notes.ts";
 import { getReport, listReports } from "../domain/reports/queries.ts";
 import { type AdminReportView, loadAdminReportViews } from "../domain/reports/views.ts";
 import { type Command, commandGroup, parse } from "./args.ts";
@@ -68,13 +74,13 @@ const list: Command = {
 };
 
 const show: Command = {
-  summary: "Show one report with the statuses it names.",
+  summary: "Show one report with the statuses it names and the moderators' notes.",
   usage: "kith reports show ID\n\nID is as `kith reports list` prints it.",
   async run(argv) {
     const { positionals } = parse(argv, {}, 1);
-    const view = await withContext(async (ctx) => {
+    const { view, notes } = await withContext(async (ctx) => {
       const [v] = await loadAdminReportViews(ctx, [await getReport(ctx, positionals[0]!)]);
-      return v;
+      return { view: v, notes: await listReportNotes(ctx, positionals[0]!) };
     });
     if (!view) throw new Error("the report's accounts are gone");
     const { report } = view;
@@ -96,7 +102,25 @@ const show: Command = {
       if (s.row.spoiler_text) lines.push(`CW: ${s.row.spoiler_text}`);
       lines.push(plain(s.row.content));
     }
+    for (const n of notes)
+      lines.push(
+        "",
+        `Note ${n.note.id} (${n.note.created_at} by ${n.account ? `@${acct(n.account)}` : "operator"})`,
+        n.note.content,
+      );
     console.log(lines.join("\n"));
+    return 0;
+  },
+};
+
+const note: Command = {
+  summary: "Add a moderator's note to a report, as the operator.",
+  usage: `kith reports note ID TEXT\n\nTEXT (quote it) is 1 to ${REPORT_NOTE_MAX_LENGTH} characters; \`kith reports show ID\` lists the notes.`,
+  async run(argv) {
+    const { positionals } = parse(argv, {}, 2);
+    const [id, text] = positionals as [string, string];
+    const added = await withContext((ctx) => createReportNote(ctx, id, text, null));
+    console.log(`Added note ${added.note.id} to report ${id}.`);
     return 0;
   },
 };
@@ -131,6 +155,7 @@ const reopen = stateChange("reopen", "Reopen a resolved report.", (ctx, id) =>
 export const reportsCommand = commandGroup("reports", "Read and handle reports.", {
   list,
   show,
+  note,
   resolve,
   reopen,
 });

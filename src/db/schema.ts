@@ -445,6 +445,16 @@ export interface ReportStatusesTable {
   snapshot: string;
 }
 
+/** A moderator's note on a report (0028). */
+export interface ReportNotesTable {
+  id: string;
+  report_id: string;
+  /** the moderator; null for the operator at the command line */
+  account_id: string | null;
+  content: string;
+  created_at: Timestamp;
+}
+
 export type RepliesPolicy = "followed" | "list" | "none";
 
 export interface ListsTable {
@@ -787,6 +797,7 @@ export interface Database {
   poll_votes: PollVotesTable;
   reports: ReportsTable;
   report_statuses: ReportStatusesTable;
+  report_notes: ReportNotesTable;
   delivery_failures: DeliveryFailuresTable;
   lists: ListsTable;
   list_accounts: ListAccountsTable;

@@ -13,6 +13,7 @@ import { adminCanonicalEmailBlockRoutes } from "./api/admin-canonical-email-bloc
 import { adminDomainPolicyRoutes } from "./api/admin-domain-policy.ts";
 import { adminEmailDomainBlockRoutes } from "./api/admin-email-domain-blocks.ts";
 import { adminIpBlockRoutes } from "./api/admin-ip-blocks.ts";
+import { adminReportNoteRoutes } from "./api/admin-report-notes.ts";
 import { adminReportRoutes } from "./api/admin-reports.ts";
 import { adminRulesRoutes } from "./api/admin-rules.ts";
 import { adminServerRuleRoutes } from "./api/admin-server-rules.ts";
@@ -126,6 +127,7 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", searchRoutes(ctx));
   app.route("/", reportRoutes(ctx));
   app.route("/", adminReportRoutes(ctx));
+  app.route("/", adminReportNoteRoutes(ctx));
   app.route("/", adminAuditRoutes(ctx));
   app.route("/", adminEmailDomainBlockRoutes(ctx));
   app.route("/", adminCanonicalEmailBlockRoutes(ctx));

@@ -1,7 +1,8 @@
-// `kith reports list|show|resolve|reopen` as a child process, on both databases, against a
-// running server on the same database: reports filed through the API are listed and shown
-// with their statuses (as reported, even once deleted), resolving and reopening show in the
-// admin API, and mistakes get exit code 1 (refused) or 2 (called wrongly).
+// `kith reports list|show|note|resolve|reopen` as a child process, on both databases, against
+// a running server on the same database: reports filed through the API are listed and shown
+// with their statuses (as reported, even once deleted) and notes, resolving and reopening show
+// in the admin API, notes added by the operator show there and in the audit log, and mistakes
+// get exit code 1 (refused) or 2 (called wrongly).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { type Kith, startKith } from "../../src/main.ts";
@@ -122,6 +123,57 @@ for (const kind of ["sqlite", "postgres"] as const) {
       );
       const json = await runKith(["audit", "--json", "--limit", "1"], env);
       assert.equal(JSON.parse(json.stdout).action, "report.reopen");
+    });
+
+    it("adds a note as the operator, shown after the statuses and in the audit log", async () => {
+      const byMod = await api(origin, "POST", `/api/v1/admin/reports/${reportId}/notes`, {
+        token: mod.token,
+        body: { content: "Seen it" },
+      });
+      assert.equal(byMod.status, 200, JSON.stringify(byMod.json));
+      const added = await kith("note", reportId, "  Warned bob by mail  ");
+      assert.equal(added.code, 0, added.stderr);
+      const noteId = /^Added note (\d+) to report/.exec(added.stdout)?.[1];
+      assert.ok(noteId, added.stdout);
+
+      const shown = await kith("show", reportId);
+      assert.equal(shown.code, 0, shown.stderr);
+      assert.match(
+        shown.stdout,
+        new RegExp(
+          `words & more\n\nNote ${byMod.json.id} \\(\\S+ by @moddy\\)\nSeen it\n\n` +
+            `Note ${noteId} \\(\\S+ by operator\\)\nWarned bob by mail\n$`,
+        ),
+        "notes oldest first, after the statuses",
+      );
+
+      const viaApi = await api(origin, "GET", `/api/v1/admin/reports/${reportId}/notes`, {
+        token: mod.token,
+      });
+      assert.deepEqual(
+        viaApi.json.map((n: { content: string; account: { acct: string } | null }) => [
+          n.content,
+          n.account?.acct ?? null,
+        ]),
+        [
+          ["Seen it", "moddy"],
+          ["Warned bob by mail", null],
+        ],
+      );
+
+      const audit = await runKith(["audit", "--action", "report_note.create", "--limit", "1"], env);
+      assert.equal(audit.code, 0, audit.stderr);
+      assert.deepEqual(audit.stdout.trim().split("\t").slice(1, 4), [
+        "operator",
+        "report_note.create",
+        `report ${reportId}`,
+      ]);
+
+      const blank = await kith("note", reportId, "   ");
+      assert.equal(blank.code, 1);
+      assert.match(blank.stderr, /Content can't be blank/);
+      assert.equal((await kith("note", "999999999999999999", "hi")).code, 1);
+      assert.equal((await kith("note", reportId)).code, 2);
     });
 
     it("refuses bad input", async () => {

@@ -24,6 +24,7 @@ import * as m0024 from "./0024_domain_policy.ts";
 import * as m0025 from "./0025_signup_safety.ts";
 import * as m0026 from "./0026_media.ts";
 import * as m0027 from "./0027_push_and_notification_policy.ts";
+import * as m0028 from "./0028_report_notes.ts";
 
 export const migrations: Record<string, Migration> = {
   "0001_foundation": m0001,
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   "0025_signup_safety": m0025,
   "0026_media": m0026,
   "0027_push_and_notification_policy": m0027,
+  "0028_report_notes": m0028,
 };
