@@ -44,6 +44,8 @@ export type Json = any;
 
 /** Tables emptied between fixtures, children first. */
 const TABLES = [
+  // Fedify's store, where the shared inbox's in-request path remembers processed activities
+  "fedify_kv",
   "notifications",
   "poll_votes",
   "polls",
