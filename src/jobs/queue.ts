@@ -105,9 +105,10 @@ export async function enqueue(
 }
 
 /**
- * A job due this much later wakes no worker: workers poll at least every second, so the first
- * poll after it falls due takes it. (Waking them would cost a claim that finds nothing, e.g.
- * for every status's follow-up fallback, due a minute later.)
+ * A job due this much later wakes no worker: the first poll after it falls due takes it
+ * (workers poll every second unless told otherwise), so it is at most one poll late. Waking
+ * them would cost a claim that finds nothing, e.g. for every status's follow-up fallback,
+ * due a minute later.
  */
 export const NO_WAKE_BEYOND_MS = 10_000;
 
