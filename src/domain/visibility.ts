@@ -135,8 +135,13 @@ export function visibleStatusFilter(
  * INSERT … SELECT can fan a status out to exactly the readers who may see it.
  */
 export function visibleToAccountColumn(column: string, alias = "statuses"): Expression<SqlBool> {
-  return withOriginal(sql.ref(column), alias);
+  // It holds no values, only names: built once per pair (every fan-out uses it).
+  const key = `${column} ${alias}`;
+  let condition = byColumn.get(key);
+  if (!condition) byColumn.set(key, (condition = withOriginal(sql.ref(column), alias)));
+  return condition;
 }
+const byColumn = new Map<string, Expression<SqlBool>>();
 
 type ViewerRef = string | Expression<unknown> | null;
 

@@ -67,7 +67,17 @@ const live = (now: string) => (eb: ExpressionBuilder<Database, "fedify_kv">) =>
   eb.or([eb("fedify_kv.expires_at", "is", null), eb("fedify_kv.expires_at", ">", now)]);
 
 function expiresAt(options?: KvStoreSetOptions): string | null {
-  return options?.ttl ? new Date(Date.now() + durationMs(options.ttl)).toISOString() : null;
+  return options?.ttl ? new Date(Date.now() + ttlMs(options.ttl)).toISOString() : null;
+}
+
+// Durations are immutable and callers pass the same few constants (the inbox's idempotence
+// TTL on every activity): each is worked out once, the polyfill being slow at it.
+const ttls = new WeakMap<object, number>();
+function ttlMs(ttl: Temporal.Duration): number {
+  if (ttl.years || ttl.months || ttl.weeks) return durationMs(ttl); // depends on today
+  let ms = ttls.get(ttl);
+  if (ms === undefined) ttls.set(ttl, (ms = durationMs(ttl)));
+  return ms;
 }
 
 /** Deletes expired entries; returns how many. */

@@ -104,11 +104,23 @@ export async function enqueue(
   await insertJob(db, queue, jobRow(queue, payload, options));
 }
 
+/**
+ * A job due this much later wakes no worker: the first poll after it falls due takes it
+ * (workers poll every second unless told otherwise), so it is at most one poll late. Waking
+ * them would cost a claim that finds nothing, e.g. for every status's follow-up fallback,
+ * due a minute later.
+ */
+export const NO_WAKE_BEYOND_MS = 10_000;
+
 async function insertJob(db: Db, queue: string, row: PreparedJob): Promise<void> {
   const insert = db.kysely
     .insertInto("jobs")
     .values(row)
     .onConflict((oc) => oc.column("dedupe_key").doNothing());
+  if (Date.parse(row.run_at) - Date.parse(row.created_at) > NO_WAKE_BEYOND_MS) {
+    await insert.execute();
+    return;
+  }
   if (db.dialect === "postgres") {
     // The row and its NOTIFY in one statement: one round trip and one commit, not two.
     await db.kysely

@@ -1,8 +1,8 @@
 // What a new status (local or received, original or reblog) needs once it is committed: the
 // followers' home feeds, conversations (distributeStatus) and the notifications it causes.
 // "Fast path + durable fallback": the creating transaction records that work as a job due a
-// minute later; straight after the commit the work is done inline, as the API always did, and
-// the job deleted. A crash in between leaves the job, and a worker does the work then.
+// minute later (waking no worker: jobs/queue.ts); straight after the commit the work is done
+// inline, as the API always did, and the job deleted in the same transaction. A crash in between leaves the job, and a worker does the work then.
 //
 // So the job may run after (part of) the inline work: everything it does is idempotent.
 // home_feed rows are inserted with ON CONFLICT DO NOTHING and only new ones streamed; a
@@ -13,7 +13,7 @@
 import type { Config } from "../../config.ts";
 import { enqueue } from "../../jobs/queue.ts";
 import { logger } from "../../logging.ts";
-import type { Context } from "../context.ts";
+import { type Context, inTransaction } from "../context.ts";
 import { type NewNotification, notify } from "../notifications/notify.ts";
 import { streamNewStatus } from "../streaming/publish.ts";
 import { distributeStatus } from "../timelines/home-feed.ts";
@@ -49,19 +49,21 @@ export async function recordFollowUp(tctx: Context, followUp: StatusFollowUp): P
 export async function followUpNow(ctx: Context, followUp: StatusFollowUp): Promise<void> {
   if (skipInlineFollowUp.has(ctx.config)) return;
   try {
-    await performFollowUp(ctx, followUp);
+    // One transaction, the job's deletion included: one commit rather than one per statement.
+    await inTransaction(ctx, async (tctx, trx) => {
+      await performFollowUp(tctx, followUp);
+      await trx
+        .deleteFrom("jobs")
+        .where("queue", "=", STATUS_FOLLOW_UP_QUEUE)
+        .where("dedupe_key", "=", dedupeKey(followUp.statusId))
+        .execute();
+    });
   } catch (error) {
     log.warn("Follow-up of status {statusId} failed; its job will do it: {error}", {
       statusId: followUp.statusId,
       error,
     });
-    return;
   }
-  await ctx.db.kysely
-    .deleteFrom("jobs")
-    .where("queue", "=", STATUS_FOLLOW_UP_QUEUE)
-    .where("dedupe_key", "=", dedupeKey(followUp.statusId))
-    .execute();
 }
 
 /** The job handler (jobs/registry.ts). */

@@ -3,7 +3,6 @@
 // Edits (with their history) and deletions by their authors. Federation has validated,
 // sanitised and addressed them (visibility, who is mentioned) before they get here; the
 // instance's incoming rules (docs/rules/) apply here, before anything is stored.
-import { sql } from "kysely";
 import { newId } from "../../db/ids.ts";
 import type { Visibility } from "../../db/schema.ts";
 import { type Context, inTransaction } from "../context.ts";
@@ -50,6 +49,11 @@ export interface RemoteStatusInput {
   poll?: PollFields | null;
   /** Attachments, stored as links to their server (domain/media/remote.ts). */
   media?: readonly RemoteMediaInput[];
+  /**
+   * The caller found no status by this uri (findStatusByUri) just now: it is not looked up
+   * again. One stored meanwhile under the same uri is still caught by the uri's unique index.
+   */
+  lookedUp?: boolean;
 }
 
 export interface StatusEdit {
@@ -67,16 +71,24 @@ export interface StatusEdit {
 
 /** A stored status by its ActivityPub id or, failing that, its web URL. */
 export async function findStatusByUri(ctx: Context, uri: string): Promise<StatusRow | null> {
-  // One statement (each side has its index): the id's row first, else the oldest by URL.
+  // One statement (a round trip on PostgreSQL), each lookup on its own index: the id's row,
+  // else the oldest by URL. (An OR of both with an ORDER BY on which side matched cost SQLite
+  // ten times as much, and this runs for every activity received.)
   const row = await ctx.db.kysely
     .selectFrom("statuses")
     .selectAll()
-    .where((eb) =>
-      eb.or([eb("uri", "=", uri), eb.and([eb("url", "=", uri), eb("reblog_of_id", "is", null)])]),
+    .where("id", "=", (eb) =>
+      eb.fn.coalesce(
+        eb.selectFrom("statuses").select("id").where("uri", "=", uri),
+        eb
+          .selectFrom("statuses")
+          .select("id")
+          .where("url", "=", uri)
+          .where("reblog_of_id", "is", null)
+          .orderBy("id")
+          .limit(1),
+      ),
     )
-    .orderBy(sql`CASE WHEN uri = ${uri} THEN 0 ELSE 1 END`)
-    .orderBy("id")
-    .limit(1)
     .executeTakeFirst();
   return row ?? null;
 }
@@ -90,7 +102,7 @@ export async function receiveRemoteStatus(
   received: RemoteStatusInput,
 ): Promise<{ status: StatusRow; created: boolean }> {
   const { kysely } = ctx.db;
-  const earlier = await findStatusByUri(ctx, received.uri);
+  const earlier = received.lookedUp ? null : await findStatusByUri(ctx, received.uri);
   if (earlier) return { status: earlier, created: false };
   const ruled = await enforceIncomingRules(ctx, received);
   const input = { ...received, ...ruled };

@@ -44,10 +44,21 @@ export async function fanOutToTagFollowers(ctx: Context, statusId: string): Prom
   const status = await kysely
     .selectFrom("statuses as s")
     .innerJoin("accounts as a", "a.id", "s.account_id")
-    .select(["s.visibility", "s.reblog_of_id", "a.silenced_at"])
+    .select((eb) => [
+      "s.visibility",
+      "s.reblog_of_id",
+      "a.silenced_at",
+      // Most statuses have no tags: then there is nobody to look for.
+      eb
+        .exists(
+          eb.selectFrom("status_tags as t").select("t.tag_id").whereRef("t.status_id", "=", "s.id"),
+        )
+        .as("tagged"),
+    ])
     .where("s.id", "=", statusId)
     .executeTakeFirst();
   if (status?.visibility !== "public" || status.reblog_of_id || status.silenced_at) return;
+  if (!status.tagged) return;
   const followers = kysely
     .selectFrom("status_tags as st")
     .innerJoin("tag_follows as tf", "tf.tag_id", "st.tag_id")

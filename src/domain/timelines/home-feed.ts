@@ -46,11 +46,7 @@ export async function addToAuthorFeed(ctx: Context, accountId: string, statusId:
  * public streams are told apart, in the posting transaction: statuses/follow-up.ts).
  */
 export async function distributeStatus(ctx: Context, statusId: string): Promise<void> {
-  const status = await ctx.db.kysely
-    .selectFrom("statuses")
-    .select(["account_id", "visibility"])
-    .where("id", "=", statusId)
-    .executeTakeFirst();
+  const status = await selectFanOutStatus(ctx, statusId);
   if (!status) return;
   if (status.visibility !== "direct") {
     const row = await ctx.db.kysely
@@ -68,7 +64,7 @@ export async function distributeStatus(ctx: Context, statusId: string): Promise<
     }
   }
   try {
-    await fanOut(ctx, statusId);
+    await fanOut(ctx, statusId, status);
   } catch {
     // The status is saved already; let the queue retry the fan-out rather than fail the post.
     await enqueue(ctx.db, FAN_OUT_QUEUE, { statusId } satisfies FanOutPayload, {
@@ -77,10 +73,9 @@ export async function distributeStatus(ctx: Context, statusId: string): Promise<
   }
 }
 
-/** Writes the status into every entitled local reader's feed; returns who got it. */
-export async function fanOut(ctx: Context, statusId: string): Promise<string[]> {
-  const { kysely } = ctx.db;
-  const status = await kysely
+/** What fanning a status out looks at. */
+function selectFanOutStatus(ctx: Context, statusId: string) {
+  return ctx.db.kysely
     .selectFrom("statuses")
     .select([
       "id",
@@ -92,6 +87,19 @@ export async function fanOut(ctx: Context, statusId: string): Promise<string[]> 
     ])
     .where("id", "=", statusId)
     .executeTakeFirst();
+}
+
+/**
+ * Writes the status into every entitled local reader's feed; returns who got it. `selected`:
+ * the status as selectFanOutStatus read it just now, saving a second read.
+ */
+export async function fanOut(
+  ctx: Context,
+  statusId: string,
+  selected?: Awaited<ReturnType<typeof selectFanOutStatus>>,
+): Promise<string[]> {
+  const { kysely } = ctx.db;
+  const status = selected ?? (await selectFanOutStatus(ctx, statusId));
   if (!status) return [];
 
   if (status.visibility === "direct") {

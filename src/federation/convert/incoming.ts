@@ -343,7 +343,8 @@ export async function readNote(object: APObject, o: ConvertOptions): Promise<Inc
     spoilerText: clean(plainText(summary), LIMITS.spoilerChars).trim(),
     sensitive: object.sensitive === true,
     language,
-    published: object.published?.toString() ?? null,
+    // Through epoch milliseconds: the polyfill's Instant#toString costs more than the rest.
+    published: object.published ? new Date(object.published.epochMilliseconds).toISOString() : null,
     updated: object.updated?.toString() ?? null,
     audience: audienceOf(object),
     mentions,

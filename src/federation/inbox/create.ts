@@ -57,7 +57,8 @@ export async function handleCreate(
     return ignored("not related to any local account");
   // Someone nobody here follows, mentioning many people: keep it, but notify no one.
   const quiet = !followed && parent?.local !== 1 && note.mentions.length >= SPAM_MENTIONS;
-  const result = await storeNote(env, note, actor, { quiet });
+  // `uri` was looked up above (knownStatus), and the object's id is `uri`.
+  const result = await storeNote(env, note, actor, { quiet, lookedUp: true });
   if (!result.created) return ignored("already stored");
   return stored(`${result.visibility} status${quiet ? " (quiet: possible mention spam)" : ""}`);
 }

@@ -11,7 +11,12 @@
 // their Linked Data signature), a document Fedify cannot parse, an activity whose processing
 // throws (queued, so the worker retries it with backoff), and every delivery while `limit`
 // activities are being processed here already (the sender would otherwise wait on a crowd).
-import { doesActorOwnKey, type Federation, verifyRequestDetailed } from "@fedify/fedify";
+import {
+  doesActorOwnKey,
+  type Federation,
+  type Context as FedifyContext,
+  verifyRequestDetailed,
+} from "@fedify/fedify";
 import { Activity } from "@fedify/vocab";
 import type { Context as KithContext } from "../../domain/context.ts";
 import { logger } from "../../logging.ts";
@@ -35,6 +40,27 @@ interface DirectState {
   running: number;
   keys: MemoryKeyCache;
   kv: KithKvStore;
+  /** Fedify contexts by origin: making one builds its loaders, a cost worth paying once. */
+  contexts: Map<string, FedifyContext<KithContext>>;
+}
+
+/** Origins whose contexts are kept (the Host header chooses one; more are not expected). */
+const MAX_CONTEXTS = 8;
+
+function contextFor(
+  state: DirectState,
+  federation: Federation<KithContext>,
+  kith: KithContext,
+  request: Request,
+): FedifyContext<KithContext> {
+  const origin = new URL(request.url).origin;
+  let fctx = state.contexts.get(origin);
+  if (!fctx) {
+    if (state.contexts.size >= MAX_CONTEXTS) state.contexts.clear();
+    fctx = federation.createContext(new URL(origin), kith);
+    state.contexts.set(origin, fctx);
+  }
+  return fctx;
 }
 
 const states = new WeakMap<KithContext, DirectState>();
@@ -44,7 +70,12 @@ function stateOf(kith: KithContext): DirectState {
   if (!state)
     states.set(
       kith,
-      (state = { running: 0, keys: new MemoryKeyCache(), kv: new KithKvStore(kith.db) }),
+      (state = {
+        running: 0,
+        keys: new MemoryKeyCache(),
+        kv: new KithKvStore(kith.db),
+        contexts: new Map(),
+      }),
     );
   return state;
 }
@@ -66,7 +97,7 @@ export async function handleDirectly(
   if (state.running >= limit) return null;
   state.running++;
   try {
-    const fctx = federation.createContext(request, kith);
+    const fctx = contextFor(state, federation, kith, request);
     const loaders = { documentLoader: fctx.documentLoader, contextLoader: fctx.contextLoader };
     const verified = await verifyRequestDetailed(request, { ...loaders, keyCache: state.keys });
     if (!verified.verified) return null;

@@ -68,6 +68,8 @@ export interface StoreOptions {
   depth?: number;
   /** Do not notify (spam heuristics). */
   quiet?: boolean;
+  /** The caller has just looked the note's id up (knownStatus) and found nothing. */
+  lookedUp?: boolean;
 }
 
 /** Local and known remote accounts among these URIs, one query. */
@@ -144,6 +146,7 @@ export async function storeNote(
     quiet: options.quiet ?? false,
     poll: note.poll && { ...note.poll, hideTotals: false },
     media: note.attachments,
+    lookedUp: options.lookedUp ?? false,
   }).catch((error) => {
     // An instance rule refused it (and recorded why): refused like any other broken rule.
     if (error instanceof RefusedByRule) throw new Refusal(`rule ${error.ruleId}: ${error.message}`);
