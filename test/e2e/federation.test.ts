@@ -6,7 +6,6 @@
 //
 //   a: alice (admin), amy          b: bob (admin), bella (locked)          c: carol (admin), cody
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,16 +16,16 @@ import { loadConfig } from "../../src/config.ts";
 import { openDatabase } from "../../src/db/database.ts";
 import { type Lab, type LabInstance, startLab, trustLab } from "../../src/lab/lab.ts";
 import { runKith } from "../helpers/cli.ts";
-import { POSTGRES_ADMIN_URL, POSTGRES_SKIP_REASON } from "../helpers/databases.ts";
 import {
+  acquaintances,
   addPerson,
   dropDatabases,
   eventually,
   homeHas,
+  onBothDatabases,
   type Person,
   person,
   QUIET,
-  resolveAccount,
   resolveStatus,
 } from "./lab-people.ts";
 
@@ -35,20 +34,7 @@ function federationScenario(name: string, databaseUrlPrefix: string | null) {
   let lab: Lab;
   let alice: Person, amy: Person, bob: Person, bella: Person, carol: Person, cody: Person;
   /** How each viewer's instance knows the others (remote account ids there). */
-  const known = new Map<string, mastodon.v1.Account>();
-  const remote = async (viewer: Person, target: Person) => {
-    const key = `${viewer.acct}→${target.acct}`;
-    if (!known.has(key)) known.set(key, await resolveAccount(viewer, target.acct));
-    return known.get(key)!;
-  };
-  const followAndWait = async (viewer: Person, target: Person) => {
-    const account = await remote(viewer, target);
-    await viewer.client.v1.accounts.$select(account.id).follow();
-    await eventually(`${viewer.acct} following ${target.acct}`, async () => {
-      const [r] = await viewer.client.v1.accounts.relationships.fetch({ id: [account.id] });
-      return r?.following;
-    });
-  };
+  const { remote, followAndWait } = acquaintances();
   let bobPublic: mastodon.v1.Status;
   let bobPrivate: mastodon.v1.Status;
 
@@ -401,14 +387,4 @@ function federationScenario(name: string, databaseUrlPrefix: string | null) {
   });
 }
 
-federationScenario("three instances federating over HTTPS [sqlite]", null);
-
-if (POSTGRES_ADMIN_URL) {
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/kith_test_e2e_${process.pid}_${randomBytes(3).toString("hex")}_`;
-  federationScenario("three instances federating over HTTPS [postgres]", url.toString());
-} else {
-  describe("three instances federating over HTTPS [postgres]", {
-    skip: POSTGRES_SKIP_REASON,
-  }, () => {});
-}
+onBothDatabases("three instances federating over HTTPS", "e2e", federationScenario);

@@ -1,10 +1,12 @@
 // People on federation-lab instances (src/lab), driven through the client API as Elk or
 // Phanpy would: made with the instance's own `kith` command, finding each other by @handle.
 import assert from "node:assert/strict";
+import { randomBytes } from "node:crypto";
+import { describe } from "node:test";
 import { createRestAPIClient, type mastodon } from "masto";
 import type { LabInstance } from "../../src/lab/lab.ts";
 import { runKith } from "../helpers/cli.ts";
-import { POSTGRES_ADMIN_URL } from "../helpers/databases.ts";
+import { POSTGRES_ADMIN_URL, POSTGRES_SKIP_REASON } from "../helpers/databases.ts";
 
 export const QUIET = { KITH_LOG_LEVEL: "warning" };
 
@@ -89,4 +91,46 @@ export async function dropDatabases(prefix: string, names: string[]) {
   const base = new URL(prefix).pathname.slice(1);
   for (const n of names) await client.query(`DROP DATABASE IF EXISTS ${base}${n} WITH (FORCE)`);
   await client.end();
+}
+
+/**
+ * How people on one instance know people on the others: the remote account each viewer's
+ * instance resolved (once, then remembered), whether a follow stands, and following by handle.
+ */
+export function acquaintances() {
+  const known = new Map<string, mastodon.v1.Account>();
+  const remote = async (viewer: Person, target: Person) => {
+    const key = `${viewer.acct}→${target.acct}`;
+    if (!known.has(key)) known.set(key, await resolveAccount(viewer, target.acct));
+    return known.get(key)!;
+  };
+  const following = async (viewer: Person, target: Person) => {
+    const account = await remote(viewer, target);
+    const [r] = await viewer.client.v1.accounts.relationships.fetch({ id: [account.id] });
+    return r?.following === true;
+  };
+  const followAndWait = async (viewer: Person, target: Person) => {
+    await viewer.client.v1.accounts.$select((await remote(viewer, target)).id).follow();
+    await eventually(`${viewer.acct} following ${target.acct}`, () => following(viewer, target));
+  };
+  return { remote, following, followAndWait };
+}
+
+/**
+ * Registers `scenario` once on SQLite and once on PostgreSQL (each instance its own database,
+ * named from `slug`), or says why the PostgreSQL run is skipped.
+ */
+export function onBothDatabases(
+  name: string,
+  slug: string,
+  scenario: (name: string, databaseUrlPrefix: string | null) => void,
+): void {
+  scenario(`${name} [sqlite]`, null);
+  if (POSTGRES_ADMIN_URL) {
+    const url = new URL(POSTGRES_ADMIN_URL);
+    url.pathname = `/kith_test_${slug}_${process.pid}_${randomBytes(3).toString("hex")}_`;
+    scenario(`${name} [postgres]`, url.toString());
+  } else {
+    describe(`${name} [postgres]`, { skip: POSTGRES_SKIP_REASON }, () => {});
+  }
 }

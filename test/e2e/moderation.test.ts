@@ -7,23 +7,22 @@
 //
 //   a: alice (admin), amy          b: bob (admin), bella          c: carol (admin), cody
 import assert from "node:assert/strict";
-import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { mastodon } from "masto";
 import { type Lab, type LabInstance, startLab, trustLab } from "../../src/lab/lab.ts";
-import { POSTGRES_ADMIN_URL, POSTGRES_SKIP_REASON } from "../helpers/databases.ts";
 import {
+  acquaintances,
   addPerson,
   dropDatabases,
   eventually,
   homeHas,
+  onBothDatabases,
   type Person,
   person,
   QUIET,
-  resolveAccount,
   resolveStatus,
 } from "./lab-people.ts";
 
@@ -35,21 +34,7 @@ function moderationScenario(name: string, databaseUrlPrefix: string | null) {
   let lab: Lab;
   let a: LabInstance, b: LabInstance, c: LabInstance;
   let alice: Person, amy: Person, bob: Person, bella: Person, carol: Person, cody: Person;
-  const known = new Map<string, mastodon.v1.Account>();
-  const remote = async (viewer: Person, target: Person) => {
-    const key = `${viewer.acct}→${target.acct}`;
-    if (!known.has(key)) known.set(key, await resolveAccount(viewer, target.acct));
-    return known.get(key)!;
-  };
-  const following = async (viewer: Person, target: Person) => {
-    const account = await remote(viewer, target);
-    const [r] = await viewer.client.v1.accounts.relationships.fetch({ id: [account.id] });
-    return r?.following === true;
-  };
-  const follow = async (viewer: Person, target: Person) => {
-    await viewer.client.v1.accounts.$select((await remote(viewer, target)).id).follow();
-    await eventually(`${viewer.acct} following ${target.acct}`, () => following(viewer, target));
-  };
+  const { remote, following, followAndWait: follow } = acquaintances();
   const post = (
     author: Person,
     status: string,
@@ -264,14 +249,4 @@ function moderationScenario(name: string, databaseUrlPrefix: string | null) {
   });
 }
 
-moderationScenario("moderation across three instances [sqlite]", null);
-
-if (POSTGRES_ADMIN_URL) {
-  const url = new URL(POSTGRES_ADMIN_URL);
-  url.pathname = `/kith_test_e2e_mod_${process.pid}_${randomBytes(3).toString("hex")}_`;
-  moderationScenario("moderation across three instances [postgres]", url.toString());
-} else {
-  describe("moderation across three instances [postgres]", {
-    skip: POSTGRES_SKIP_REASON,
-  }, () => {});
-}
+onBothDatabases("moderation across three instances", "e2e_mod", moderationScenario);

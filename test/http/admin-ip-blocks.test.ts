@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { createInvite } from "../../src/domain/accounts/registration-invites.ts";
 import { pruneExpiredIpBlocks } from "../../src/domain/moderation/ip-blocks.ts";
+import { auditTrail } from "../helpers/audit.ts";
 import { OPENAPI_SKIP_REASON, validateEntity } from "../helpers/openapi.ts";
 import { eachServer } from "../helpers/server.ts";
 import { api, createUser, type TestUser } from "../helpers/users.ts";
@@ -95,24 +96,14 @@ describe("IP blocks", { skip: OPENAPI_SKIP_REASON }, () => {
         404,
       );
 
-      const audit = await api(base(), "GET", "/api/v1/admin/audit_log?action=ip_block.", {
-        token: admin.token,
-      });
-      assert.deepEqual(
-        audit.json.map((e: { action: string; target_label: string; actor: string }) => [
-          e.action,
-          e.target_label,
-          e.actor,
-        ]),
-        [
-          ["ip_block.destroy", "2001:db8::1/128", "boss"],
-          ["ip_block.destroy", "198.51.100.0/24", "boss"],
-          ["ip_block.update", "2001:db8::1/128", "boss"],
-          ["ip_block.update", "198.51.100.0/24", "boss"],
-          ["ip_block.create", "2001:db8::1/128", "boss"],
-          ["ip_block.create", "198.51.100.0/24", "boss"],
-        ],
-      );
+      assert.deepEqual(await auditTrail(base(), admin.token, "action=ip_block."), [
+        ["ip_block.destroy", "2001:db8::1/128", "boss"],
+        ["ip_block.destroy", "198.51.100.0/24", "boss"],
+        ["ip_block.update", "2001:db8::1/128", "boss"],
+        ["ip_block.update", "198.51.100.0/24", "boss"],
+        ["ip_block.create", "2001:db8::1/128", "boss"],
+        ["ip_block.create", "198.51.100.0/24", "boss"],
+      ]);
     });
 
     it("refuses bad input with 422 and a duplicate range too", async () => {

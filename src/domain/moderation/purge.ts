@@ -1,22 +1,18 @@
 // The end of a suspension nobody lifted: 30 days after it (or at once, when an admin deletes the
-// account), the account's statuses, favourites, bookmarks and follows are deleted. A local
+// account), the account's statuses, favourites, bookmarks, media and follows are deleted. A local
 // account also loses its login and tells other servers with a Delete of its actor; the row of
 // either kind stays, suspended and emptied, so that the name stays taken and a remote account
 // that writes again is still refused (Mastodon's AccountDeletionWorker with reserve_username).
 
+import { eraseAccountActivity } from "../accounts/erase.ts";
 import { acct } from "../accounts/queries.ts";
 import { emptyProfile, relatedRemoteAccountIds, retireLocalAccount } from "../accounts/retire.ts";
 import { type Context, inTransaction } from "../context.ts";
 import { DomainError } from "../errors.ts";
-import { removeFromFollowers, unfollow } from "../relationships/follow.ts";
-import { bump } from "../statuses/create.ts";
-import { deleteStatusRow } from "../statuses/receive.ts";
 import type { Viewer } from "../viewer.ts";
 import { purgeDedupeKey } from "./account-actions.ts";
 import { recordAudit } from "./audit.ts";
 import { mayModerate } from "./targets.ts";
-
-const BATCH = 200;
 
 /** DELETE /api/v1/admin/accounts/:id: purge a suspended account's data now. */
 export async function purgeSuspendedAccount(
@@ -51,39 +47,7 @@ async function purgeAccountData(ctx: Context, accountId: string, by: string | nu
     .executeTakeFirstOrThrow();
   // Asked before the follows go: the servers that are to hear of a local account's end.
   const related = account.domain === null ? await relatedRemoteAccountIds(ctx, accountId) : [];
-  for (;;) {
-    const statuses = await kysely
-      .selectFrom("statuses")
-      .selectAll()
-      .where("account_id", "=", accountId)
-      .orderBy("id")
-      .limit(BATCH)
-      .execute();
-    if (statuses.length === 0) break;
-    for (const status of statuses) await deleteStatusRow(ctx, status);
-  }
-  const favourites = await kysely
-    .selectFrom("favourites")
-    .select(["id", "status_id"])
-    .where("account_id", "=", accountId)
-    .execute();
-  for (const f of favourites) {
-    await kysely.deleteFrom("favourites").where("id", "=", f.id).execute();
-    await bump(ctx, "favourites_count", f.status_id, -1);
-  }
-  await kysely.deleteFrom("bookmarks").where("account_id", "=", accountId).execute();
-  const following = await kysely
-    .selectFrom("follows")
-    .select("target_account_id")
-    .where("account_id", "=", accountId)
-    .execute();
-  for (const f of following) await unfollow(ctx, accountId, f.target_account_id);
-  const followers = await kysely
-    .selectFrom("follows")
-    .select("account_id")
-    .where("target_account_id", "=", accountId)
-    .execute();
-  for (const f of followers) await removeFromFollowers(ctx, accountId, f.account_id);
+  await eraseAccountActivity(ctx, accountId);
   await inTransaction(ctx, async (tctx, trx) => {
     if (account.domain === null) await retireLocalAccount(tctx, accountId, related);
     else await emptyProfile(tctx, accountId, account.suspended_at ?? undefined);

@@ -4,6 +4,7 @@
 // subscription entity (`server_key`).
 import type { Config } from "../../config.ts";
 import type { Context } from "../context.ts";
+import { storedOnce } from "../stored-once.ts";
 
 const SETTING = "vapid_keys";
 
@@ -14,28 +15,13 @@ export interface VapidKeys {
   privateKey: string;
 }
 
-async function read(ctx: Context): Promise<VapidKeys | null> {
-  const row = await ctx.db.kysely
-    .selectFrom("settings")
-    .select("value")
-    .where("key", "=", SETTING)
-    .executeTakeFirst();
-  return row ? (JSON.parse(row.value) as VapidKeys) : null;
-}
-
-/** The key pair; two processes racing to make it both get the winner's. */
-export async function vapidKeys(ctx: Context): Promise<VapidKeys> {
-  const stored = await read(ctx);
-  if (stored) return stored;
-  // web-push is loaded only here and by the sender, not with the instance API.
-  const { default: webpush } = await import("web-push");
-  const keys = webpush.generateVAPIDKeys();
-  await ctx.db.kysely
-    .insertInto("settings")
-    .values({ key: SETTING, value: JSON.stringify(keys) })
-    .onConflict((oc) => oc.column("key").doNothing())
-    .execute();
-  return (await read(ctx))!;
+/** The key pair, made the first time it is asked for. */
+export function vapidKeys(ctx: Context): Promise<VapidKeys> {
+  return storedOnce(ctx, SETTING, async () => {
+    // web-push is loaded only here and by the sender, not with the instance API.
+    const { default: webpush } = await import("web-push");
+    return webpush.generateVAPIDKeys();
+  });
 }
 
 /**
