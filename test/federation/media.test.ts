@@ -42,6 +42,27 @@ eachServer("media over federation", (server) => {
     await fake.stop();
   });
 
+  /** zed's Create of `note`, delivered; the status as the reader's API then shows it. */
+  const receiveNote = async (note: { id: string; to: string[]; cc: string[] }) => {
+    await fake.post(zed, `${w.base}/inbox`, {
+      "@context": MASTODON_CONTEXT,
+      id: `${note.id}/activity`,
+      type: "Create",
+      actor: zed.id,
+      to: note.to,
+      cc: note.cc,
+      object: note,
+    });
+    const row = await fake.waitFor(() =>
+      server()
+        .kith.ctx.db.kysely.selectFrom("statuses")
+        .select("id")
+        .where("uri", "=", note.id)
+        .executeTakeFirst(),
+    );
+    return api(w.base, "GET", `/api/v1/statuses/${row.id}`, { token: reader.token });
+  };
+
   it("sends attachments as Documents with alt text, blurhash and focal point", async () => {
     const upload = await uploadForm(`${w.base}/api/v2/media`, w.alice.token, {
       file: { data: await sidewaysJpegWithGps(), name: "flag.jpg", type: "image/jpeg" },
@@ -103,25 +124,7 @@ eachServer("media over federation", (server) => {
         { type: "Link", href: `${fake.origin}/about.html` },
       ],
     };
-    await fake.post(zed, `${w.base}/inbox`, {
-      "@context": MASTODON_CONTEXT,
-      id: `${id}/activity`,
-      type: "Create",
-      actor: zed.id,
-      to: note.to,
-      cc: note.cc,
-      object: note,
-    });
-    const row = await fake.waitFor(() =>
-      server()
-        .kith.ctx.db.kysely.selectFrom("statuses")
-        .select("id")
-        .where("uri", "=", id)
-        .executeTakeFirst(),
-    );
-    const status = await api(w.base, "GET", `/api/v1/statuses/${row.id}`, {
-      token: reader.token,
-    });
+    const status = await receiveNote(note);
     assert.equal(status.status, 200);
     const [image, video] = status.json.media_attachments;
     assert.equal(status.json.media_attachments.length, 2);
@@ -153,7 +156,9 @@ eachServer("media over federation", (server) => {
       object: edited,
     });
     const after = await fake.waitFor(async () => {
-      const r = await api(w.base, "GET", `/api/v1/statuses/${row.id}`, { token: reader.token });
+      const r = await api(w.base, "GET", `/api/v1/statuses/${status.json.id}`, {
+        token: reader.token,
+      });
       // Two reads (the row, then its media): wait until both show the edit.
       return r.json.media_attachments.length === 1 && r.json.edited_at ? r.json : null;
     });
@@ -189,21 +194,7 @@ eachServer("media over federation", (server) => {
           },
         ],
       };
-      await fake.post(zed, `${w.base}/inbox`, {
-        "@context": MASTODON_CONTEXT,
-        id: `${id}/activity`,
-        type: "Create",
-        actor: zed.id,
-        to: note.to,
-        cc: note.cc,
-        object: note,
-      });
-      const row = await fake.waitFor(() =>
-        ctx.db.kysely.selectFrom("statuses").select("id").where("uri", "=", id).executeTakeFirst(),
-      );
-      const status = await api(w.base, "GET", `/api/v1/statuses/${row.id}`, {
-        token: reader.token,
-      });
+      const status = await receiveNote(note);
       const [media] = status.json.media_attachments;
       assert.equal(media.type, "unknown", "the post arrives, its picture only as a link");
       assert.equal(media.remote_url, picture);
