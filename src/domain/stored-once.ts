@@ -1,7 +1,9 @@
 // A value made once for the whole server and kept in `settings` (key pairs that other servers
 // and push services tie to this one, so they must never change). Two processes racing to make
-// it both get the winner's.
+// it both get the winner's. Once read, a value is kept in memory: it never changes.
 import type { Context } from "./context.ts";
+
+const remembered = new WeakMap<object, Map<string, unknown>>();
 
 async function read<T>(ctx: Context, key: string): Promise<T | null> {
   const row = await ctx.db.kysely
@@ -13,12 +15,18 @@ async function read<T>(ctx: Context, key: string): Promise<T | null> {
 }
 
 export async function storedOnce<T>(ctx: Context, key: string, make: () => Promise<T>): Promise<T> {
-  const stored = await read<T>(ctx, key);
-  if (stored) return stored;
-  await ctx.db.kysely
-    .insertInto("settings")
-    .values({ key, value: JSON.stringify(await make()) })
-    .onConflict((oc) => oc.column("key").doNothing())
-    .execute();
-  return (await read<T>(ctx, key))!;
+  let values = remembered.get(ctx.db);
+  if (!values) remembered.set(ctx.db, (values = new Map()));
+  if (values.has(key)) return values.get(key) as T;
+  let value = await read<T>(ctx, key);
+  if (!value) {
+    await ctx.db.kysely
+      .insertInto("settings")
+      .values({ key, value: JSON.stringify(await make()) })
+      .onConflict((oc) => oc.column("key").doNothing())
+      .execute();
+    value = (await read<T>(ctx, key))!;
+  }
+  values.set(key, value);
+  return value;
 }
