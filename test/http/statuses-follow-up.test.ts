@@ -1,21 +1,26 @@
-// No post lost across a crash: what a new status needs after its commit (followers' home
-// feeds, mention, reblog and "status" notifications, direct conversations) is recorded as a
-// job in the creating transaction. Here the process "dies" right after the commit (the inline
-// follow-up is skipped) and the running worker does the work from that job, exactly once; and
+// No post lost across a crash: what a new status needs (followers' home feeds, mention, reblog
+// and "status" notifications, direct conversations) is done in the creating transaction when it
+// is small, so it commits with the status; a larger one is recorded there as a job. Here the
+// process "dies" right after the commit (the Kith records every follow-up as a job and skips
+// the inline follow-up) and the running worker does the work from that job, exactly once; and
 // the job run again after the inline path (a crash before its job was dropped) changes nothing
 // and streams nothing. The same for a status received from another server.
 import assert from "node:assert/strict";
 import { after, before, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
+import type { KyselyPlugin, RootOperationNode } from "kysely";
 import type { Context } from "../../src/domain/context.ts";
 import { updatePolicy } from "../../src/domain/notifications/policy.ts";
+import { createStatus } from "../../src/domain/statuses/create.ts";
 import {
   followUpJob,
+  IN_TRANSACTION_NOTIFICATIONS,
   STATUS_FOLLOW_UP_QUEUE,
   skipInlineFollowUp,
 } from "../../src/domain/statuses/follow-up.ts";
 import { listenToStreams, streamBusReady } from "../../src/domain/streaming/bus.ts";
 import type { StreamMessage } from "../../src/domain/streaming/messages.ts";
+import { loadViewer } from "../../src/domain/viewer.ts";
 import { AS_CONTEXT, type FakeActor, FakeFediverse } from "../helpers/fake-fediverse.ts";
 import { eachServer } from "../helpers/server.ts";
 import { api, createUser } from "../helpers/users.ts";
@@ -123,6 +128,64 @@ eachServer("a new status's follow-up across a crash", (server) => {
   async function runAgain(payloads: unknown[]) {
     for (const payload of payloads) await followUpJob(ctx(), payload);
   }
+
+  /**
+   * A Context whose statements are watched: the tables rows were inserted into, in order, a
+   * follow-up job's row as "follow-up job".
+   */
+  function watched(): { ctx: Context; insertedInto: string[] } {
+    const insertedInto: string[] = [];
+    const plugin: KyselyPlugin = {
+      transformQuery({ node }): RootOperationNode {
+        if (node.kind === "InsertQueryNode" && node.into) {
+          const table = node.into.table.identifier.name;
+          const followUp = JSON.stringify(node).includes(`"${STATUS_FOLLOW_UP_QUEUE}"`);
+          insertedInto.push(table === "jobs" && followUp ? "follow-up job" : table);
+        }
+        return node;
+      },
+      transformResult: async ({ result }) => result,
+    };
+    const base = ctx();
+    return {
+      ctx: { ...base, db: { ...base.db, kysely: base.db.kysely.withPlugin(plugin) } },
+      insertedInto,
+    };
+  }
+
+  it("a small follow-up commits with its status: no job is written for it", async () => {
+    const [alice, bob, carol] = [await person(), await person(), await person()];
+    await follow(ctx(), bob, alice, { notify: true });
+    const { ctx: watching, insertedInto } = watched();
+    const status = await createStatus(watching, await loadViewer(ctx(), alice.accountId), {
+      text: `@${carol.username} hello`,
+    });
+    assert.ok(insertedInto.includes("statuses") && insertedInto.includes("notifications"));
+    assert.ok(!insertedInto.includes("follow-up job"), `inserted: ${insertedInto.join(", ")}`);
+    assert.deepEqual(await traces(status.id, [bob.accountId, carol.accountId]), {
+      [bob.accountId]: { home: 1, notifications: ["status"], conversations: [] },
+      [carol.accountId]: { home: 0, notifications: ["mention"], conversations: [] },
+    });
+  });
+
+  it("a larger follow-up is recorded as a job, done after the commit and its job dropped", async () => {
+    const alice = await person();
+    const mentioned = [];
+    for (let i = 0; i <= IN_TRANSACTION_NOTIFICATIONS; i++) mentioned.push(await person());
+    const { ctx: watching, insertedInto } = watched();
+    const status = await createStatus(watching, await loadViewer(ctx(), alice.accountId), {
+      text: mentioned.map((p) => `@${p.username}`).join(" "),
+    });
+    assert.equal(insertedInto.filter((t) => t === "follow-up job").length, 1, "its job");
+    assert.deepEqual(await followUpJobs(), [], "dropped by the inline follow-up");
+    const notified = await db()
+      .selectFrom("notifications")
+      .select("account_id")
+      .where("status_id", "=", status.id)
+      .where("type", "=", "mention")
+      .execute();
+    assert.equal(notified.length, mentioned.length);
+  });
 
   async function crashAfterCommit<T>(work: () => Promise<T>): Promise<T> {
     skipInlineFollowUp.add(ctx().config);

@@ -1,7 +1,6 @@
 // The audit log: one row per moderator or admin action. `recordAudit` writes through the
 // context it is given, so called inside `inTransaction` the entry commits or rolls back with
 // the action itself.
-import { sql } from "kysely";
 import { newId } from "../../db/ids.ts";
 import type { Context } from "../context.ts";
 import { applyPage, finishPage, type Page } from "../pagination.ts";

@@ -36,9 +36,6 @@ export const KNOWN_TYPES: readonly string[] = [
   "quoted_update",
 ];
 
-/** Mastodon's NON_FILTERABLE_TYPES: never held back by a notification policy. */
-const UNFILTERED_TYPES = ["admin.sign_up", "admin.report", "poll", "update", "moderation_warning"];
-
 export interface NotificationFilter {
   types?: readonly string[];
   excludeTypes?: readonly string[];

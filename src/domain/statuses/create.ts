@@ -5,7 +5,7 @@ import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import { isId, newId } from "../../db/ids.ts";
 import type { Visibility } from "../../db/schema.ts";
-import type { Context } from "../context.ts";
+import { type Context, inTransaction } from "../context.ts";
 import { DomainError, validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
 import { attachMedia, checkMediaIds } from "../media/attach.ts";
@@ -132,8 +132,7 @@ export async function createStatus(
     })),
   };
   try {
-    await kysely.transaction().execute(async (trx) => {
-      const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
+    await inTransaction(ctx, async (tctx, trx) => {
       await trx.insertInto("statuses").values(row).execute();
       if (rendered.mentions.length > 0)
         await trx
@@ -157,7 +156,7 @@ export async function createStatus(
           .execute();
       }
       await emitDomainEvent(tctx, { type: "status.created", statusId: id });
-      await recordFollowUp(tctx, followUp);
+      await recordFollowUp(tctx, followUp, { ...row, tagged: rendered.tags.length > 0 });
     });
   } catch (error) {
     // The same key posted twice at once: the other request's status is the answer.

@@ -3,7 +3,7 @@
 // status to the same followers (as Mastodon allows); direct statuses never.
 import { newId } from "../../db/ids.ts";
 import type { Visibility } from "../../db/schema.ts";
-import type { Context } from "../context.ts";
+import { type Context, inTransaction } from "../context.ts";
 import { validation } from "../errors.ts";
 import { emitDomainEvent } from "../events.ts";
 import { streamDeletion } from "../streaming/deletions.ts";
@@ -89,13 +89,12 @@ export async function reblog(
       },
     ],
   };
-  await kysely.transaction().execute(async (trx) => {
-    const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
+  await inTransaction(ctx, async (tctx, trx) => {
     await trx.insertInto("statuses").values(row).execute();
     await countNewStatus(tctx, row);
     await addToAuthorFeed(tctx, viewer.accountId, rowId);
     await emitDomainEvent(tctx, { type: "status.reblogged", reblogId: rowId });
-    await recordFollowUp(tctx, followUp);
+    await recordFollowUp(tctx, followUp, { ...row, tagged: false });
   });
   await followUpNow(ctx, followUp);
   return row;

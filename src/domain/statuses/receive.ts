@@ -101,7 +101,6 @@ export async function receiveRemoteStatus(
   ctx: Context,
   received: RemoteStatusInput,
 ): Promise<{ status: StatusRow; created: boolean }> {
-  const { kysely } = ctx.db;
   const earlier = received.lookedUp ? null : await findStatusByUri(ctx, received.uri);
   if (earlier) return { status: earlier, created: false };
   const ruled = await enforceIncomingRules(ctx, received);
@@ -153,8 +152,7 @@ export async function receiveRemoteStatus(
           statusId: id,
         })),
   };
-  const created = await kysely.transaction().execute(async (trx) => {
-    const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
+  const created = await inTransaction(ctx, async (tctx, trx) => {
     const inserted = await trx
       .insertInto("statuses")
       .values(row)
@@ -175,7 +173,7 @@ export async function receiveRemoteStatus(
       tctx,
       ruled.records.map((r) => ({ ...r, statusId: id })),
     );
-    await recordFollowUp(tctx, followUp);
+    await recordFollowUp(tctx, followUp, { ...row, tagged: input.tags.length > 0 });
     return true;
   });
   if (!created) return { status: (await findStatusByUri(ctx, input.uri)) ?? row, created: false };

@@ -3,7 +3,7 @@
 // doing it twice is the same as doing it once (deliveries repeat).
 import { newId } from "../../db/ids.ts";
 import type { Visibility } from "../../db/schema.ts";
-import type { Context } from "../context.ts";
+import { type Context, inTransaction } from "../context.ts";
 import { withdrawNotification } from "../notifications/notify.ts";
 import { streamDeletion } from "../streaming/deletions.ts";
 import { visibleToAccountColumn } from "../visibility.ts";
@@ -152,8 +152,7 @@ export async function receiveReblog(
       },
     ],
   };
-  const created = await kysely.transaction().execute(async (trx) => {
-    const tctx: Context = { config: ctx.config, db: { ...ctx.db, kysely: trx } };
+  const created = await inTransaction(ctx, async (tctx, trx) => {
     const inserted = await trx
       .insertInto("statuses")
       .values(row)
@@ -161,7 +160,7 @@ export async function receiveReblog(
       .executeTakeFirst();
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0) === 0) return false;
     await countNewStatus(tctx, row);
-    await recordFollowUp(tctx, followUp);
+    await recordFollowUp(tctx, followUp, { ...row, tagged: false });
     return true;
   });
   if (!created) return { status: row, created: false };

@@ -16,12 +16,13 @@
 // publish is logged and swallowed outside transactions: streaming never breaks a write.
 // Redis is not used: no Redis client is installed, and PostgreSQL already carries the jobs'
 // wake-ups the same way.
-import { sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type pg from "pg";
 import type { Config } from "../../config.ts";
+import type { Database } from "../../db/schema.ts";
 import { Wakeups } from "../../db/wakeups.ts";
 import { logger } from "../../logging.ts";
-import type { Context } from "../context.ts";
+import { beforeCommit, type Context } from "../context.ts";
 import { decodeMessage, encodeMessages, type StreamMessage } from "./messages.ts";
 
 export const STREAM_CHANNEL = "kith_stream";
@@ -66,7 +67,13 @@ export function mayHaveStreamListeners(ctx: Context): boolean {
   return ctx.db.dialect === "postgres" || streamListenersHere(ctx);
 }
 
-/** Tells every streaming process; inside a transaction, on commit (PostgreSQL). */
+/** Payloads waiting for the end of their transaction (PostgreSQL), by transaction. */
+const batches = new WeakMap<Kysely<Database>, string[]>();
+
+/**
+ * Tells every streaming process; inside a transaction, on commit (PostgreSQL). A transaction
+ * opened by inTransaction sends all its messages in one statement just before its commit.
+ */
 export async function publishStream(ctx: Context, message: StreamMessage): Promise<void> {
   if (!mayHaveStreamListeners(ctx)) return;
   const payloads = encodeMessages(message);
@@ -75,15 +82,33 @@ export async function publishStream(ctx: Context, message: StreamMessage): Promi
     for (const payload of payloads) bus.wake(payload);
     return;
   }
-  const notify = async () => {
-    for (const payload of payloads)
-      await sql`SELECT pg_notify(${STREAM_CHANNEL}, ${payload})`.execute(ctx.db.kysely);
-  };
+  const trx = ctx.db.kysely;
+  const batch = batches.get(trx);
+  if (batch) {
+    batch.push(...payloads);
+    return;
+  }
+  if (trx.isTransaction) {
+    const pending = [...payloads];
+    if (beforeCommit(ctx, () => notify(trx, pending))) {
+      batches.set(trx, pending);
+      return;
+    }
+  }
   // In a transaction a failed statement would doom it anyway; outside, keep the write whole.
-  if (ctx.db.kysely.isTransaction) return notify();
-  await notify().catch((error) => {
+  if (trx.isTransaction) return notify(trx, payloads);
+  await notify(trx, payloads).catch((error) => {
     log.warn("Could not publish a streaming event: {error}", { error: String(error) });
   });
+}
+
+async function notify(kysely: Kysely<Database>, payloads: string[]): Promise<void> {
+  if (payloads.length === 1)
+    await sql`SELECT pg_notify(${STREAM_CHANNEL}, ${payloads[0]})`.execute(kysely);
+  else
+    await sql`SELECT pg_notify(${STREAM_CHANNEL}, p) FROM unnest(${payloads}::text[]) AS p`.execute(
+      kysely,
+    );
 }
 
 /** Hears every message published from now on (any process); returns the way to stop. */

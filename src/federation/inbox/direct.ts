@@ -17,7 +17,7 @@ import {
   type Context as FedifyContext,
   verifyRequestDetailed,
 } from "@fedify/fedify";
-import { Activity } from "@fedify/vocab";
+import { Activity, Create } from "@fedify/vocab";
 import type { Context as KithContext } from "../../domain/context.ts";
 import { logger } from "../../logging.ts";
 import { KithKvStore } from "../kv-store.ts";
@@ -112,6 +112,12 @@ export async function handleDirectly(
     }
     if (!activity.id || !activity.actorId) return null;
     if (!(await doesActorOwnKey(activity, verified.key, loaders))) return null;
+    // A Create needs no record: what it makes is stored once per object id (a status, a
+    // poll vote), so its handler recognises a repeat by itself.
+    if (activity instanceof Create) {
+      report(await processActivity(inboxEnv(fctx, options), activity), options);
+      return new Response(null, { status: 202 });
+    }
     const done = [...IDEMPOTENCE_PREFIX, fctx.origin, activity.id.href] as const;
     if ((await state.kv.get(done)) !== true) {
       report(await processActivity(inboxEnv(fctx, options), activity), options);

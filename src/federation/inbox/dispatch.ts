@@ -23,7 +23,7 @@ import {
 } from "@fedify/vocab";
 import type { AccountRow } from "../../domain/accounts/queries.ts";
 import { policyFor } from "../../domain/moderation/domain-policy.ts";
-import { hostOf, recordHostsAnswered } from "../outbox/availability.ts";
+import { hostOf, recordHostsHeardFrom } from "../outbox/availability.ts";
 import { resolveActor } from "../remote/actors.ts";
 import { Refusal } from "../remote/documents.ts";
 import { RemoteError } from "../remote/loader.ts";
@@ -80,7 +80,7 @@ export function isTransient(error: unknown): boolean {
 
 async function recordActorAnswered(kith: InboxEnv["kith"], actor: AccountRow): Promise<void> {
   const inboxes = [actor.inbox_url, actor.shared_inbox_url].flatMap((u) => (u ? [u] : []));
-  await recordHostsAnswered(kith, inboxes.map(hostOf));
+  await recordHostsHeardFrom(kith, inboxes.map(hostOf));
 }
 
 async function handle(env: InboxEnv, activity: Activity, depth: number): Promise<Outcome> {

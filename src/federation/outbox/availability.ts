@@ -36,6 +36,7 @@ export async function recordDeliveryFailure(
   now = new Date(),
 ): Promise<boolean> {
   const { host, origin } = new URL(inbox);
+  heardFrom.get(ctx.config)?.delete(host);
   const at = now.toISOString();
   const day = at.slice(0, 10);
   const { kysely } = ctx.db;
@@ -81,6 +82,7 @@ export async function recordDeliveryFailure(
 /** `hosts` answered: their failures are forgotten, and they are available again. */
 export async function recordHostsAnswered(ctx: Context, hosts: readonly string[]): Promise<void> {
   if (hosts.length === 0) return;
+  for (const host of hosts) heardFrom.get(ctx.config)?.set(host, Date.now());
   const cleared = await ctx.db.kysely
     .deleteFrom("delivery_failures")
     .where("host", "in", [...new Set(hosts)])
@@ -88,6 +90,29 @@ export async function recordHostsAnswered(ctx: Context, hosts: readonly string[]
     .execute();
   for (const row of cleared)
     if (row.unavailable_since) log.info("{host} answers again: available", { host: row.host });
+}
+
+/** How long a host that sent an activity is taken as still up, before it is written again. */
+export const HEARD_FROM_MEMORY_MS = 60_000;
+const MAX_HEARD_FROM = 10_000;
+/** When each host was last recorded as answering, by Kith (its configuration) and host. */
+const heardFrom = new WeakMap<Context["config"], Map<string, number>>();
+
+/**
+ * `hosts` sent a verified activity: recordHostsAnswered, at most once a minute per host and
+ * process (a busy peer sends many a second). A failure recorded here forgets the moment; one
+ * recorded by another process is cleared a minute later at most, against thresholds of days.
+ */
+export async function recordHostsHeardFrom(ctx: Context, hosts: readonly string[]): Promise<void> {
+  let memory = heardFrom.get(ctx.config);
+  if (!memory) heardFrom.set(ctx.config, (memory = new Map()));
+  const now = Date.now();
+  const due = [...new Set(hosts)].filter(
+    (host) => !(now - (memory.get(host) ?? Number.NEGATIVE_INFINITY) < HEARD_FROM_MEMORY_MS),
+  );
+  if (due.length === 0) return;
+  if (memory.size + due.length > MAX_HEARD_FROM) memory.clear();
+  await recordHostsAnswered(ctx, due);
 }
 
 /** The unavailable hosts with the origin their inboxes were on. */
