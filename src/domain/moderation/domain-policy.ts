@@ -40,7 +40,11 @@ interface Snapshot {
   checkedAt: number;
   blocks: Map<string, DomainBlockRule>;
   allows: Set<string>;
+  /** Answers already worked out from this snapshot, by host (every activity asks a few times). */
+  answers: Map<string, HostPolicy>;
 }
+
+const MAX_ANSWERS = 10_000;
 
 // Keyed by the configuration object, which every Context of one Kith shares (events.ts).
 const snapshots = new WeakMap<Config, Promise<Snapshot>>();
@@ -78,6 +82,7 @@ async function load(ctx: Context): Promise<Snapshot> {
       ]),
     ),
     allows: new Set(allows.map((a) => a.domain)),
+    answers: new Map(),
   };
 }
 
@@ -130,25 +135,43 @@ function find<T>(host: string, has: (domain: string) => T | undefined): T | unde
   return undefined;
 }
 
+const ownHosts = new WeakMap<Config, Set<string>>();
+
 const isOwnHost = (config: Config, host: string) => {
-  const h = host.toLowerCase();
-  return h === config.domain.toLowerCase() || h === new URL(config.origin).host.toLowerCase();
+  let own = ownHosts.get(config);
+  if (!own)
+    ownHosts.set(
+      config,
+      (own = new Set([config.domain.toLowerCase(), new URL(config.origin).host.toLowerCase()])),
+    );
+  return own.has(host.toLowerCase());
 };
+
+const OWN_POLICY: Readonly<HostPolicy> = Object.freeze({
+  block: null,
+  federates: true,
+  silenced: false,
+  rejectsMedia: false,
+  rejectsReports: false,
+});
 
 /** The policy for `host` (a host name, optionally with a port; not a URL). */
 export async function policyFor(ctx: Context, host: string): Promise<HostPolicy> {
-  if (isOwnHost(ctx.config, host))
-    return {
-      block: null,
-      federates: true,
-      silenced: false,
-      rejectsMedia: false,
-      rejectsReports: false,
-    };
+  if (isOwnHost(ctx.config, host)) return OWN_POLICY;
   const snap = await snapshot(ctx);
+  let answer = snap.answers.get(host);
+  if (!answer) {
+    if (snap.answers.size >= MAX_ANSWERS) snap.answers.clear();
+    answer = Object.freeze(workOut(ctx.config, snap, host));
+    snap.answers.set(host, answer);
+  }
+  return answer;
+}
+
+function workOut(config: Config, snap: Snapshot, host: string): HostPolicy {
   const block = find(host, (d) => snap.blocks.get(d)) ?? null;
   const allowed =
-    !ctx.config.limitedFederation ||
+    !config.limitedFederation ||
     find(host, (d) => (snap.allows.has(d) ? true : undefined)) === true;
   const federates = allowed && block?.severity !== "suspend";
   return {

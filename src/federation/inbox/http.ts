@@ -21,15 +21,23 @@ const json = (status: number, body: unknown) => Response.json(body, { status });
 
 export async function handleInboxPost(
   kith: KithContext,
-  request: Request,
+  received: Request,
   federation: Federation<KithContext> = kithFederation(kith),
 ): Promise<Response> {
   let body: unknown;
+  let bytes: ArrayBuffer;
   try {
-    body = JSON.parse(await request.clone().text());
+    bytes = await received.arrayBuffer();
+    body = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     return json(400, { error: "Invalid JSON" });
   }
+  // The body is read once; the checks below get a request holding it (cheaper than a clone).
+  const request = new Request(received.url, {
+    method: received.method,
+    headers: received.headers,
+    body: bytes,
+  });
   const refused = precheckDelivery(body);
   if (refused) return json(refused.status, { error: refused.error });
   // A server this one does not federate with is refused before anything is fetched or stored.
