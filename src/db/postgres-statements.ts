@@ -42,6 +42,27 @@ export function statementName(text: string): string {
   return `kith_${createHash("sha256").update(text).digest("hex").slice(0, 24)}`;
 }
 
+/** What a SQL text is, worked out once per text: its first keyword, and its name if reusable. */
+interface TextFacts {
+  keyword: string;
+  name: string | null;
+}
+const facts = new Map<string, TextFacts>();
+const MAX_FACTS = 2000;
+
+function factsOf(text: string): TextFacts {
+  let known = facts.get(text);
+  if (!known) {
+    const keyword = firstKeyword(text);
+    // Several statements in one text only run unnamed (the simple protocol).
+    const reusable = REUSABLE.has(keyword) && !text.includes(";");
+    known = { keyword, name: reusable ? statementName(text) : null };
+    if (facts.size >= MAX_FACTS) facts.clear();
+    facts.set(text, known);
+  }
+  return known;
+}
+
 interface ConnectionState {
   /** Order of creation: connections up to `Shared.staleUpTo` must be replaced. */
   serial: number;
@@ -185,15 +206,12 @@ class StatementClient implements PostgresPoolClient {
   #nameFor(text: string): string | null {
     const state = this.#state;
     if (state.discard) return null;
-    const keyword = firstKeyword(text);
-    if (!REUSABLE.has(keyword)) {
+    const { keyword, name } = factsOf(text);
+    if (!name) {
       // Statements prepared before a schema change may fail afterwards: keep none of them.
       if (SCHEMA_CHANGE.has(keyword)) state.discard = true;
       return null;
     }
-    // Several statements in one text only run unnamed (the simple protocol).
-    if (text.includes(";")) return null;
-    const name = statementName(text);
     if (state.names.has(name)) return name;
     if (state.names.size >= this.#shared.max) return null;
     state.names.add(name);

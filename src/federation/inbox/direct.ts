@@ -22,7 +22,7 @@ import type { Context as KithContext } from "../../domain/context.ts";
 import { logger } from "../../logging.ts";
 import { KithKvStore } from "../kv-store.ts";
 import { toDuration } from "../temporal.ts";
-import { processActivity } from "./dispatch.ts";
+import { HANDLERS, processActivity } from "./dispatch.ts";
 import { inboxEnv, inboxOptionsOf, report } from "./index.ts";
 import { MemoryKeyCache } from "./key-cache.ts";
 
@@ -61,6 +61,21 @@ function contextFor(
     state.contexts.set(origin, fctx);
   }
   return fctx;
+}
+
+// Activity.fromJsonLd expands the document once more than the subclass's own fromJsonLd does,
+// only to find the subclass; a plain ActivityStreams type names it already.
+const AS = "https://www.w3.org/ns/activitystreams#";
+const byType = new Map(
+  HANDLERS.flatMap(([type]) =>
+    "typeId" in type && type.typeId instanceof URL && type.typeId.href.startsWith(AS)
+      ? [[type.typeId.href.slice(AS.length), type as typeof Activity] as const]
+      : [],
+  ),
+);
+
+function classOf(type: unknown): typeof Activity {
+  return (typeof type === "string" && byType.get(type)) || Activity;
 }
 
 const states = new WeakMap<KithContext, DirectState>();
@@ -106,7 +121,7 @@ export async function handleDirectly(
     const { signature: _, ...unsigned } = body;
     let activity: Activity;
     try {
-      activity = await Activity.fromJsonLd(unsigned, loaders);
+      activity = await classOf(body.type).fromJsonLd(unsigned, loaders);
     } catch {
       return null;
     }
