@@ -4,6 +4,7 @@
 // unnest()ed arrays, 5,000 rows a statement, in one transaction.
 import { DatabaseSync } from "node:sqlite";
 import { newId } from "../../src/db/ids.ts";
+import { registerFunctions } from "../../src/db/sqlite-connection.ts";
 import type { AccountRow, Dataset, StatusBatch, StatusRow } from "./dataset.ts";
 
 const ACCOUNT_COLUMNS = [
@@ -94,6 +95,7 @@ function followRows(data: Dataset, readerId: string) {
 export function seedSqlite(path: string, data: Dataset, readerId: string): SeedSummary {
   const t0 = performance.now();
   const db = new DatabaseSync(path);
+  registerFunctions(db); // the search index's triggers call them
   // A throwaway file: no durability while loading, and a cache big enough for the indexes.
   db.exec("PRAGMA journal_mode = MEMORY");
   db.exec("PRAGMA synchronous = OFF");

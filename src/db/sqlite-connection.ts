@@ -40,6 +40,17 @@ class Statement implements SqliteStatement {
   }
 }
 
+/** The SQL functions the search index's triggers and queries call (search-text.ts). Whatever
+ * writes statuses into a Kith file needs them, not only Kith's own connection. */
+export function registerFunctions(db: DatabaseSync): void {
+  db.function("kith_search_text", { deterministic: true }, (content, spoiler) =>
+    searchText(content as string | null, spoiler as string | null),
+  );
+  db.function("kith_has_link", { deterministic: true }, (content) =>
+    hasLink(content as string | null) ? 1 : 0,
+  );
+}
+
 /** Opens the file with the pragmas Kith relies on; statements are cached by their SQL. */
 export function openSqlite(path: string): SqliteDatabase {
   const db = new DatabaseSync(path, { timeout: 5000 });
@@ -47,13 +58,7 @@ export function openSqlite(path: string): SqliteDatabase {
   db.exec("PRAGMA synchronous = NORMAL");
   db.exec("PRAGMA foreign_keys = ON");
   db.exec("PRAGMA busy_timeout = 5000");
-  // The search index's triggers and queries call these (search-text.ts).
-  db.function("kith_search_text", { deterministic: true }, (content, spoiler) =>
-    searchText(content as string | null, spoiler as string | null),
-  );
-  db.function("kith_has_link", { deterministic: true }, (content) =>
-    hasLink(content as string | null) ? 1 : 0,
-  );
+  registerFunctions(db);
   const cache = new Map<string, Statement>();
   return {
     close: () => {

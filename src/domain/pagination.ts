@@ -1,7 +1,7 @@
 // Mastodon's cursor pagination, for any list ordered by an ID-like column.
 //   max_id: strictly older than; since_id: strictly newer than (newest first);
 //   min_id: the page immediately newer than the cursor (still returned newest first).
-import type { SelectQueryBuilder } from "kysely";
+import { type SelectQueryBuilder, sql } from "kysely";
 
 export interface Page {
   maxId?: string;
@@ -24,7 +24,10 @@ export function applyPage<DB, TB extends keyof DB, O>(
   if (page.maxId) q = q.where(column, "<", page.maxId);
   if (page.sinceId) q = q.where(column, ">", page.sinceId);
   if (page.minId) q = q.where(column, ">", page.minId);
-  return q.orderBy(column, page.minId ? "asc" : "desc").limit(page.limit);
+  // A literal limit: SQLite ran the home timeline's statement three times slower with `LIMIT ?`
+  // (the limit is a small integer checked by the API, so each value is one cached statement).
+  const limit = Number.isSafeInteger(page.limit) && page.limit > 0 ? page.limit : 1;
+  return q.orderBy(column, page.minId ? "asc" : "desc").limit(sql.lit(limit));
 }
 
 export function finishPage<T>(rows: T[], page: Page): T[] {
