@@ -26,7 +26,7 @@ export function applyPage<DB, TB extends keyof DB, O>(
   if (page.minId) q = q.where(column, ">", page.minId);
   // A literal limit: SQLite ran the home timeline's statement three times slower with `LIMIT ?`
   // (the limit is a small integer checked by the API, so each value is one cached statement).
-  const limit = Number.isSafeInteger(page.limit) && page.limit > 0 ? page.limit : 1;
+  const limit = Number.isSafeInteger(page.limit) && page.limit >= 0 ? page.limit : 0;
   return q.orderBy(column, page.minId ? "asc" : "desc").limit(sql.lit(limit));
 }
 
