@@ -2,6 +2,8 @@
 // kept most recently used first and unavailable ones only for a while; the path declines, and
 // leaves the delivery to Fedify's verify-and-queue path, when every slot is taken, when the
 // signer is not the activity's actor (a relayed activity), or when processing fails for now.
+// A delivery repeated changes nothing, whether it carries a Create (recognised by its object's
+// id) or anything else (recognised by the activity's id, remembered for a day).
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -12,6 +14,7 @@ import { MemoryKeyCache } from "../../src/federation/inbox/key-cache.ts";
 import { AS_CONTEXT, type FakeActor, FakeFediverse } from "../helpers/fake-fediverse.ts";
 import { eachServer } from "../helpers/server.ts";
 import { createUser } from "../helpers/users.ts";
+import { postOk } from "../http/statuses-fixtures.ts";
 
 const keyUrl = (n: number) => new URL(`https://remote.example/users/u${n}#main-key`);
 const key = (n: number) => new CryptographicKey({ id: keyUrl(n) });
@@ -86,6 +89,39 @@ eachServer("shared inbox deliveries handled in the request", (server) => {
     const response = await direct(bob, activity);
     assert.equal(response?.status, 202);
     assert.ok(await statusByUri(id));
+  });
+
+  it("changes nothing when a delivery comes again: one status, one favourite", async () => {
+    const { kysely } = server().kith.ctx.db;
+    const { id, activity } = create();
+    assert.equal((await direct(bob, activity))?.status, 202);
+    assert.equal((await direct(bob, activity))?.status, 202);
+    const stored = await kysely.selectFrom("statuses").select("id").where("uri", "=", id).execute();
+    assert.equal(stored.length, 1);
+
+    const carol = await createUser(server().kith.ctx);
+    const post = await postOk(server().url, carol, { status: "like me once" });
+    const like = {
+      "@context": AS_CONTEXT,
+      id: `${bob.id}#likes/${post.id}`,
+      type: "Like",
+      actor: bob.id,
+      object: post.uri,
+    };
+    assert.equal((await direct(bob, like))?.status, 202);
+    assert.equal((await direct(bob, like))?.status, 202);
+    const favourites = await kysely
+      .selectFrom("favourites")
+      .select("id")
+      .where("status_id", "=", post.id)
+      .execute();
+    assert.equal(favourites.length, 1);
+    const counted = await kysely
+      .selectFrom("statuses")
+      .select("favourites_count")
+      .where("id", "=", post.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(Number(counted.favourites_count), 1);
   });
 
   it("queues an activity whose processing fails for now; the worker stores it later", async () => {

@@ -76,6 +76,25 @@ eachServer("HTTP foundation", (server) => {
     assert.deepEqual(await response.json(), { error: "Payload too large" });
   });
 
+  it("refuses a chunked body over the limit with 413 too (no Content-Length to go by)", async () => {
+    const chunk = new TextEncoder().encode("x".repeat(64 * 1024));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent++ < 20) controller.enqueue(chunk);
+        else controller.close();
+      },
+    });
+    const response = await fetch(`${server().url}/api/v1/statuses`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    assert.equal(response.status, 413);
+    assert.deepEqual(await response.json(), { error: "Payload too large" });
+  });
+
   it("serves the default images with caching headers", async () => {
     const response = await fetch(`${server().url}/static/avatar.png`);
     assert.equal(response.status, 200);

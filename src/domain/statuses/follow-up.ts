@@ -103,7 +103,7 @@ export async function followUpJob(ctx: Context, payload: unknown): Promise<void>
 async function performFollowUp(
   ctx: Context,
   followUp: StatusFollowUp,
-  status?: FanOutStatus & { tagged: boolean },
+  status?: FanOutStatus,
 ): Promise<void> {
   // A status deleted meanwhile needs nothing more (distributeStatus finds nothing either).
   await distributeStatus(ctx, followUp.statusId, status);

@@ -102,13 +102,11 @@ export async function publishStream(ctx: Context, message: StreamMessage): Promi
   });
 }
 
+/** One statement, whatever the number of payloads (delivered in this order). */
 async function notify(kysely: Kysely<Database>, payloads: string[]): Promise<void> {
-  if (payloads.length === 1)
-    await sql`SELECT pg_notify(${STREAM_CHANNEL}, ${payloads[0]})`.execute(kysely);
-  else
-    await sql`SELECT pg_notify(${STREAM_CHANNEL}, p) FROM unnest(${payloads}::text[]) AS p`.execute(
-      kysely,
-    );
+  await sql`SELECT pg_notify(${STREAM_CHANNEL}, p) FROM unnest(${payloads}::text[]) AS p`.execute(
+    kysely,
+  );
 }
 
 /** Hears every message published from now on (any process); returns the way to stop. */

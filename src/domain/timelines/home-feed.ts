@@ -11,9 +11,10 @@
 // (conversations/record.ts). The timeline re-checks visibility when reading, so a feed row is never
 // what grants access.
 //
-// Small audiences are written straight after the post (the client sees its followers' feeds
-// updated when the request returns); above FAN_OUT_INLINE_LIMIT local followers the work goes
-// to the job queue so a popular account's post answers as fast as anyone's.
+// Small audiences are written with the post, mostly in its own transaction
+// (statuses/follow-up.ts: the client sees its followers' feeds updated when the request
+// returns); above FAN_OUT_INLINE_LIMIT local followers the work goes to the job queue so a
+// popular account's post answers as fast as anyone's.
 import { sql } from "kysely";
 import { enqueue } from "../../jobs/queue.ts";
 import type { Context } from "../context.ts";
@@ -72,7 +73,8 @@ export async function distributeStatus(
   try {
     if ((await fanOut(ctx, statusId, status, FAN_OUT_INLINE_LIMIT)) === null) await queue();
   } catch {
-    // The status is saved already; let the queue retry the fan-out rather than fail the post.
+    // Let the queue retry the fan-out rather than fail the post. (Inside the post's own
+    // transaction on PostgreSQL the failure has doomed it: the post fails and is retried whole.)
     await queue();
   }
 }
@@ -177,9 +179,8 @@ export async function fanOut(
   if (limit !== undefined && rows.length > limit) return null;
   const receivers = rows.map((r) => r.account_id);
   await insertRows(ctx, receivers, statusId);
-  // Only a public original with hashtags can reach the hashtags' followers.
-  if (status.visibility === "public" && !status.reblog_of_id && status.tagged !== false)
-    await fanOutToTagFollowers(ctx, statusId);
+  // A status known to have no hashtags has no hashtag followers to look for.
+  if (status.tagged !== false) await fanOutToTagFollowers(ctx, statusId);
   // "status" notifications for followers who asked for them (Mastodon: not for reblogs or
   // replies to others).
   if (!status.reblog_of_id && (!repliedTo || repliedTo === status.account_id)) {

@@ -129,14 +129,13 @@ export async function handleDirectly(
     if (!(await doesActorOwnKey(activity, verified.key, loaders))) return null;
     // A Create needs no record: what it makes is stored once per object id (a status, a
     // poll vote), so its handler recognises a repeat by itself.
-    if (activity instanceof Create) {
+    const done =
+      activity instanceof Create
+        ? null
+        : ([...IDEMPOTENCE_PREFIX, fctx.origin, activity.id.href] as const);
+    if (done === null || (await state.kv.get(done)) !== true) {
       report(await processActivity(inboxEnv(fctx, options), activity), options);
-      return new Response(null, { status: 202 });
-    }
-    const done = [...IDEMPOTENCE_PREFIX, fctx.origin, activity.id.href] as const;
-    if ((await state.kv.get(done)) !== true) {
-      report(await processActivity(inboxEnv(fctx, options), activity), options);
-      await state.kv.set(done, true, { ttl: IDEMPOTENCE_TTL });
+      if (done) await state.kv.set(done, true, { ttl: IDEMPOTENCE_TTL });
     }
     return new Response(null, { status: 202 });
   } catch (error) {

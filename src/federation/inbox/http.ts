@@ -18,6 +18,7 @@ import { inboxEnv, inboxOptionsOf, report } from "./index.ts";
 import { actorOf, needsRepair, precheckDelivery } from "./precheck.ts";
 
 const json = (status: number, body: unknown) => Response.json(body, { status });
+const utf8 = new TextDecoder();
 
 export async function handleInboxPost(
   kith: KithContext,
@@ -28,7 +29,7 @@ export async function handleInboxPost(
   let bytes: ArrayBuffer;
   try {
     bytes = await received.arrayBuffer();
-    body = JSON.parse(new TextDecoder().decode(bytes));
+    body = JSON.parse(utf8.decode(bytes));
   } catch {
     return json(400, { error: "Invalid JSON" });
   }

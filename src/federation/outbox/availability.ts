@@ -25,6 +25,12 @@ export interface DeliveryFailures {
   unavailableSince: string | null;
 }
 
+/** How long a host that sent an activity is taken as still up, before it is written again. */
+export const HEARD_FROM_MEMORY_MS = 60_000;
+const MAX_HEARD_FROM = 10_000;
+/** When each host was last recorded as answering, by Kith (its configuration) and host. */
+const heardFrom = new WeakMap<Context["config"], Map<string, number>>();
+
 /** The host deliveries to `url` go to, as it is recorded here. */
 export const hostOf = (url: string | URL): string => new URL(url).host;
 
@@ -91,12 +97,6 @@ export async function recordHostsAnswered(ctx: Context, hosts: readonly string[]
   for (const row of cleared)
     if (row.unavailable_since) log.info("{host} answers again: available", { host: row.host });
 }
-
-/** How long a host that sent an activity is taken as still up, before it is written again. */
-export const HEARD_FROM_MEMORY_MS = 60_000;
-const MAX_HEARD_FROM = 10_000;
-/** When each host was last recorded as answering, by Kith (its configuration) and host. */
-const heardFrom = new WeakMap<Context["config"], Map<string, number>>();
 
 /**
  * `hosts` sent a verified activity: recordHostsAnswered, at most once a minute per host and
