@@ -133,9 +133,7 @@ interface BuildInput {
 async function build(input: BuildInput): Promise<pkijs.Certificate> {
   const certificate = new pkijs.Certificate();
   certificate.version = 2;
-  const serial = randomBytes(16);
-  serial[0] = serial[0]! & 0x7f; // positive
-  certificate.serialNumber = new asn1js.Integer({ valueHex: serial });
+  certificate.serialNumber = new asn1js.Integer({ valueHex: serialNumber(randomBytes(16)) });
   certificate.subject = input.subject;
   certificate.issuer = input.issuer;
   // An hour back, for clocks that differ a little between processes and machines.
@@ -164,6 +162,17 @@ async function build(input: BuildInput): Promise<pkijs.Certificate> {
   ];
   await certificate.sign(input.signingKey, "SHA-256");
   return certificate;
+}
+
+/**
+ * A positive serial whose first byte is not zero. DER integers are minimal, and OpenSSL refuses
+ * a certificate whose serial starts with a zero byte followed by one below 0x80 ("illegal
+ * padding"), which plain random bytes gave one time in 256.
+ */
+export function serialNumber(random: Uint8Array): Uint8Array {
+  const serial = Uint8Array.from(random);
+  serial[0] = (serial[0]! & 0x3f) | 0x40;
+  return serial;
 }
 
 function extension(id: string, critical: boolean, value: { toSchema(): asn1js.AsnType }) {

@@ -5,7 +5,11 @@ import { createServer, request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { ensureServerCertificate, loadOrCreateCa } from "../../src/lab/certificates.ts";
+import {
+  ensureServerCertificate,
+  loadOrCreateCa,
+  serialNumber,
+} from "../../src/lab/certificates.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "kith-lab-certs-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -36,6 +40,19 @@ async function handshake(certPath: string, keyPath: string, servername: string, 
 }
 
 describe("lab certificates", () => {
+  it("draws serials that are positive and minimal in DER, whatever the random bytes", () => {
+    // A first byte of zero followed by one below 0x80 is "illegal padding" to OpenSSL, which
+    // then refuses the whole certificate: it happened once in 256 before.
+    for (const first of [0x00, 0x01, 0x3f, 0x7f, 0x80, 0xc0, 0xff]) {
+      const random = new Uint8Array(16).fill(0x05);
+      random[0] = first;
+      const serial = serialNumber(random);
+      assert.equal(serial.length, 16);
+      assert.ok(serial[0]! >= 0x40 && serial[0]! <= 0x7f, `first byte ${serial[0]} for ${first}`);
+      assert.deepEqual(serial.subarray(1), random.subarray(1));
+    }
+  });
+
   it("makes a CA once and reuses it, with its key readable only by the owner", async () => {
     const ca = await loadOrCreateCa(dir);
     const x509 = new X509Certificate(ca.cert);
