@@ -172,4 +172,86 @@ eachServer("inbound follows", (server) => {
     });
     await fake.waitFor(async () => (await relationship()).following === false);
   });
+
+  it("keeps posts that arrive before the Accept of a follow Kith sent, and shows them once it comes", async () => {
+    // The other server sends its Accept and its next post through separate queues, so the post
+    // may come first; it must not be dropped as "concerning nobody here".
+    const base = server().url;
+    const carl = await fake.actor(`${fake.origin}/users/carl`);
+    const found = await api(
+      base,
+      "GET",
+      `/api/v2/search?q=${encodeURIComponent(carl.id)}&resolve=true&type=accounts`,
+      { token: alice.token },
+    );
+    const carlHere = found.json.accounts[0];
+    const followed = await api(base, "POST", `/api/v1/accounts/${carlHere.id}/follow`, {
+      token: alice.token,
+    });
+    assert.equal(followed.json.requested, true);
+    const sent = await fake.waitFor(() =>
+      fake.received.find((r) => r.json?.type === "Follow" && r.json.object === carl.id),
+    );
+    const PUBLIC = "https://www.w3.org/ns/activitystreams#Public";
+    const notes = [
+      { to: [PUBLIC], cc: [carl.followers] },
+      { to: [carl.followers], cc: [] },
+    ].map((addressing, i) => ({
+      id: `${carl.id}/statuses/early-${i}-${crypto.randomUUID()}`,
+      type: "Note",
+      attributedTo: carl.id,
+      content: `<p>before the Accept ${i}</p>`,
+      published: new Date(Date.now() - 1000 + i).toISOString(),
+      ...addressing,
+    }));
+    for (const note of notes) {
+      const response = await fake.post(carl, `${base}/inbox`, {
+        "@context": "https://www.w3.org/ns/activitystreams",
+        id: `${note.id}/activity`,
+        type: "Create",
+        actor: carl.id,
+        to: note.to,
+        cc: note.cc,
+        object: note,
+      });
+      assert.equal(response.status, 202);
+    }
+    const db = server().kith.ctx.db.kysely;
+    const rows = await fake.waitFor(async () => {
+      const found = await db
+        .selectFrom("statuses")
+        .select(["id", "uri"])
+        .where(
+          "uri",
+          "in",
+          notes.map((n) => n.id),
+        )
+        .execute();
+      return found.length === 2 ? found : null;
+    });
+    const followersOnly = rows.find((r) => r.uri === notes[1]!.id)!;
+    // Not a follower yet: the followers-only post stays hidden from alice until the Accept.
+    const early = await api(base, "GET", `/api/v1/statuses/${followersOnly.id}`, {
+      token: alice.token,
+    });
+    assert.equal(early.status, 404);
+
+    await fake.post(carl, `${base}/inbox`, {
+      "@context": "https://www.w3.org/ns/activitystreams",
+      id: `${carl.id}#accepts/${crypto.randomUUID()}`,
+      type: "Accept",
+      actor: carl.id,
+      object: sent.json.id,
+    });
+    const home = await fake.waitFor(async () => {
+      const r = await api(base, "GET", "/api/v1/timelines/home", { token: alice.token });
+      const uris = r.json.map((s: { uri: string }) => s.uri);
+      return notes.every((n) => uris.includes(n.id)) ? uris : null;
+    });
+    assert.ok(home);
+    const later = await api(base, "GET", `/api/v1/statuses/${followersOnly.id}`, {
+      token: alice.token,
+    });
+    assert.equal(later.status, 200);
+  });
 });

@@ -178,14 +178,29 @@ export async function localFollowersOf(ctx: Context, accountId: string): Promise
   return rows.map((r) => r.account_id);
 }
 
-/** Does any local account follow `accountId`? */
-export async function hasLocalFollowers(ctx: Context, accountId: string): Promise<boolean> {
-  const row = await ctx.db.kysely
+/**
+ * Does any local account follow `accountId`, or wait for it to accept a follow? Its posts are
+ * kept either way: the other server may send a post before its Accept (they travel through
+ * separate queues), and the follow, once it starts, merges what was kept into the home feed.
+ */
+export async function hasLocalFollowersOrRequests(
+  ctx: Context,
+  accountId: string,
+): Promise<boolean> {
+  const follower = await ctx.db.kysely
     .selectFrom("follows")
     .innerJoin("accounts", "accounts.id", "follows.account_id")
     .select("follows.id")
     .where("follows.target_account_id", "=", accountId)
     .where("accounts.domain", "is", null)
     .executeTakeFirst();
-  return row !== undefined;
+  if (follower) return true;
+  const request = await ctx.db.kysely
+    .selectFrom("follow_requests")
+    .innerJoin("accounts", "accounts.id", "follow_requests.account_id")
+    .select("follow_requests.id")
+    .where("follow_requests.target_account_id", "=", accountId)
+    .where("accounts.domain", "is", null)
+    .executeTakeFirst();
+  return request !== undefined;
 }

@@ -5,7 +5,7 @@
 // from its own origin, and then handled as if delivered by its own actor.
 import { Activity, type Announce } from "@fedify/vocab";
 import type { AccountRow } from "../../domain/accounts/queries.ts";
-import { hasLocalFollowers } from "../../domain/accounts/remote.ts";
+import { hasLocalFollowersOrRequests } from "../../domain/accounts/remote.ts";
 import { receiveReblog } from "../../domain/statuses/remote-interactions.ts";
 import { sameHost, visibilityFrom } from "../convert/addressing.ts";
 import { audienceOf } from "../convert/incoming.ts";
@@ -44,7 +44,7 @@ export async function handleAnnounce(
   // Checked before fetching anything: an unrelated boost costs no request.
   const ours =
     new URL(uri).origin === kith.config.origin || (await knownStatus(env, uri))?.local === 1;
-  if (!ours && !(await hasLocalFollowers(kith, actor.id)))
+  if (!ours && !(await hasLocalFollowersOrRequests(kith, actor.id)))
     return ignored("not related to any local account");
   const original = await resolveStatus(env, uri);
   if (!original) return ignored("the announced status is gone");

@@ -3,10 +3,11 @@
 // its actor's host and be attributed to the actor (federation.md §6); an embedded copy is then
 // trusted, else it is fetched from there. Stored once per object id, never after a Delete, and
 // only when it concerns someone here (Mastodon's "related to local activity"), which includes
-// a public post carrying a hashtag someone here follows.
+// a public post carrying a hashtag someone here follows, and a post of someone asked to be
+// followed (it may come before the Accept).
 import type { Create } from "@fedify/vocab";
 import type { AccountRow } from "../../domain/accounts/queries.ts";
-import { hasLocalFollowers } from "../../domain/accounts/remote.ts";
+import { hasLocalFollowersOrRequests } from "../../domain/accounts/remote.ts";
 import { isTombstoned } from "../../domain/statuses/receive.ts";
 import { tagsFollowedHere } from "../../domain/tags/followed.ts";
 import { isPublic, sameHost } from "../convert/addressing.ts";
@@ -44,8 +45,8 @@ export async function handleCreate(
 
   // Relayed by a Group (Lemmy): following the group is what makes it ours.
   const followed =
-    (await hasLocalFollowers(kith, actor.id)) ||
-    (env.relayedBy !== undefined && (await hasLocalFollowers(kith, env.relayedBy.id)));
+    (await hasLocalFollowersOrRequests(kith, actor.id)) ||
+    (env.relayedBy !== undefined && (await hasLocalFollowersOrRequests(kith, env.relayedBy.id)));
   const recipients = await localRecipients(env, note);
   const parent = note.inReplyTo ? await knownStatus(env, note.inReplyTo) : null;
   // A public post with a hashtag someone here follows is theirs too (it joins their home).
