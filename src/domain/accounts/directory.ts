@@ -4,6 +4,7 @@
 // them, whom they mute, or accounts on servers they blocked.
 import { type SqlBool, sql } from "kysely";
 import type { Context } from "../context.ts";
+import { literalLimit } from "../pagination.ts";
 import { notExcludedBy } from "../relationships/exclusions.ts";
 import type { Viewer } from "../viewer.ts";
 import { type AccountRow, listedAccount } from "./queries.ts";
@@ -39,5 +40,5 @@ export async function listDirectory(
           .orderBy(sql`CASE WHEN a.last_status_at IS NULL THEN 1 ELSE 0 END`)
           .orderBy("a.last_status_at", "desc")
           .orderBy("a.id", "desc");
-  return q.offset(query.offset).limit(query.limit).execute();
+  return q.offset(query.offset).limit(literalLimit(query.limit)).execute();
 }

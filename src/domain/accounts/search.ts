@@ -3,6 +3,7 @@
 // matches first, then accounts the viewer follows, then by popularity. Anyone may search.
 import { sql } from "kysely";
 import type { Context } from "../context.ts";
+import { literalLimit } from "../pagination.ts";
 import { notExcludedBy } from "../relationships/exclusions.ts";
 import type { Viewer } from "../viewer.ts";
 import { type AccountRow, listedAccount } from "./queries.ts";
@@ -95,7 +96,7 @@ export async function searchAccounts(
     .orderBy(sql`CASE WHEN a.domain IS NULL THEN 0 ELSE 1 END`)
     .orderBy("a.followers_count", "desc")
     .orderBy("a.id")
-    .limit(search.limit)
+    .limit(literalLimit(search.limit))
     .offset(search.offset)
     .execute();
 }

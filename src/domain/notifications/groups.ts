@@ -5,6 +5,7 @@
 // page it starts.
 import type { Context } from "../context.ts";
 import type { Page } from "../pagination.ts";
+import { literalLimit } from "../pagination.ts";
 import type { Viewer } from "../viewer.ts";
 import { GROUPABLE_TYPES } from "./notify.ts";
 import {
@@ -69,7 +70,7 @@ export async function listNotificationGroups(
     }
     const rows = await q
       .orderBy("n.id", up ? "asc" : "desc")
-      .limit(batch)
+      .limit(literalLimit(batch))
       .execute();
     for (const row of rows) {
       const key = keyOf(row, groupedTypes);
@@ -131,7 +132,7 @@ export async function listGroupSenders(
   if (page.minId) q = q.where("n.id", ">", page.minId);
   let rows = await q
     .orderBy("n.id", page.minId ? "asc" : "desc")
-    .limit(page.limit)
+    .limit(literalLimit(page.limit))
     .execute();
   if (page.minId) rows = rows.reverse();
   return {
@@ -166,7 +167,10 @@ async function describeGroups(
     }
     let inGroup = browsable(ctx, viewer, memberFilter).where("n.group_key", "=", key);
     if (range?.to) inGroup = inGroup.where("n.id", "<=", range.to);
-    const latest = await inGroup.orderBy("n.id", "desc").limit(SAMPLE_ACCOUNTS).execute();
+    const latest = await inGroup
+      .orderBy("n.id", "desc")
+      .limit(literalLimit(SAMPLE_ACCOUNTS))
+      .execute();
     const counted = await inGroup
       .clearSelect()
       .select((eb) => eb.fn.countAll().as("count"))

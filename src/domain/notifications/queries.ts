@@ -9,7 +9,7 @@ import { isId } from "../../db/ids.ts";
 import type { NotificationsTable } from "../../db/schema.ts";
 import type { Context } from "../context.ts";
 import { notFound } from "../errors.ts";
-import { applyPage, finishPage, type Page } from "../pagination.ts";
+import { applyPage, finishPage, literalLimit, type Page } from "../pagination.ts";
 import { notMutedBy, notShutOut } from "../relationships/exclusions.ts";
 import type { Viewer } from "../viewer.ts";
 import { visibleStatusFilter } from "../visibility.ts";
@@ -167,7 +167,7 @@ export async function countUnread(
   let q = browsable(ctx, viewer, filter).clearSelect().select("n.id");
   if (marker) q = q.where("n.id", ">", marker);
   const row = await ctx.db.kysely
-    .selectFrom(q.limit(limit).as("unread"))
+    .selectFrom(q.limit(literalLimit(limit)).as("unread"))
     .select((eb) => eb.fn.countAll().as("n"))
     .executeTakeFirst();
   return Number(row?.n ?? 0);
@@ -189,7 +189,7 @@ export async function countUnreadGroups(
   let q = browsable(ctx, viewer, filter).clearSelect().select(key.as("k")).distinct();
   if (marker) q = q.where("n.id", ">", marker);
   const row = await ctx.db.kysely
-    .selectFrom(q.limit(limit).as("unread"))
+    .selectFrom(q.limit(literalLimit(limit)).as("unread"))
     .select((eb) => eb.fn.countAll().as("n"))
     .executeTakeFirst();
   return Number(row?.n ?? 0);

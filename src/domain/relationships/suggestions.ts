@@ -12,6 +12,7 @@ import { newId } from "../../db/ids.ts";
 import { inDirectory } from "../accounts/directory.ts";
 import { type AccountRow, getVisibleAccount } from "../accounts/queries.ts";
 import type { Context } from "../context.ts";
+import { literalLimit } from "../pagination.ts";
 import type { Viewer } from "../viewer.ts";
 import { notExcludedBy } from "./exclusions.ts";
 
@@ -53,7 +54,7 @@ export async function suggestAccounts(
     .orderBy("r.via", "desc")
     .orderBy("a.followers_count", "desc")
     .orderBy("a.id", "desc")
-    .limit(limit)
+    .limit(literalLimit(limit))
     .execute();
   const mostFollowed = await kysely
     .selectFrom("accounts as a")
@@ -63,7 +64,7 @@ export async function suggestAccounts(
     .where(suggestible(viewer.accountId, "a.id"))
     .orderBy("a.followers_count", "desc")
     .orderBy("a.id", "desc")
-    .limit(limit)
+    .limit(literalLimit(limit))
     .execute();
 
   const byId = new Map<string, Suggestion>();

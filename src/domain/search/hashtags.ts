@@ -4,6 +4,7 @@
 import { sql } from "kysely";
 import { likeEscape } from "../accounts/search.ts";
 import type { Context } from "../context.ts";
+import { literalLimit } from "../pagination.ts";
 import type { Viewer } from "../viewer.ts";
 import { visibleStatusFilter } from "../visibility.ts";
 
@@ -58,7 +59,7 @@ export async function searchHashtags(
   return q
     .orderBy(sql`length(t.name)`)
     .orderBy(sql`lower(t.name)`)
-    .limit(search.limit)
+    .limit(literalLimit(search.limit))
     .offset(search.offset)
     .execute();
 }

@@ -3,6 +3,7 @@
 // filters of the "thread" context (hide leaves a status out). The thread's
 // shape is read once from its rows (thread_id is the root's ID), then only visible rows load.
 import type { Context } from "../context.ts";
+import { literalLimit } from "../pagination.ts";
 import { notMutedFilter } from "../timelines/filters.ts";
 import type { Viewer } from "../viewer.ts";
 import { visibleStatusFilter } from "../visibility.ts";
@@ -34,7 +35,7 @@ export async function statusContext(
     .where("thread_id", "=", status.thread_id)
     .where("reblog_of_id", "is", null)
     .orderBy("id")
-    .limit(MAX_THREAD_ROWS)
+    .limit(literalLimit(MAX_THREAD_ROWS))
     .execute();
   const parentOf = new Map(shape.map((r) => [r.id, r.in_reply_to_id]));
   const children = new Map<string, string[]>();

@@ -4,6 +4,7 @@
 import { getVisibleAccount } from "../accounts/queries.ts";
 import type { Context } from "../context.ts";
 import { notFound, validation } from "../errors.ts";
+import { literalLimit } from "../pagination.ts";
 import type { Viewer } from "../viewer.ts";
 import { lookUpTag, markTag, type TagView, tagForWriting, tagViews, unmarkTag } from "./tags.ts";
 
@@ -131,7 +132,7 @@ export async function featuredTagSuggestions(ctx: Context, viewer: Viewer): Prom
     )
     .groupBy(["t.id", "t.name"])
     .orderBy("last_used", "desc")
-    .limit(SUGGESTIONS)
+    .limit(literalLimit(SUGGESTIONS))
     .execute();
   return tagViews(ctx, viewer, rows);
 }

@@ -20,6 +20,7 @@ import { enqueue } from "../../jobs/queue.ts";
 import type { Context } from "../context.ts";
 import { fileDirectStatus } from "../conversations/record.ts";
 import { notify } from "../notifications/notify.ts";
+import { literalLimit } from "../pagination.ts";
 import { streamToHomes } from "../streaming/publish.ts";
 import { fanOutToTagFollowers } from "../tags/followed.ts";
 import { localViewersAmong, visibleToAccountColumn } from "../visibility.ts";
@@ -254,7 +255,7 @@ export async function addToHomeFeedOnFollow(
     .where("r.domain", "is", null)
     .where(visibleToAccountColumn("r.id", "s"));
   if (follow.show_reblogs !== 1) q = q.where("s.reblog_of_id", "is", null);
-  const rows = await q.orderBy("s.id", "desc").limit(MERGE_ON_FOLLOW).execute();
+  const rows = await q.orderBy("s.id", "desc").limit(literalLimit(MERGE_ON_FOLLOW)).execute();
   if (rows.length === 0) return;
   await kysely
     .insertInto("home_feed")
