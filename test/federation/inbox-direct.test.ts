@@ -1,4 +1,5 @@
-// The shared inbox's own path (src/federation/inbox/direct.ts) and its key cache: keys are
+// The direct inbox path (src/federation/inbox/direct.ts) and its key cache: it takes the
+// shared inbox and the personal inboxes of local accounts that exist; keys are
 // kept most recently used first and unavailable ones only for a while; the path declines, and
 // leaves the delivery to Fedify's verify-and-queue path, when every slot is taken, when the
 // signer is not the activity's actor (a relayed activity), or when processing fails for now.
@@ -9,7 +10,7 @@ import { after, before, describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CryptographicKey } from "@fedify/vocab";
 import { kithFederation } from "../../src/federation/federation.ts";
-import { handleDirectly } from "../../src/federation/inbox/direct.ts";
+import { handleDirectly, takesDirectly } from "../../src/federation/inbox/direct.ts";
 import { MemoryKeyCache } from "../../src/federation/inbox/key-cache.ts";
 import { AS_CONTEXT, type FakeActor, FakeFediverse } from "../helpers/fake-fediverse.ts";
 import { eachServer } from "../helpers/server.ts";
@@ -146,6 +147,42 @@ eachServer("shared inbox deliveries handled in the request", (server) => {
       to: [`${server().url}/users/alice`],
     });
     await fake.waitFor(() => statusByUri(id), 30_000);
+  });
+
+  it("takes the personal inboxes of local accounts too, in the request; others stay Fedify's", async () => {
+    const { ctx } = server().kith;
+    assert.equal(await takesDirectly(ctx, "/inbox"), true);
+    assert.equal(await takesDirectly(ctx, "/users/alice/inbox"), true);
+    assert.equal(await takesDirectly(ctx, "/users/ALICE/inbox"), false);
+    assert.equal(await takesDirectly(ctx, "/users/nobody/inbox"), false);
+    assert.equal(await takesDirectly(ctx, "/users/%E0%A4%A/inbox"), false);
+    assert.equal(await takesDirectly(ctx, "/users/alice/outbox"), false);
+
+    const dave = await createUser(ctx);
+    const post = await postOk(server().url, dave, { status: "like me in my inbox" });
+    const response = await fake.post(bob, `${server().url}/users/${dave.username}/inbox`, {
+      "@context": AS_CONTEXT,
+      id: `${bob.id}#likes/personal-${post.id}`,
+      type: "Like",
+      actor: bob.id,
+      object: post.uri,
+    });
+    assert.equal(response.status, 202);
+    // Handled before the answer: no waiting for a worker.
+    const favourite = await ctx.db.kysely
+      .selectFrom("favourites")
+      .select("id")
+      .where("status_id", "=", post.id)
+      .executeTakeFirst();
+    assert.ok(favourite, "the favourite is stored when the 202 comes");
+    const unknown = await fake.post(bob, `${server().url}/users/nobody/inbox`, {
+      "@context": AS_CONTEXT,
+      id: `${bob.id}#likes/nobody-${post.id}`,
+      type: "Like",
+      actor: bob.id,
+      object: post.uri,
+    });
+    assert.equal(unknown.status, 404);
   });
 
   it("declines when every slot is taken, storing nothing", async () => {

@@ -1,4 +1,5 @@
-// Deliveries to the shared inbox handled within the request rather than queued for the worker:
+// Deliveries to the shared inbox, and to the personal inbox of a local account, handled within
+// the request rather than queued for the worker:
 // the HTTP signature is verified (keys kept in memory, key-cache.ts), the activity parsed once,
 // its actor must own the signing key, and the activity is processed before the 202 is sent.
 // So it is as durable as the queue: until the 202 the sender still holds it, and a crash or an
@@ -6,7 +7,7 @@
 // deleted, a second JSON-LD parse in the worker and a third one for Fedify's proof check.
 //
 // Fedify's own path (verify, queue, worker) still takes everything this one declines, and then
-// gives the answer it always gave: a signature that does not verify (Fedify also runs the
+// gives the answer it always gave: a personal inbox of no (or a deleted) account, a signature that does not verify (Fedify also runs the
 // unverified-activity handler), a signer that is not the actor (relayed activities, which need
 // their Linked Data signature), a document Fedify cannot parse, an activity whose processing
 // throws (queued, so the worker retries it with backoff), and every delivery while `limit`
@@ -18,6 +19,7 @@ import {
   verifyRequestDetailed,
 } from "@fedify/fedify";
 import { Activity, Create } from "@fedify/vocab";
+import { findLocalActor } from "../../domain/accounts/local-actors.ts";
 import type { Context as KithContext } from "../../domain/context.ts";
 import { logger } from "../../logging.ts";
 import { KithKvStore } from "../kv-store.ts";
@@ -96,7 +98,27 @@ function stateOf(kith: KithContext): DirectState {
 }
 
 /**
- * Verifies and processes a delivery to the shared inbox; the 202 when it did, null when the
+ * Whether a POST to `pathname` may take this path: the shared inbox, or the personal inbox of
+ * a local account that exists. Taking personal inboxes too keeps one order for what a server
+ * sends: an Accept to a personal inbox no longer waits for the worker while the post that
+ * follows it is handled at once through the shared inbox.
+ */
+export async function takesDirectly(kith: KithContext, pathname: string): Promise<boolean> {
+  if (pathname === "/inbox") return true;
+  const match = /^\/users\/([^/]+)\/inbox$/.exec(pathname);
+  if (!match) return false;
+  let identifier: string;
+  try {
+    identifier = decodeURIComponent(match[1]!);
+  } catch {
+    return false;
+  }
+  // As the actor dispatcher: the stored spelling only, and a deleted account is Fedify's (410).
+  return (await findLocalActor(kith, identifier))?.account.username === identifier;
+}
+
+/**
+ * Verifies and processes a delivery to an inbox `takesDirectly` accepts; the 202 when it did, null when the
  * caller must hand the request to Fedify instead. `body` is the request's parsed JSON.
  */
 export async function handleDirectly(

@@ -3,8 +3,9 @@
 // refuses (403), and takes the deliveries Fedify would refuse to parse
 // (no @context, as older Lemmy sends; `"id": null` in a tag) down a path of its own: the
 // signature is verified the same way (and its key must belong to the actor), the JSON is
-// repaired, and the activity is handled at once. Deliveries to the shared inbox are verified
-// and processed within the request when they can be (direct.ts). Everything else goes to Fedify.
+// repaired, and the activity is handled at once. Deliveries to the shared inbox and to local
+// accounts' inboxes are verified and processed within the request when they can be
+// (direct.ts). Everything else goes to Fedify.
 import { doesActorOwnKey, type Federation, verifyRequestDetailed } from "@fedify/fedify";
 import { Activity } from "@fedify/vocab";
 import type { Context as KithContext } from "../../domain/context.ts";
@@ -12,7 +13,7 @@ import { isSuspendedUrl } from "../../domain/moderation/domain-policy.ts";
 import { kithFederation } from "../federation.ts";
 import { tolerantContextLoader } from "../remote/contexts.ts";
 import { repairJson } from "../remote/documents.ts";
-import { handleDirectly } from "./direct.ts";
+import { handleDirectly, takesDirectly } from "./direct.ts";
 import { processActivity } from "./dispatch.ts";
 import { inboxEnv, inboxOptionsOf, report } from "./index.ts";
 import { actorOf, needsRepair, precheckDelivery } from "./precheck.ts";
@@ -46,7 +47,7 @@ export async function handleInboxPost(
     return json(403, { error: "The actor's server is blocked here" });
   if (needsRepair(body as Record<string, unknown>))
     return handleRepaired(kith, request, body, federation);
-  if (new URL(request.url).pathname === "/inbox") {
+  if (await takesDirectly(kith, new URL(request.url).pathname)) {
     const answer = await handleDirectly(kith, request, body as Record<string, unknown>, federation);
     if (answer) return answer;
   }
