@@ -11,7 +11,31 @@ export interface Viewer {
   role: Role;
 }
 
-/** Loads a local account as a viewer, refusing accounts that may not act (Mastodon's 403s). */
+/** What a viewer is made from: the account and its login, with their states. */
+export interface ViewerRow {
+  id: string;
+  username: string;
+  suspended_at: string | null;
+  user_id: string;
+  role: Role;
+  approved: number;
+  disabled: number;
+  confirmed_at: string | null;
+}
+
+/** A viewer of that row, refusing accounts that may not act (Mastodon's 403s). */
+export function viewerFrom(row: ViewerRow | undefined): Viewer {
+  if (!row) throw new DomainError("unauthorized", "The access token is invalid");
+  if (row.suspended_at) throw new DomainError("forbidden", "Your login is currently disabled");
+  if (row.disabled === 1) throw new DomainError("forbidden", "Your login is currently disabled");
+  if (row.approved !== 1)
+    throw new DomainError("forbidden", "Your login is currently pending approval");
+  if (!row.confirmed_at)
+    throw new DomainError("forbidden", "Your login is missing a confirmed e-mail address");
+  return { accountId: row.id, userId: row.user_id, username: row.username, role: row.role };
+}
+
+/** Loads a local account as a viewer, refusing accounts that may not act. */
 export async function loadViewer(ctx: Context, accountId: string): Promise<Viewer> {
   const row = await ctx.db.kysely
     .selectFrom("accounts")
@@ -28,14 +52,7 @@ export async function loadViewer(ctx: Context, accountId: string): Promise<Viewe
     ])
     .where("accounts.id", "=", accountId)
     .executeTakeFirst();
-  if (!row) throw new DomainError("unauthorized", "The access token is invalid");
-  if (row.suspended_at) throw new DomainError("forbidden", "Your login is currently disabled");
-  if (row.disabled === 1) throw new DomainError("forbidden", "Your login is currently disabled");
-  if (row.approved !== 1)
-    throw new DomainError("forbidden", "Your login is currently pending approval");
-  if (!row.confirmed_at)
-    throw new DomainError("forbidden", "Your login is missing a confirmed e-mail address");
-  return { accountId: row.id, userId: row.user_id, username: row.username, role: row.role };
+  return viewerFrom(row);
 }
 
 export const isStaff = (viewer: Viewer | null) =>

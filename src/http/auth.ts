@@ -4,8 +4,8 @@ import type { Context as HonoContext, MiddlewareHandler } from "hono";
 import type { Context } from "../domain/context.ts";
 import { DomainError } from "../domain/errors.ts";
 import { satisfies } from "../domain/oauth/scopes.ts";
-import { findToken, type TokenGrant } from "../domain/oauth/tokens.ts";
-import { loadViewer, type Viewer } from "../domain/viewer.ts";
+import { findTokenWithViewer, type TokenGrant } from "../domain/oauth/tokens.ts";
+import type { Viewer } from "../domain/viewer.ts";
 
 export interface Auth {
   grant: TokenGrant;
@@ -35,10 +35,9 @@ export function authenticate(ctx: Context): MiddlewareHandler<AppEnv> {
       c.set("auth", null);
       return next();
     }
-    const grant = await findToken(ctx, token);
-    if (!grant) throw invalid();
-    const viewer = grant.accountId ? await loadViewer(ctx, grant.accountId) : null;
-    c.set("auth", { grant, viewer });
+    const found = await findTokenWithViewer(ctx, token);
+    if (!found) throw invalid();
+    c.set("auth", found);
     return next();
   };
 }

@@ -3,6 +3,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { newId } from "../../db/ids.ts";
 import type { Context } from "../context.ts";
+import { type Viewer, viewerFrom } from "../viewer.ts";
 
 export const hashSecret = (value: string) => createHash("sha256").update(value).digest("hex");
 export const randomToken = () => randomBytes(32).toString("base64url");
@@ -57,20 +58,76 @@ export async function findToken(ctx: Context, accessToken: string): Promise<Toke
     .where("revoked_at", "is", null)
     .executeTakeFirst();
   if (!row) return null;
+  await noteUse(ctx, row);
+  return grantOf(row);
+}
+
+/**
+ * A token's grant and, for a user's token, the viewer it speaks for, read in one statement:
+ * every signed-in request asks for both. Throws as `loadViewer` does for an account that may
+ * not act.
+ */
+export async function findTokenWithViewer(
+  ctx: Context,
+  accessToken: string,
+): Promise<{ grant: TokenGrant; viewer: Viewer | null } | null> {
+  const row = await ctx.db.kysely
+    .selectFrom("oauth_tokens as t")
+    .leftJoin("accounts as a", "a.id", "t.account_id")
+    .leftJoin("users as u", "u.account_id", "a.id")
+    .select([
+      "t.id",
+      "t.application_id",
+      "t.account_id",
+      "t.scopes",
+      "t.last_used_at",
+      "a.username",
+      "a.suspended_at",
+      "u.id as user_id",
+      "u.role",
+      "u.approved",
+      "u.disabled",
+      "u.confirmed_at",
+    ])
+    .where("t.token_hash", "=", hashSecret(accessToken))
+    .where("t.revoked_at", "is", null)
+    .executeTakeFirst();
+  if (!row) return null;
+  await noteUse(ctx, row);
+  const grant = grantOf(row);
+  if (!row.account_id) return { grant, viewer: null };
+  const { username, user_id, role, approved, disabled } = row;
+  const found =
+    username !== null && user_id !== null && role !== null && approved !== null && disabled !== null
+      ? { ...row, id: row.account_id, username, user_id, role, approved, disabled }
+      : undefined;
+  return { grant, viewer: viewerFrom(found) };
+}
+
+interface TokenRow {
+  id: string;
+  application_id: string | null;
+  account_id: string | null;
+  scopes: string;
+  last_used_at: string | null;
+}
+
+const grantOf = (row: TokenRow): TokenGrant => ({
+  tokenId: row.id,
+  applicationId: row.application_id,
+  accountId: row.account_id,
+  scopes: row.scopes.split(" ").filter(Boolean),
+});
+
+/** Records the token's use, at most once per LAST_USED_PRECISION_MS. */
+async function noteUse(ctx: Context, row: TokenRow): Promise<void> {
   const now = Date.now();
-  if (!row.last_used_at || Date.parse(row.last_used_at) < now - LAST_USED_PRECISION_MS) {
-    await ctx.db.kysely
-      .updateTable("oauth_tokens")
-      .set({ last_used_at: new Date(now).toISOString() })
-      .where("id", "=", row.id)
-      .execute();
-  }
-  return {
-    tokenId: row.id,
-    applicationId: row.application_id,
-    accountId: row.account_id,
-    scopes: row.scopes.split(" ").filter(Boolean),
-  };
+  if (row.last_used_at && Date.parse(row.last_used_at) >= now - LAST_USED_PRECISION_MS) return;
+  await ctx.db.kysely
+    .updateTable("oauth_tokens")
+    .set({ last_used_at: new Date(now).toISOString() })
+    .where("id", "=", row.id)
+    .execute();
 }
 
 export async function revokeToken(ctx: Context, tokenId: string): Promise<void> {

@@ -5,14 +5,13 @@
 import type { Context } from "../../domain/context.ts";
 import { DomainError } from "../../domain/errors.ts";
 import { satisfies } from "../../domain/oauth/scopes.ts";
-import { findToken } from "../../domain/oauth/tokens.ts";
+import { findTokenWithViewer } from "../../domain/oauth/tokens.ts";
 import {
   requiredScope,
   StreamRequestError,
   type StreamSpec,
   type StreamViewer,
 } from "../../domain/streaming/streams.ts";
-import { loadViewer } from "../../domain/viewer.ts";
 
 /** The token a streaming request carries, from whichever of the three places. */
 export function streamingToken(headers: {
@@ -34,11 +33,10 @@ export async function authenticateStream(
   token: string | null,
 ): Promise<StreamViewer> {
   if (!token) throw new StreamRequestError("Missing access token", 401);
-  const grant = await findToken(ctx, token);
-  if (!grant?.accountId) throw new StreamRequestError("Invalid access token", 401);
   try {
-    const viewer = await loadViewer(ctx, grant.accountId);
-    return { viewer, tokenId: grant.tokenId, scopes: grant.scopes };
+    const found = await findTokenWithViewer(ctx, token);
+    if (!found?.viewer) throw new StreamRequestError("Invalid access token", 401);
+    return { viewer: found.viewer, tokenId: found.grant.tokenId, scopes: found.grant.scopes };
   } catch (error) {
     if (error instanceof DomainError) throw new StreamRequestError("Invalid access token", 401);
     throw error;
