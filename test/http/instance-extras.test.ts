@@ -1,5 +1,6 @@
 // The instance's extra endpoints over HTTP on both databases: rules (and their place in the
-// Instance entities), the contact account, the extended description, custom emojis,
+// Instance entities), the contact account, the extended description, the privacy policy, the
+// terms of service, translation languages, custom emojis,
 // preferences, peers, weekly activity, languages, trends and announcements; shapes checked against the
 // Mastodon OpenAPI schema where it documents the endpoint.
 import assert from "node:assert/strict";
@@ -9,7 +10,12 @@ import { before, test } from "node:test";
 import { createRestAPIClient } from "masto";
 import { newId } from "../../src/db/ids.ts";
 import { suspend } from "../../src/domain/accounts/admin.ts";
-import { EXTENDED_DESCRIPTION_FILE } from "../../src/domain/extended-description.ts";
+import { DEFAULT_PRIVACY_POLICY_UPDATED_AT } from "../../src/domain/default-privacy-policy.ts";
+import {
+  EXTENDED_DESCRIPTION_FILE,
+  PRIVACY_POLICY_FILE,
+  TERMS_OF_SERVICE_FILE,
+} from "../../src/domain/instance-texts.ts";
 import { addServerRule, removeServerRule } from "../../src/domain/server-rules.ts";
 import { createStatus } from "../../src/domain/statuses/create.ts";
 import { loadViewer } from "../../src/domain/viewer.ts";
@@ -124,6 +130,60 @@ eachServer("instance extras", (server) => {
       "<p>First &amp; &lt;second&gt;? No: 1 &lt; 2.</p>\n<p>Second<br>line.</p>",
     );
     rmSync(path);
+  });
+
+  test("privacy policy: Kith's own, naming the server, until the admin writes one", async () => {
+    const path = join(ctx().config.dataDir, PRIVACY_POLICY_FILE);
+    const host = new URL(server().url).host;
+    const standard = await get("/api/v1/instance/privacy_policy");
+    assert.equal(standard.status, 200);
+    assert.equal(standard.json.updated_at, DEFAULT_PRIVACY_POLICY_UPDATED_AT);
+    assert.ok(standard.json.content.includes(`privacy policy of ${host}`));
+    assert.match(standard.json.content, /not end-to-end encrypted/);
+    await check("GET", "/api/v1/instance/privacy_policy", 200, standard.json);
+
+    writeFileSync(path, "<h1>Ours</h1><p>We keep little.</p><img src=x onerror=alert(1)>");
+    const own = await get("/api/v1/instance/privacy_policy");
+    assert.equal(own.json.content, "<h1>Ours</h1><p>We keep little.</p>");
+    assert.notEqual(own.json.updated_at, DEFAULT_PRIVACY_POLICY_UPDATED_AT);
+    assert.ok(!Number.isNaN(Date.parse(own.json.updated_at)));
+    await check("GET", "/api/v1/instance/privacy_policy", 200, own.json);
+    rmSync(path);
+    assert.equal(
+      (await get("/api/v1/instance/privacy_policy")).json.updated_at,
+      DEFAULT_PRIVACY_POLICY_UPDATED_AT,
+    );
+  });
+
+  test("terms of service: 404 until published, then in effect from the file's date", async () => {
+    const path = join(ctx().config.dataDir, TERMS_OF_SERVICE_FILE);
+    const none = await get("/api/v1/instance/terms_of_service");
+    assert.equal(none.status, 404);
+    assert.deepEqual(none.json, { error: "Record not found" });
+
+    writeFileSync(path, "Be excellent.\n\nOr leave.");
+    const effective = new Date().toISOString().slice(0, 10);
+    const terms = await get("/api/v1/instance/terms_of_service");
+    assert.equal(terms.status, 200);
+    assert.deepEqual(terms.json, {
+      effective_date: effective,
+      effective: true,
+      content: "<p>Be excellent.</p>\n<p>Or leave.</p>",
+      succeeded_by: null,
+    });
+    await check("GET", "/api/v1/instance/terms_of_service", 200, terms.json);
+    const dated = await get(`/api/v1/instance/terms_of_service/${effective}`);
+    assert.deepEqual(dated.json, terms.json);
+    await check("GET", "/api/v1/instance/terms_of_service/{date}", 200, dated.json);
+    assert.equal((await get("/api/v1/instance/terms_of_service/2001-01-01")).status, 404);
+    rmSync(path);
+    assert.equal((await get("/api/v1/instance/terms_of_service")).status, 404);
+  });
+
+  test("translation languages: none, as Mastodon without a translation service", async () => {
+    const res = await get("/api/v1/instance/translation_languages");
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.json, {});
   });
 
   test("custom emojis: local ones only, category left out when there is none", async () => {

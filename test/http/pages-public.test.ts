@@ -3,8 +3,11 @@
 // their pages are the very same 404 as a missing status); escaping of user content; paging;
 // and content negotiation (ActivityPub clients never get HTML).
 import assert from "node:assert/strict";
+import { rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { before, describe, test } from "node:test";
 import { suspend } from "../../src/domain/accounts/admin.ts";
+import { TERMS_OF_SERVICE_FILE } from "../../src/domain/instance-texts.ts";
 import { createWebSession } from "../../src/domain/oauth/web-sessions.ts";
 import { addServerRule } from "../../src/domain/server-rules.ts";
 import { createStatus } from "../../src/domain/statuses/create.ts";
@@ -107,6 +110,30 @@ eachServer("public pages", (server) => {
       assert.match(page.body, /GNU Affero General Public License/);
       assert.match(page.body, /href="\/@alice">&lt;script&gt;alert\(1\)&lt;\/script&gt;<\/a>/);
       assert.doesNotMatch(page.body, /<script>/);
+    }
+  });
+
+  test("the privacy policy and the terms of service have pages, linked from the about page", async () => {
+    const policy = await get("/privacy-policy");
+    assert.equal(policy.status, 200);
+    assert.equal(title(policy.body), "Privacy policy - Kith");
+    assert.match(policy.body, /not end-to-end encrypted/);
+    assert.match(policy.body, /Last updated/);
+    assert.match((await get("/about")).body, /href="\/privacy-policy"/);
+    assert.doesNotMatch((await get("/about")).body, /href="\/terms-of-service"/);
+    assert.equal((await get("/terms-of-service")).status, 404);
+
+    const path = join(ctx().config.dataDir, TERMS_OF_SERVICE_FILE);
+    writeFileSync(path, "<p>Be <em>excellent</em>.</p><script>alert(3)</script>");
+    try {
+      const terms = await get("/terms-of-service");
+      assert.equal(terms.status, 200);
+      assert.equal(title(terms.body), "Terms of service - Kith");
+      assert.match(terms.body, /<p>Be <em>excellent<\/em>.<\/p>/);
+      assert.doesNotMatch(terms.body, /<script>/);
+      assert.match((await get("/about")).body, /href="\/terms-of-service"/);
+    } finally {
+      rmSync(path);
     }
   });
 

@@ -1,18 +1,21 @@
-// The instance's extra endpoints (rules, extended description, peers, weekly activity,
-// languages) and,
+// The instance's extra endpoints (rules, extended description, privacy policy, terms of
+// service, peers, weekly activity, languages, translation languages) and,
 // mounted from here so app.ts needs one line, custom emojis, preferences, trends and
 // announcements.
 import { Hono } from "hono";
 import type { Context } from "../../domain/context.ts";
-import { extendedDescription } from "../../domain/extended-description.ts";
+import { notFound } from "../../domain/errors.ts";
 import { knownPeers, weeklyActivity } from "../../domain/instance.ts";
+import { extendedDescription, privacyPolicy, termsOfService } from "../../domain/instance-texts.ts";
 import { rulesForMembers } from "../../domain/rules/published.ts";
 import { LANGUAGE_NAMES } from "../../domain/statuses/languages.ts";
 import type { AppEnv } from "../auth.ts";
 import {
   renderActivityWeek,
   renderExtendedDescription,
+  renderPrivacyPolicy,
   renderRule,
+  renderTermsOfService,
 } from "../entities/instance-extras.ts";
 import { announcementRoutes } from "./announcements.ts";
 import { customEmojiRoutes } from "./custom-emojis.ts";
@@ -31,6 +34,26 @@ export function instanceExtrasRoutes(ctx: Context): Hono<AppEnv> {
     return c.json(renderExtendedDescription(await extendedDescription(ctx)));
   });
 
+  app.get("/api/v1/instance/privacy_policy", async (c) => {
+    c.header("Cache-Control", "public, max-age=180");
+    return c.json(renderPrivacyPolicy(await privacyPolicy(ctx)));
+  });
+
+  // One version of the terms at a time (the file's); none published is a 404, as Mastodon.
+  app.get("/api/v1/instance/terms_of_service", async (c) => {
+    const terms = await termsOfService(ctx);
+    if (!terms) throw notFound();
+    c.header("Cache-Control", "public, max-age=180");
+    return c.json(renderTermsOfService(terms));
+  });
+
+  app.get("/api/v1/instance/terms_of_service/:date", async (c) => {
+    const terms = await termsOfService(ctx);
+    if (!terms || terms.effectiveDate !== c.req.param("date")) throw notFound();
+    c.header("Cache-Control", "public, max-age=180");
+    return c.json(renderTermsOfService(terms));
+  });
+
   app.get("/api/v1/instance/peers", async (c) => {
     c.header("Cache-Control", "public, max-age=3600");
     return c.json(await knownPeers(ctx));
@@ -45,6 +68,13 @@ export function instanceExtrasRoutes(ctx: Context): Hono<AppEnv> {
   app.get("/api/v1/instance/languages", (c) => {
     c.header("Cache-Control", "public, max-age=86400");
     return c.json(Object.entries(LANGUAGE_NAMES).map(([code, name]) => ({ code, name })));
+  });
+
+  // Kith has no translation service: no language pair can be translated (Mastodon's answer when
+  // none is configured).
+  app.get("/api/v1/instance/translation_languages", (c) => {
+    c.header("Cache-Control", "public, max-age=86400");
+    return c.json({});
   });
 
   app.route("/", customEmojiRoutes(ctx));

@@ -1,8 +1,8 @@
-// Entities of the instance's extra endpoints: Rule, ExtendedDescription, CustomEmoji, the
-// weekly activity buckets and Preferences.
+// Entities of the instance's extra endpoints: Rule, ExtendedDescription, PrivacyPolicy,
+// TermsOfService, CustomEmoji, the weekly activity buckets and Preferences.
 import type { CustomEmoji } from "../../domain/custom-emojis.ts";
-import type { ExtendedDescription } from "../../domain/extended-description.ts";
 import type { ActivityWeek } from "../../domain/instance.ts";
+import type { ExtendedDescription } from "../../domain/instance-texts.ts";
 import type { Preferences } from "../../domain/preferences.ts";
 import type { ServerRule } from "../../domain/server-rules.ts";
 
@@ -13,6 +13,15 @@ export function renderRule(rule: ServerRule) {
 
 export function renderExtendedDescription(d: ExtendedDescription) {
   return { updated_at: d.updatedAt, content: d.html };
+}
+
+export function renderPrivacyPolicy(p: { updatedAt: string; html: string }) {
+  return { updated_at: p.updatedAt, content: p.html };
+}
+
+/** Kith publishes one version at a time, in effect from its date, with none after it. */
+export function renderTermsOfService(t: { effectiveDate: string; html: string }) {
+  return { effective_date: t.effectiveDate, effective: true, content: t.html, succeeded_by: null };
 }
 
 export function renderCustomEmoji(e: CustomEmoji) {

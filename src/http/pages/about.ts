@@ -5,8 +5,8 @@ import { html, raw } from "hono/html";
 import { acct } from "../../domain/accounts/queries.ts";
 import { registrationModeInForce } from "../../domain/accounts/registration-auto-approval.ts";
 import type { Context } from "../../domain/context.ts";
-import { extendedDescription } from "../../domain/extended-description.ts";
 import { contactAccount, instanceStats } from "../../domain/instance.ts";
+import { extendedDescription, termsOfService } from "../../domain/instance-texts.ts";
 import {
   mayListDomainBlocks,
   type PublicDomainBlock,
@@ -72,6 +72,12 @@ export async function aboutPage(ctx: Context, c: HonoContext<PageEnv>, path: "/"
 <section class="card" id="join">
   <h2>Joining</h2>
   ${await joining(ctx)}
+  ${
+    (await termsOfService(ctx))
+      ? html`<p>Members agree to the <a href="/terms-of-service">terms of service</a>. See also
+          the <a href="/privacy-policy">privacy policy</a>.</p>`
+      : html`<p>See the <a href="/privacy-policy">privacy policy</a>.</p>`
+  }
 </section>
 ${
   extended.html

@@ -1,4 +1,5 @@
-// The public pages, mounted with one line in app.ts: `/` and `/about`, profiles `/@user`,
+// The public pages, mounted with one line in app.ts: `/` and `/about`, `/privacy-policy` and
+// `/terms-of-service`, profiles `/@user`,
 // statuses `/@user/:id`, tags `/tags/:tag`, and `/users/…` for browsers. Requests asking for
 // ActivityPub JSON never get HTML: `/@…` URLs redirect them to the ActivityPub URI, everything
 // else passes them on (next()) to whatever serves ActivityPub, or to the JSON 404.
@@ -8,6 +9,7 @@ import { getCookie } from "hono/cookie";
 import type { Context } from "../../domain/context.ts";
 import { aboutPage } from "./about.ts";
 import { varyOnAccept, wantsActivityJson } from "./negotiation.ts";
+import { privacyPolicyPage, termsPage } from "./policies.ts";
 import { profilePage } from "./profile.ts";
 import { statusPage } from "./status.ts";
 import { tagPage } from "./tag.ts";
@@ -49,7 +51,8 @@ export function publicPageRoutes(ctx: Context): Hono<PageEnv> {
     c.set("viewer", null);
     return next();
   };
-  for (const path of ["/", "/about", PROFILE, STATUS, "/tags/:tag"]) app.use(path, visitor);
+  const paths = ["/", "/about", "/privacy-policy", "/terms-of-service", PROFILE, STATUS];
+  for (const path of [...paths, "/tags/:tag"]) app.use(path, visitor);
 
   app.get(
     "/",
@@ -58,6 +61,14 @@ export function publicPageRoutes(ctx: Context): Hono<PageEnv> {
   app.get(
     "/about",
     htmlOnly((c) => aboutPage(ctx, c, "/about")),
+  );
+  app.get(
+    "/privacy-policy",
+    htmlOnly((c) => privacyPolicyPage(ctx, c)),
+  );
+  app.get(
+    "/terms-of-service",
+    htmlOnly((c) => termsPage(ctx, c)),
   );
   app.get(
     "/tags/:tag",

@@ -43,7 +43,8 @@ ${o.activityUri ? html`<link rel="alternate" type="application/activity+json" hr
 ${o.head ?? ""}`;
   const body = html`${o.body}
 <footer class="site">
-  <a href="/about">About ${ctx.config.title}</a> · Powered by
+  <a href="/about">About ${ctx.config.title}</a> · <a href="/privacy-policy">Privacy policy</a> ·
+  Powered by
   <a href="${ctx.config.sourceUrl}">Kith</a>, free software (AGPL)
 </footer>`;
   return renderPage(
