@@ -22,6 +22,7 @@ import { bookmarksFavouritesRoutes } from "./api/bookmarks-favourites.ts";
 import { conversationRoutes } from "./api/conversations.ts";
 import { directoryRoutes } from "./api/directory.ts";
 import { domainBlockRoutes } from "./api/domain-blocks.ts";
+import { EMAIL_PATHS, emailRoutes } from "./api/emails.ts";
 import { endorsementRoutes } from "./api/endorsements.ts";
 import { filterRoutes } from "./api/filters.ts";
 import { filterV1Routes } from "./api/filters-v1.ts";
@@ -104,7 +105,7 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.use((c, next) => (isUploadRequest(c.req.path) ? uploadLimit : generalLimit)(c, next));
 
   app.use("/api/*", rateLimit(ctx));
-  app.use("/api/*", authenticate(ctx));
+  app.use("/api/*", authenticate(ctx, EMAIL_PATHS));
   app.use("/oauth/userinfo", authenticate(ctx));
   // ActivityPub, WebFinger, NodeInfo: to Fedify (loaded on first use); the rest falls through.
   app.use(federationMiddleware(ctx));
@@ -149,6 +150,7 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", listRoutes(ctx));
   app.route("/", conversationRoutes(ctx));
   app.route("/", markerRoutes(ctx));
+  app.route("/", emailRoutes(ctx));
   app.route("/", tagRoutes(ctx));
   app.route("/", filterRoutes(ctx));
   app.route("/", filterV1Routes(ctx));

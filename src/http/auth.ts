@@ -26,9 +26,19 @@ export function bearerToken(c: HonoContext): string | null {
   return c.req.query("access_token") ?? null;
 }
 
-/** Resolves the token, if any, into c.var.auth. A token that is given but wrong is a 401. */
-export function authenticate(ctx: Context): MiddlewareHandler<AppEnv> {
+/**
+ * Resolves the token, if any, into c.var.auth. A token that is given but wrong is a 401. Paths
+ * in `skip` read their token themselves (a user still confirming their e-mail address).
+ */
+export function authenticate(
+  ctx: Context,
+  skip: ReadonlySet<string> = new Set(),
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
+    if (skip.has(c.req.path)) {
+      c.set("auth", null);
+      return next();
+    }
     const token = bearerToken(c);
     if (c.req.header("Authorization") && !token) throw invalid();
     if (!token) {

@@ -7,7 +7,7 @@ import { approve, createLocalAccount } from "../../src/domain/accounts/admin.ts"
 import { createInvite } from "../../src/domain/accounts/registration-invites.ts";
 import { eachServer, type TestServer } from "../helpers/server.ts";
 import { api } from "../helpers/users.ts";
-import { startFakeSmtp } from "./registration-smtp.ts";
+import { decodeQuotedPrintable, startFakeSmtp } from "./registration-smtp.ts";
 
 const PASSWORD = "a long and unusual passphrase";
 const LIMITS = { KITH_RATE_LIMIT_SIGN_UPS: "1000" };
@@ -369,6 +369,68 @@ eachServer(
       assert.equal(afterwards.status, 200);
       const again = await fetch(link);
       assert.equal(again.status, 404);
+    });
+
+    it("sends the link again, to a corrected address if asked, and tells when it is confirmed", async () => {
+      const base = server().url;
+      const p = person({ email: `typo-${server().kind}@example.test` });
+      const r = await api(base, "POST", "/api/v1/accounts", { token, body: p });
+      assert.equal(r.status, 200, JSON.stringify(r.json));
+      const userToken = r.json.access_token as string;
+      const linkIn = (mail: string) =>
+        new RegExp(`${base}/auth/confirmation\\?confirmation_token=[A-Za-z0-9_%-]+`).exec(
+          decodeQuotedPrintable(mail),
+        )?.[0];
+      const first = linkIn(await smtp.waitFor(p.email));
+      assert.ok(first);
+
+      const check = () =>
+        api(base, "GET", "/api/v1/emails/check_confirmation", { token: userToken });
+      assert.equal((await check()).status, 200);
+      assert.equal((await check()).json, false);
+      const resend = (body: Record<string, unknown> = {}, as = userToken) =>
+        api(base, "POST", "/api/v1/emails/confirmations", { token: as, body });
+      assert.equal((await resend({}, "not-a-token")).status, 401);
+      assert.equal((await resend({}, token)).status, 401, "an app token has no user");
+
+      // A wrong or taken address is refused as at sign-up, and changes nothing.
+      const bad = await resend({ email: "not-an-email" });
+      assert.equal(bad.status, 422);
+      assert.equal(bad.json.details.email[0].error, "ERR_INVALID");
+      const other = person();
+      assert.equal(
+        (await api(base, "POST", "/api/v1/accounts", { token, body: other })).status,
+        200,
+      );
+      const taken = await resend({ email: other.email.toUpperCase() });
+      assert.equal(taken.status, 422, JSON.stringify(taken.json));
+      assert.equal(taken.json.details.email[0].error, "ERR_TAKEN");
+
+      const fixed = `fixed-${server().kind}@example.test`;
+      const again = await resend({ email: fixed });
+      assert.equal(again.status, 200);
+      assert.deepEqual(again.json, {});
+      const second = linkIn(await smtp.waitFor(fixed));
+      assert.ok(second);
+      assert.notEqual(second, first);
+      assert.equal((await fetch(first)).status, 404, "the old link no longer works");
+      assert.equal((await fetch(second)).status, 200);
+      assert.equal((await check()).json, true);
+      const row = await server()
+        .kith.ctx.db.kysely.selectFrom("users")
+        .select("email")
+        .where("email", "=", fixed)
+        .executeTakeFirst();
+      assert.ok(row, "the corrected address is the user's");
+
+      const late = await resend();
+      assert.equal(late.status, 403);
+      assert.equal(
+        late.json.error,
+        "This method is only available while the e-mail is awaiting confirmation",
+      );
+      const signedIn = await api(base, "GET", "/oauth/userinfo", { token: userToken });
+      assert.equal(signedIn.status, 200);
     });
   },
   {
