@@ -40,8 +40,9 @@ mention, and sent only to their servers.</li>
 their servers. They are not end-to-end encrypted: the admins of this server and of theirs can
 read them. Do not share anything dangerous over them.</li>
 <li><strong>Other servers</strong> keep what they were sent under their own rules and policies.</li>
-<li><strong>Moderators</strong> of this server see what is needed to act on reports, including
-the posts reported.</li>
+<li><strong>Moderators and admins</strong> of this server can see your e-mail address and
+sign-up IP address, and the posts reported to them. The admins can read everything this server
+keeps.</li>
 </ul>
 
 <h2>Deleting</h2>
