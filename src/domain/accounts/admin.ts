@@ -60,7 +60,7 @@ export async function createLocalAccount(
   };
   add("username", usernameProblem(username, ctx.config.domain));
   add("email", emailProblem(email));
-  const password = input.password ?? generatePassword();
+  const password = input.password ?? generatePassword([username, email.split("@")[0] ?? ""]);
   const weak = passwordProblem(password, [username, email.split("@")[0] ?? ""]);
   if (weak) add("password", [weak.includes("short") ? "ERR_TOO_SHORT" : "ERR_INVALID", weak]);
   if (input.role && !ROLES.includes(input.role)) add("role", ["ERR_INCLUSION", "is not a role"]);

@@ -28,9 +28,18 @@ export async function verifyPassword(hash: string, password: string): Promise<bo
   }
 }
 
-/** A password that is strong by construction, for accounts made by an admin. */
-export function generatePassword(): string {
-  return randomBytes(18).toString("base64url");
+/**
+ * A strong random password for accounts made by an admin, drawn again in the rare case that it
+ * happens to contain one of `personal` (the username, say), which `passwordProblem` refuses.
+ */
+export function generatePassword(
+  personal: string[] = [],
+  random: () => string = () => randomBytes(18).toString("base64url"),
+): string {
+  for (;;) {
+    const password = random();
+    if (passwordProblem(password, personal) === null) return password;
+  }
 }
 
 const COMMON = new Set([
