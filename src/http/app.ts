@@ -35,6 +35,7 @@ import { mediaRoutes } from "./api/media.ts";
 import { notificationPolicyRoutes } from "./api/notification-policy.ts";
 import { notificationRequestRoutes } from "./api/notification-requests.ts";
 import { notificationRoutes } from "./api/notifications.ts";
+import { oembedRoutes } from "./api/oembed.ts";
 import { pollRoutes } from "./api/polls.ts";
 import { pushRoutes } from "./api/push.ts";
 import { reportRoutes } from "./api/reports.ts";
@@ -151,6 +152,7 @@ export function createApp(ctx: Context): Hono<AppEnv> {
   app.route("/", conversationRoutes(ctx));
   app.route("/", markerRoutes(ctx));
   app.route("/", emailRoutes(ctx));
+  app.route("/", oembedRoutes(ctx));
   app.route("/", tagRoutes(ctx));
   app.route("/", filterRoutes(ctx));
   app.route("/", filterV1Routes(ctx));

@@ -65,7 +65,13 @@ export async function statusPage(
     canonical: url,
     activityUri: row.uri,
     noindex: account.domain !== null || account.indexable !== 1,
-    head: html`<meta property="article:published_time" content="${row.created_at}" />`,
+    head: html`<meta property="article:published_time" content="${row.created_at}" />
+${
+  // oEmbed discovery, for this server's statuses (the page shows only public and unlisted ones).
+  account.domain === null
+    ? html`<link rel="alternate" type="application/json+oembed" href="${config.origin}/api/oembed?url=${encodeURIComponent(url)}" />`
+    : ""
+}`,
     body,
   });
 }
