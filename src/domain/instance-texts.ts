@@ -26,8 +26,6 @@ export interface InstanceText {
   /** Safe HTML; "" when there is no text. */
   html: string;
 }
-/** The extended description is an InstanceText; the name stays for its callers. */
-export type ExtendedDescription = InstanceText;
 
 const EMPTY: InstanceText = { updatedAt: null, html: "" };
 const cache = new Map<string, { mtimeMs: number; value: InstanceText }>();

@@ -9,7 +9,7 @@ import { DomainError, validation } from "../errors.ts";
 import { matchingCanonicalEmailBlocks } from "../moderation/canonical-email-blocks.ts";
 import { emailDomainBlocked } from "../moderation/email-domain-blocks.ts";
 import { satisfies } from "../oauth/scopes.ts";
-import { hashSecret } from "../oauth/tokens.ts";
+import { findTokenWithLogin, hashSecret } from "../oauth/tokens.ts";
 import { sendConfirmationMail } from "./registration-mail.ts";
 import { emailProblem } from "./usernames.ts";
 
@@ -24,31 +24,17 @@ export interface TokenUser {
   scopes: string[];
 }
 
-/** The local user behind an access token, whatever the state of their login; null if none. */
+/** The local user behind an access token, unless suspended or disabled; null if none. */
 export async function userOfToken(ctx: Context, accessToken: string): Promise<TokenUser | null> {
-  const row = await ctx.db.kysely
-    .selectFrom("oauth_tokens as t")
-    .innerJoin("users as u", "u.account_id", "t.account_id")
-    .innerJoin("accounts as a", "a.id", "u.account_id")
-    .select([
-      "u.id",
-      "u.email",
-      "u.confirmed_at",
-      "u.disabled",
-      "a.username",
-      "a.suspended_at",
-      "t.scopes",
-    ])
-    .where("t.token_hash", "=", hashSecret(accessToken))
-    .where("t.revoked_at", "is", null)
-    .executeTakeFirst();
-  if (!row || row.suspended_at || row.disabled === 1) return null;
+  const found = await findTokenWithLogin(ctx, accessToken);
+  const login = found?.login;
+  if (!found || !login || login.suspended_at || login.disabled === 1) return null;
   return {
-    userId: row.id,
-    username: row.username,
-    email: row.email,
-    confirmed: row.confirmed_at !== null,
-    scopes: row.scopes.split(" ").filter(Boolean),
+    userId: login.user_id,
+    username: login.username,
+    email: login.email,
+    confirmed: login.confirmed_at !== null,
+    scopes: found.grant.scopes,
   };
 }
 

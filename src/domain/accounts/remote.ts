@@ -5,6 +5,7 @@ import { newId } from "../../db/ids.ts";
 import type { Context } from "../context.ts";
 import { DomainError } from "../errors.ts";
 import { hostOfUrl, policyFor } from "../moderation/domain-policy.ts";
+import { literalLimit } from "../pagination.ts";
 import type { AccountRow } from "./queries.ts";
 
 /** A remote actor as federation understood it; HTML is sanitised already. */
@@ -187,20 +188,16 @@ export async function hasLocalFollowersOrRequests(
   ctx: Context,
   accountId: string,
 ): Promise<boolean> {
-  const follower = await ctx.db.kysely
-    .selectFrom("follows")
-    .innerJoin("accounts", "accounts.id", "follows.account_id")
-    .select("follows.id")
-    .where("follows.target_account_id", "=", accountId)
-    .where("accounts.domain", "is", null)
+  const local = (table: "follows" | "follow_requests") =>
+    ctx.db.kysely
+      .selectFrom(table)
+      .innerJoin("accounts", "accounts.id", `${table}.account_id`)
+      .select("accounts.id")
+      .where(`${table}.target_account_id`, "=", accountId)
+      .where("accounts.domain", "is", null);
+  const row = await local("follows")
+    .unionAll(local("follow_requests"))
+    .limit(literalLimit(1))
     .executeTakeFirst();
-  if (follower) return true;
-  const request = await ctx.db.kysely
-    .selectFrom("follow_requests")
-    .innerJoin("accounts", "accounts.id", "follow_requests.account_id")
-    .select("follow_requests.id")
-    .where("follow_requests.target_account_id", "=", accountId)
-    .where("accounts.domain", "is", null)
-    .executeTakeFirst();
-  return request !== undefined;
+  return row !== undefined;
 }

@@ -3,7 +3,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { newId } from "../../db/ids.ts";
 import type { Context } from "../context.ts";
-import { type Viewer, viewerFrom } from "../viewer.ts";
+import { type Viewer, type ViewerRow, viewerFrom } from "../viewer.ts";
 
 export const hashSecret = (value: string) => createHash("sha256").update(value).digest("hex");
 export const randomToken = () => randomBytes(32).toString("base64url");
@@ -62,15 +62,17 @@ export async function findToken(ctx: Context, accessToken: string): Promise<Toke
   return grantOf(row);
 }
 
+/** A user's login as a token reaches it: what a viewer is made of, and the e-mail address. */
+export type TokenLogin = ViewerRow & { email: string };
+
 /**
- * A token's grant and, for a user's token, the viewer it speaks for, read in one statement:
- * every signed-in request asks for both. Throws as `loadViewer` does for an account that may
- * not act.
+ * A live token's grant and, for a user's token, that user's login whatever its state (null
+ * for an app's token, or when the account has no login here), read in one statement.
  */
-export async function findTokenWithViewer(
+export async function findTokenWithLogin(
   ctx: Context,
   accessToken: string,
-): Promise<{ grant: TokenGrant; viewer: Viewer | null } | null> {
+): Promise<{ grant: TokenGrant; login: TokenLogin | null } | null> {
   const row = await ctx.db.kysely
     .selectFrom("oauth_tokens as t")
     .leftJoin("accounts as a", "a.id", "t.account_id")
@@ -84,6 +86,7 @@ export async function findTokenWithViewer(
       "a.username",
       "a.suspended_at",
       "u.id as user_id",
+      "u.email",
       "u.role",
       "u.approved",
       "u.disabled",
@@ -94,14 +97,32 @@ export async function findTokenWithViewer(
     .executeTakeFirst();
   if (!row) return null;
   await noteUse(ctx, row);
-  const grant = grantOf(row);
-  if (!row.account_id) return { grant, viewer: null };
-  const { username, user_id, role, approved, disabled } = row;
-  const found =
-    username !== null && user_id !== null && role !== null && approved !== null && disabled !== null
-      ? { ...row, id: row.account_id, username, user_id, role, approved, disabled }
-      : undefined;
-  return { grant, viewer: viewerFrom(found) };
+  const { account_id, username, user_id, email, role, approved, disabled } = row;
+  const login =
+    account_id !== null &&
+    username !== null &&
+    user_id !== null &&
+    email !== null &&
+    role !== null &&
+    approved !== null &&
+    disabled !== null
+      ? { ...row, id: account_id, username, user_id, email, role, approved, disabled }
+      : null;
+  return { grant: grantOf(row), login };
+}
+
+/**
+ * A token's grant and, for a user's token, the viewer it speaks for: what every signed-in
+ * request asks. Throws as `loadViewer` does for an account that may not act.
+ */
+export async function findTokenWithViewer(
+  ctx: Context,
+  accessToken: string,
+): Promise<{ grant: TokenGrant; viewer: Viewer | null } | null> {
+  const found = await findTokenWithLogin(ctx, accessToken);
+  if (!found) return null;
+  if (!found.grant.accountId) return { grant: found.grant, viewer: null };
+  return { grant: found.grant, viewer: viewerFrom(found.login ?? undefined) };
 }
 
 interface TokenRow {

@@ -1,17 +1,18 @@
 // Deliveries to the shared inbox, and to the personal inbox of a local account, handled within
-// the request rather than queued for the worker:
-// the HTTP signature is verified (keys kept in memory, key-cache.ts), the activity parsed once,
-// its actor must own the signing key, and the activity is processed before the 202 is sent.
+// the request rather than queued for the worker: the HTTP signature is verified (keys kept in
+// memory, key-cache.ts), the activity parsed once, its actor must own the signing key, and the
+// activity is processed before the 202 is sent.
 // So it is as durable as the queue: until the 202 the sender still holds it, and a crash or an
 // error means it delivers again. The queue round trip cost a `jobs` row written, claimed and
 // deleted, a second JSON-LD parse in the worker and a third one for Fedify's proof check.
 //
 // Fedify's own path (verify, queue, worker) still takes everything this one declines, and then
-// gives the answer it always gave: a personal inbox of no (or a deleted) account, a signature that does not verify (Fedify also runs the
-// unverified-activity handler), a signer that is not the actor (relayed activities, which need
-// their Linked Data signature), a document Fedify cannot parse, an activity whose processing
-// throws (queued, so the worker retries it with backoff), and every delivery while `limit`
-// activities are being processed here already (the sender would otherwise wait on a crowd).
+// gives the answer it always gave: a personal inbox of no (or a deleted) account, a signature
+// that does not verify (Fedify also runs the unverified-activity handler), a signer that is not
+// the actor (relayed activities, which need their Linked Data signature), a document Fedify
+// cannot parse, an activity whose processing throws (queued, so the worker retries it with
+// backoff), and every delivery while `limit` activities are being processed here already (the
+// sender would otherwise wait on a crowd).
 import {
   doesActorOwnKey,
   type Federation,
@@ -118,8 +119,9 @@ export async function takesDirectly(kith: KithContext, pathname: string): Promis
 }
 
 /**
- * Verifies and processes a delivery to an inbox `takesDirectly` accepts; the 202 when it did, null when the
- * caller must hand the request to Fedify instead. `body` is the request's parsed JSON.
+ * Verifies and processes a delivery to an inbox `takesDirectly` accepts; the 202 when it did,
+ * null when the caller must hand the request to Fedify instead. `body` is the request's parsed
+ * JSON.
  */
 export async function handleDirectly(
   kith: KithContext,

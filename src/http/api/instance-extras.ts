@@ -12,8 +12,7 @@ import { LANGUAGE_NAMES } from "../../domain/statuses/languages.ts";
 import type { AppEnv } from "../auth.ts";
 import {
   renderActivityWeek,
-  renderExtendedDescription,
-  renderPrivacyPolicy,
+  renderInstanceText,
   renderRule,
   renderTermsOfService,
 } from "../entities/instance-extras.ts";
@@ -31,25 +30,20 @@ export function instanceExtrasRoutes(ctx: Context): Hono<AppEnv> {
 
   app.get("/api/v1/instance/extended_description", async (c) => {
     c.header("Cache-Control", "public, max-age=180");
-    return c.json(renderExtendedDescription(await extendedDescription(ctx)));
+    return c.json(renderInstanceText(await extendedDescription(ctx)));
   });
 
   app.get("/api/v1/instance/privacy_policy", async (c) => {
     c.header("Cache-Control", "public, max-age=180");
-    return c.json(renderPrivacyPolicy(await privacyPolicy(ctx)));
+    return c.json(renderInstanceText(await privacyPolicy(ctx)));
   });
 
-  // One version of the terms at a time (the file's); none published is a 404, as Mastodon.
-  app.get("/api/v1/instance/terms_of_service", async (c) => {
+  // One version of the terms at a time (the file's), also asked for by its date; none
+  // published is a 404, as Mastodon.
+  app.get("/api/v1/instance/terms_of_service/:date?", async (c) => {
     const terms = await termsOfService(ctx);
-    if (!terms) throw notFound();
-    c.header("Cache-Control", "public, max-age=180");
-    return c.json(renderTermsOfService(terms));
-  });
-
-  app.get("/api/v1/instance/terms_of_service/:date", async (c) => {
-    const terms = await termsOfService(ctx);
-    if (!terms || terms.effectiveDate !== c.req.param("date")) throw notFound();
+    const date = c.req.param("date");
+    if (!terms || (date !== undefined && date !== terms.effectiveDate)) throw notFound();
     c.header("Cache-Control", "public, max-age=180");
     return c.json(renderTermsOfService(terms));
   });

@@ -2,7 +2,7 @@
 // TermsOfService, CustomEmoji, the weekly activity buckets and Preferences.
 import type { CustomEmoji } from "../../domain/custom-emojis.ts";
 import type { ActivityWeek } from "../../domain/instance.ts";
-import type { ExtendedDescription } from "../../domain/instance-texts.ts";
+import type { InstanceText } from "../../domain/instance-texts.ts";
 import type { Preferences } from "../../domain/preferences.ts";
 import type { ServerRule } from "../../domain/server-rules.ts";
 
@@ -11,12 +11,9 @@ export function renderRule(rule: ServerRule) {
   return { id: rule.id, text: rule.text, hint: rule.hint, translations: {} };
 }
 
-export function renderExtendedDescription(d: ExtendedDescription) {
-  return { updated_at: d.updatedAt, content: d.html };
-}
-
-export function renderPrivacyPolicy(p: { updatedAt: string; html: string }) {
-  return { updated_at: p.updatedAt, content: p.html };
+/** ExtendedDescription and PrivacyPolicy have the same two fields. */
+export function renderInstanceText(t: InstanceText) {
+  return { updated_at: t.updatedAt, content: t.html };
 }
 
 /** Kith publishes one version at a time, in effect from its date, with none after it. */

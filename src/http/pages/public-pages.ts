@@ -1,6 +1,6 @@
 // The public pages, mounted with one line in app.ts: `/` and `/about`, `/privacy-policy` and
-// `/terms-of-service`, profiles `/@user`,
-// statuses `/@user/:id`, tags `/tags/:tag`, and `/users/…` for browsers. Requests asking for
+// `/terms-of-service`, profiles `/@user`, statuses `/@user/:id`, tags `/tags/:tag`, and
+// `/users/…` for browsers. Requests asking for
 // ActivityPub JSON never get HTML: `/@…` URLs redirect them to the ActivityPub URI, everything
 // else passes them on (next()) to whatever serves ActivityPub, or to the JSON 404.
 import type { Context as HonoContext, MiddlewareHandler, Next } from "hono";
@@ -51,8 +51,16 @@ export function publicPageRoutes(ctx: Context): Hono<PageEnv> {
     c.set("viewer", null);
     return next();
   };
-  const paths = ["/", "/about", "/privacy-policy", "/terms-of-service", PROFILE, STATUS];
-  for (const path of [...paths, "/tags/:tag"]) app.use(path, visitor);
+  const pages = [
+    "/",
+    "/about",
+    "/privacy-policy",
+    "/terms-of-service",
+    PROFILE,
+    STATUS,
+    "/tags/:tag",
+  ];
+  for (const path of pages) app.use(path, visitor);
 
   app.get(
     "/",
